@@ -1,0 +1,97 @@
+"""``vidu-emulator``: run the local emulator of the five provider APIs in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from .config import DEFAULT_BALANCE, DEMO_KEY, EmulatorConfig
+from .faults import parse_fault
+
+
+def _key(text: str) -> tuple[str, float]:
+    key, sep, balance = text.partition("=")
+    if not key:
+        raise argparse.ArgumentTypeError("a key may not be empty")
+    try:
+        return key, float(balance) if sep else DEFAULT_BALANCE
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"balance must be a number: {text!r}") from None
+
+
+def _fault(text: str) -> object:
+    try:
+        return parse_fault(text)
+    except (ValueError, TypeError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="vidu-emulator",
+        description="A local HTTP emulator of the Vidu, Novita, HighwayAPI, Segmind and Vtrix "
+                    "video APIs, for tests and sandbox mode. Loopback only.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    p.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    p.add_argument("--key", type=_key, action="append", default=[], metavar="KEY[=BALANCE]",
+                   help=f"an accepted key and its balance (default: {DEMO_KEY})")
+    p.add_argument("--no-demo-key", action="store_true", help="do not accept the demo key")
+    p.add_argument("--time-scale", type=float, default=1.0,
+                   help="multiply every delay (1.0: about 10 s a task; 0.01: near instant)")
+    p.add_argument("--preview-scale", type=float, default=1.0,
+                   help="render videos at this fraction of their size (fast tests)")
+    p.add_argument("--url-ttl", type=float, default=None,
+                   help="seconds result URLs stay valid (default: as each host documents)")
+    p.add_argument("--fault", type=_fault, action="append", default=[],
+                   metavar="SPEC", help="a scripted fault, e.g. "
+                   "action=status,status=429,route=submit,retry_after=2,times=1")
+    p.add_argument("--seed", type=int, default=0, help="seed for ids, seeds and faults")
+    p.add_argument("--media-dir", type=Path, default=None, help="where rendered videos go")
+    p.add_argument("--threads", action="store_true", help="render in threads, not processes")
+    p.add_argument("--log-level", default="warning",
+                   choices=["debug", "info", "warning", "error"])
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .server import EmulatorServer
+
+    keys = {} if args.no_demo_key else {DEMO_KEY: DEFAULT_BALANCE}
+    keys.update(dict(args.key))
+    if not keys:
+        print("vidu-emulator: no key would be accepted; give --key KEY", file=sys.stderr)
+        return 2
+    config = EmulatorConfig(keys=keys, time_scale=args.time_scale,
+                            preview_scale=args.preview_scale, url_ttl_s=args.url_ttl,
+                            seed=args.seed, render_processes=not args.threads)
+    if args.media_dir is not None:
+        args.media_dir.mkdir(parents=True, exist_ok=True)
+        config.media_dir = args.media_dir
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        server = EmulatorServer(config, host=args.host, port=args.port,
+                                log_level=args.log_level)
+    except OSError as exc:
+        print(f"vidu-emulator: cannot listen on {args.host}:{args.port}: {exc.strerror}. "
+              "Choose another --port.", file=sys.stderr)
+        return 1
+    for rule in args.fault:
+        server.world.faults.add(rule)
+    print(f"Vidu emulator listening on {server.url}")
+    for contract in server.world.contracts:
+        print(f"  {contract.spec.display_name:<11} {server.url}/{contract.pid.value}")
+    print(f"  accepted keys: {', '.join(keys)}    (Ctrl+C stops)", flush=True)
+    try:
+        asyncio.run(server.serve())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

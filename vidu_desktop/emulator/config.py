@@ -1,0 +1,42 @@
+"""Emulator settings: keys and balances, the time scale, the preview scale, the fault seed."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The key every emulated host accepts unless told otherwise (documented in the README).
+DEMO_KEY = "vidu-sandbox-demo-key"
+DEFAULT_BALANCE = 1000.0
+
+
+@dataclass
+class EmulatorConfig:
+    #: accepted keys and their starting balance (credits on Vidu, USD elsewhere), for every host
+    keys: dict[str, float] = field(default_factory=lambda: {DEMO_KEY: DEFAULT_BALANCE})
+    #: multiplies every delay: 1.0 is the demo pace (about 10 s a task), 0.01 is near instant
+    time_scale: float = 1.0
+    created_s: float = 0.3  # created -> queueing
+    queue_s: float = 1.5  # minimum time queued
+    processing_s: float = 8.0  # time spent processing
+    #: render videos at this fraction of the requested size (1.0: full size)
+    preview_scale: float = 1.0
+    fps: int = 24
+    #: overrides every host's documented result URL lifetime (seconds) when set
+    url_ttl_s: float | None = None
+    #: Segmind v2 keeps request records this long (documented: 1 hour)
+    record_ttl_s: float = 3600.0
+    #: Segmind v1 blocks this long (times time_scale) before answering with the MP4
+    sync_hold_s: float = 10.0
+    seed: int = 0  # seeds ids, random seeds and fault probabilities
+    media_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vidu-emu-")))
+    render_processes: bool = True  # render in a process pool (False: threads, for tests)
+    render_workers: int = 2
+    callback_retries: int = 3
+    callback_backoff_s: float = 1.0
+    #: a submission's whole body above this is refused (the hosts document 20 MB)
+    max_body_bytes: int = 20 * 1024 * 1024
+
+    def scaled(self, seconds: float) -> float:
+        return max(0.0, seconds * self.time_scale)

@@ -1,0 +1,34 @@
+"""The store: SQLite (tasks, events, artifacts, drafts, references, outbox, settings), media
+files, and API keys through keyring. Imports core, stdlib and keyring only; never Qt."""
+
+from .artifacts import (
+    Artifact,
+    ArtifactKind,
+    ArtifactStore,
+    MediaLayout,
+    TaskMedia,
+    sidecar_for,
+    write_sidecar,
+)
+from .db import migrate, open_database, schema_version, transaction
+from .drafts import Draft, DraftReference, DraftStore
+from .errors import DatabaseTooNewError, StoreError, TaskNotFoundError
+from .files import atomic_write_bytes, check_no_secrets
+from .migrations import MIGRATIONS, SCHEMA_VERSION, Migration
+from .outbox import Outbox
+from .paths import AppPaths
+from .references import PreparedReference, ReferenceMeta, ReferenceStore
+from .secrets import NO_KEYCHAIN_WARNING, BackendStatus, KeySource, SecretStore
+from .settings import Settings
+from .task_records import TaskEvent, TaskFilter, TaskRecord
+from .tasks import RESUMABLE, TaskStore
+
+__all__ = [
+    "MIGRATIONS", "NO_KEYCHAIN_WARNING", "RESUMABLE", "SCHEMA_VERSION", "AppPaths", "Artifact",
+    "ArtifactKind", "ArtifactStore", "BackendStatus", "DatabaseTooNewError", "Draft",
+    "DraftReference", "DraftStore", "KeySource", "MediaLayout", "Migration", "Outbox",
+    "PreparedReference", "ReferenceMeta", "ReferenceStore", "SecretStore", "Settings",
+    "StoreError", "TaskEvent", "TaskFilter", "TaskMedia", "TaskNotFoundError", "TaskRecord",
+    "TaskStore", "atomic_write_bytes", "check_no_secrets", "migrate", "open_database",
+    "schema_version", "sidecar_for", "transaction", "write_sidecar",
+]
