@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 MiB = 1024 * 1024
 MB = 1_000_000
@@ -176,7 +177,7 @@ _VIDU_CREDITS_NOTE = "Vidu publishes no price list; estimate from a reseller's t
 
 def _vidu_models() -> tuple[ModelSpec, ...]:
     p = ProviderId.VIDU
-    common = {
+    common: dict[str, Any] = {
         "supports_payload": True,
         "supports_off_peak": True,
         "supports_callback": True,

@@ -48,7 +48,8 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
     _S.PROCESSING: frozenset({_S.DOWNLOADING, _S.FAILED, _S.CANCELLED, _S.UNTRACKED,
                               _S.QUEUED}),
     _S.DOWNLOADING: frozenset({_S.SUCCEEDED, _S.FAILED, _S.UNTRACKED}),
-    _S.FAILED: frozenset({_S.DOWNLOADING}),  # a failed download can be retried from its URL
+    # tracking can be taken up again by id (a timeout, an outage, a failed download)
+    _S.FAILED: frozenset({_S.QUEUED, _S.PROCESSING, _S.DOWNLOADING}),
     _S.SUCCEEDED: frozenset(),
     _S.CANCELLED: frozenset(),
     _S.UNTRACKED: frozenset({_S.QUEUED, _S.PROCESSING, _S.DOWNLOADING}),  # resumed by id

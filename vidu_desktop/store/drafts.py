@@ -1,0 +1,148 @@
+"""Drafts: compositions the user is working on (prompt, parameters, ordered labelled references).
+
+The UI autosaves by calling :meth:`DraftStore.save` with the same draft id every few seconds:
+it is an upsert. References are kept by content hash (the bytes live in the reference store).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .db import transaction
+from .errors import StoreError
+
+DRAFT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class DraftReference:
+    sha256: str
+    label: str = ""
+    original_name: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    name: str = ""
+    provider: str = ""
+    model: str = ""
+    mode: str = ""
+    prompt: str = ""
+    #: duration, resolution, aspect_ratio, movement_amplitude, seed, bgm, takes, ...
+    parameters: dict[str, Any] = field(default_factory=dict)
+    references: tuple[DraftReference, ...] = ()
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    opened_at: float | None = None
+
+    @classmethod
+    def new(cls, name: str = "", **values: Any) -> Draft:
+        return cls(id=uuid.uuid4().hex, name=name, **values)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "format": DRAFT_FORMAT, "provider": self.provider, "model": self.model,
+            "mode": self.mode, "prompt": self.prompt, "parameters": self.parameters,
+            "references": [{"sha256": r.sha256, "label": r.label,
+                            "original_name": r.original_name} for r in self.references],
+        }
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Draft:
+        data = json.loads(row["data_json"])
+        refs = tuple(
+            DraftReference(str(r.get("sha256", "")), str(r.get("label", "")),
+                           str(r.get("original_name", "")))
+            for r in data.get("references", []) if isinstance(r, dict)
+        )
+        params = data.get("parameters", {})
+        return cls(
+            id=row["id"], name=row["name"], provider=str(data.get("provider", "")),
+            model=str(data.get("model", "")), mode=str(data.get("mode", "")),
+            prompt=str(data.get("prompt", "")),
+            parameters=params if isinstance(params, dict) else {}, references=refs,
+            created_at=float(row["created_at"]), updated_at=float(row["updated_at"]),
+            opened_at=row["opened_at"],
+        )
+
+
+class DraftStore:
+    def __init__(self, conn: sqlite3.Connection, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def save(self, draft: Draft) -> Draft:
+        """Insert or update the draft (autosave calls this too); returns it as stored."""
+        now = self._clock()
+        data = json.dumps(draft.to_data(), ensure_ascii=False, sort_keys=True)
+        with transaction(self._conn) as conn:
+            conn.execute(
+                """INSERT INTO drafts (id, name, data_json, created_at, updated_at, opened_at)
+                   VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+                       data_json = excluded.data_json, updated_at = excluded.updated_at""",
+                (draft.id, draft.name, data, draft.created_at or now, now, draft.opened_at),
+            )
+        return self._require(draft.id)
+
+    def get(self, draft_id: str) -> Draft | None:
+        row = self._conn.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        return Draft.from_row(row) if row else None
+
+    def list_drafts(self) -> list[Draft]:
+        """All drafts, the most recently changed first."""
+        rows = self._conn.execute("SELECT * FROM drafts ORDER BY updated_at DESC, rowid DESC")
+        return [Draft.from_row(r) for r in rows]
+
+    def rename(self, draft_id: str, name: str) -> Draft:
+        with transaction(self._conn) as conn:
+            cur = conn.execute("UPDATE drafts SET name = ?, updated_at = ? WHERE id = ?",
+                               (name, self._clock(), draft_id))
+            if cur.rowcount == 0:
+                raise StoreError(f"no draft with id {draft_id!r}")
+        return self._require(draft_id)
+
+    def duplicate(self, draft_id: str, name: str = "") -> Draft:
+        original = self._require(draft_id)
+        copy = replace(original, id=uuid.uuid4().hex, name=name or f"{original.name} (copy)",
+                       created_at=0.0, opened_at=None)
+        return self.save(copy)
+
+    def delete(self, draft_id: str) -> bool:
+        with transaction(self._conn) as conn:
+            return conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount > 0
+
+    def mark_opened(self, draft_id: str) -> None:
+        with transaction(self._conn) as conn:
+            conn.execute("UPDATE drafts SET opened_at = ? WHERE id = ?",
+                         (self._clock(), draft_id))
+
+    def last_opened(self) -> Draft | None:
+        """The draft opened most recently (to reopen at start), or None."""
+        row = self._conn.execute(
+            "SELECT * FROM drafts WHERE opened_at IS NOT NULL"
+            " ORDER BY opened_at DESC, rowid DESC LIMIT 1").fetchone()
+        return Draft.from_row(row) if row else None
+
+    def referenced_hashes(self) -> set[str]:
+        """Every reference hash some draft uses (to keep when cleaning the reference folder)."""
+        hashes: set[str] = set()
+        for (data_json,) in self._conn.execute("SELECT data_json FROM drafts"):
+            for ref in json.loads(data_json).get("references", []):
+                if isinstance(ref, dict) and ref.get("sha256"):
+                    hashes.add(str(ref["sha256"]))
+        return hashes
+
+    def _require(self, draft_id: str) -> Draft:
+        draft = self.get(draft_id)
+        if draft is None:
+            raise StoreError(f"no draft with id {draft_id!r}")
+        return draft

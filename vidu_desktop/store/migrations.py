@@ -1,0 +1,154 @@
+"""The schema, as an ordered list of migrations.
+
+``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; the version lives in
+``PRAGMA user_version``. To change the schema, append a migration: never edit one that has shipped.
+Each migration is a list of SQL statements, run inside the same transaction that sets the version
+(see :func:`vidu_desktop.store.db.migrate`), so a crash mid-migration leaves the old version intact.
+
+Timestamps are seconds since the epoch (UTC, REAL). Text columns that are "unknown" hold ``''``;
+identifiers that can be absent (remote id, draft id, group id) hold NULL so they index well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    description: str
+    statements: Sequence[str]
+
+
+_V1_TASKS_EVENTS_ARTIFACTS_DRAFTS = Migration(
+    "tasks with their state history, artifacts and drafts",
+    [
+        """
+        CREATE TABLE tasks (
+            local_id            TEXT PRIMARY KEY,
+            provider            TEXT NOT NULL,
+            model               TEXT NOT NULL,
+            mode                TEXT NOT NULL,
+            prompt              TEXT NOT NULL DEFAULT '',
+            request_json        TEXT NOT NULL,
+            client_token        TEXT NOT NULL UNIQUE,
+            state               TEXT NOT NULL,
+            remote_id           TEXT,
+            remote_state        TEXT NOT NULL DEFAULT '',
+            progress            REAL,
+            detail              TEXT NOT NULL DEFAULT '',
+            draft_id            TEXT,
+            group_id            TEXT,
+            take_index          INTEGER,
+            seed                INTEGER,
+            resolved_seed       INTEGER,
+            estimated_cost      REAL,
+            estimated_cost_unit TEXT NOT NULL DEFAULT '',
+            actual_cost         REAL,
+            actual_cost_unit    TEXT NOT NULL DEFAULT '',
+            credits             REAL,
+            balance             REAL,
+            balance_unit        TEXT NOT NULL DEFAULT '',
+            error_json          TEXT,
+            trace_id            TEXT NOT NULL DEFAULT '',
+            result_url          TEXT NOT NULL DEFAULT '',
+            result_expires_at   REAL,
+            cover_url           TEXT NOT NULL DEFAULT '',
+            created_at          REAL NOT NULL,
+            updated_at          REAL NOT NULL,
+            submitted_at        REAL,
+            queued_at           REAL,
+            started_at          REAL,
+            result_at           REAL,
+            finished_at         REAL,
+            submit_attempts     INTEGER NOT NULL DEFAULT 0,
+            poll_count          INTEGER NOT NULL DEFAULT 0,
+            download_attempts   INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+        "CREATE INDEX tasks_created ON tasks (created_at DESC)",
+        "CREATE INDEX tasks_state_created ON tasks (state, created_at DESC)",
+        "CREATE INDEX tasks_provider_created ON tasks (provider, created_at DESC)",
+        "CREATE UNIQUE INDEX tasks_remote ON tasks (remote_id, provider)"
+        " WHERE remote_id IS NOT NULL",
+        "CREATE INDEX tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL",
+        "CREATE INDEX tasks_draft ON tasks (draft_id) WHERE draft_id IS NOT NULL",
+        """
+        CREATE TABLE task_events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            local_id    TEXT NOT NULL REFERENCES tasks (local_id) ON DELETE CASCADE,
+            at          REAL NOT NULL,
+            old_state   TEXT,
+            new_state   TEXT NOT NULL,
+            detail      TEXT NOT NULL DEFAULT '',
+            error_json  TEXT
+        )
+        """,
+        "CREATE INDEX task_events_task ON task_events (local_id, id)",
+        """
+        CREATE TABLE artifacts (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            local_id    TEXT NOT NULL REFERENCES tasks (local_id) ON DELETE CASCADE,
+            kind        TEXT NOT NULL CHECK (kind IN ('video', 'cover', 'sidecar')),
+            path        TEXT NOT NULL,
+            bytes       INTEGER,
+            sha256      TEXT NOT NULL DEFAULT '',
+            verified    INTEGER NOT NULL DEFAULT 0,
+            created_at  REAL NOT NULL,
+            UNIQUE (local_id, kind)
+        )
+        """,
+        """
+        CREATE TABLE drafts (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL DEFAULT '',
+            data_json   TEXT NOT NULL,
+            created_at  REAL NOT NULL,
+            updated_at  REAL NOT NULL,
+            opened_at   REAL
+        )
+        """,
+        "CREATE INDEX drafts_updated ON drafts (updated_at DESC)",
+    ],
+)
+
+_V2_REFERENCES_OUTBOX_SETTINGS = Migration(
+    "prepared references by content hash, the offline outbox, settings, take groups",
+    [
+        """
+        CREATE TABLE prepared_references (
+            sha256          TEXT PRIMARY KEY,
+            format          TEXT NOT NULL,
+            width           INTEGER NOT NULL,
+            height          INTEGER NOT NULL,
+            bytes           INTEGER NOT NULL,
+            original_name   TEXT NOT NULL DEFAULT '',
+            created_at      REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE outbox (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            local_id    TEXT NOT NULL UNIQUE REFERENCES tasks (local_id) ON DELETE CASCADE,
+            enqueued_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE settings (
+            key         TEXT PRIMARY KEY,
+            value_json  TEXT NOT NULL,
+            updated_at  REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX tasks_group ON tasks (group_id, take_index) WHERE group_id IS NOT NULL",
+    ],
+)
+
+#: Every migration, oldest first. The schema version of a fresh database is ``len(MIGRATIONS)``.
+MIGRATIONS: tuple[Migration, ...] = (
+    _V1_TASKS_EVENTS_ARTIFACTS_DRAFTS,
+    _V2_REFERENCES_OUTBOX_SETTINGS,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
