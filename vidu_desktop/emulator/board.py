@@ -101,7 +101,10 @@ class Board:
         self.accounts.count_submission(task.provider, task.key)
         driver = asyncio.get_running_loop().create_task(self._drive(task, concurrency))
         self._drivers[task.id] = driver
-        driver.add_done_callback(lambda _d, tid=task.id: self._drivers.pop(tid, None))
+        def forget(_: asyncio.Task[None], tid: str = task.id) -> None:
+            self._drivers.pop(tid, None)
+
+        driver.add_done_callback(forget)
         return task
 
     def get(self, task_id: str) -> EmuTask | None:

@@ -99,7 +99,7 @@ class Contract:
 
     def base_url(self, request: Request) -> str:
         """Where this contract is mounted, as the client addressed it."""
-        root = request.scope.get("root_path", "")
+        root = str(request.scope.get("root_path", ""))
         return str(request.base_url).rstrip("/") + root
 
     def server_url(self, request: Request) -> str:
