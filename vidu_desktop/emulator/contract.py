@@ -153,6 +153,10 @@ class Contract:
                     if fault.action == "status":
                         raise self.fault_error(fault)
                     if fault.action == "slow":
+                        if request.method == "POST":
+                            # a real host has the body before it is slow: a client that hangs
+                            # up meanwhile still leaves a task behind
+                            await request.body()
                         await asyncio.sleep(fault.delay_s)
                     if fault.action == "malformed":
                         return Response(b'{"task_id": "tr', media_type="application/json")
