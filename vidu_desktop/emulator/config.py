@@ -27,7 +27,8 @@ class EmulatorConfig:
     url_ttl_s: float | None = None
     #: Segmind v2 keeps request records this long (documented: 1 hour)
     record_ttl_s: float = 3600.0
-    #: Segmind v1 blocks this long (times time_scale) before answering with the MP4
+    #: Segmind v1 holds the request for the task's own (scaled) time plus at most this many
+    #: seconds of unscaled grace for rendering; past that it answers 504
     sync_hold_s: float = 10.0
     seed: int = 0  # seeds ids, random seeds and fault probabilities
     media_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vidu-emu-")))

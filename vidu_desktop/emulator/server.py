@@ -119,7 +119,8 @@ def _control_routes(world: World) -> list[BaseRoute]:
                     setattr(cfg, name, None if data[name] is None else float(data[name]))
         return JSONResponse({"time_scale": cfg.time_scale, "queue_s": cfg.queue_s,
                              "processing_s": cfg.processing_s, "url_ttl_s": cfg.url_ttl_s,
-                             "preview_scale": cfg.preview_scale})
+                             "preview_scale": cfg.preview_scale,
+                             "sync_hold_s": cfg.sync_hold_s, "record_ttl_s": cfg.record_ttl_s})
 
     async def tasks(_: Request) -> Response:
         return JSONResponse({"tasks": [
