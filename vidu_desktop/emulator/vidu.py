@@ -1,0 +1,443 @@
+"""The Vidu official API (api.vidu.com, ``/ent/v2``), strict as its documentation.
+
+Routes: ``POST /ent/v2/reference2video`` (``images[]`` or ``subjects[]`` form), ``POST
+/ent/v2/img2video``, ``GET /ent/v2/tasks/{id}/creations``, ``GET /ent/v2/tasks`` (list) and
+``POST /ent/v2/tasks/{id}/cancel``. Auth is ``Authorization: Token {key}``; errors are Kratos-style
+``{"code": <status>, "reason": "<Reason>", "message": "...", "metadata": {"trace_id": "..."}}``.
+Callbacks (signed, retried) live in ``vidu_callbacks``.
+
+Emulator choices where the docs are silent:
+
+* Test hook: a prompt containing ``__moderate__`` fails input moderation at submit (HTTP 400
+  ``AuditSubmitIllegal``). Output moderation is the task fault ``fail`` with code
+  ``CreationPolicyViolation``.
+* Like the documentation's own curl sample, ``duration``, ``seed`` and ``wm_position`` may be
+  numeric strings and ``bgm``/``off_peak``/``watermark`` the strings ``"true"``/``"false"``.
+* Echoed ``images``: URLs as given; data URIs shortened to their header, the first 16 base64
+  characters and the decoded size (``data:image/png;base64,iVBORw0KGgoAAAAN...[5120 bytes]``).
+* A cancelled task reads ``failed`` with ``err_code`` ``UserCancelled`` and 0 credits.
+* ``watermarked_url`` is ``""`` unless ``watermark`` was true (then the video's own URL).
+* Only loopback ``callback_url`` values are accepted (nothing else is reachable); others are
+  ``FieldInvalid``. An oversized body is 413 ``RequestEntityTooLarge`` in the same error shape.
+* ``GET /ent/v2/tasks`` rejects unknown query parameters (``FieldUnwanted``); ``next_page_token``
+  is a cursor, so pages stay stable while new tasks arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from vidu_desktop.core.capabilities import Mode, ModelSpec, ProviderId
+
+from . import fields, images
+from .board import EmuTask, Phase
+from .contract import BadInput, Contract, Handler, ProviderError
+from .faults import FaultRule
+from .fields import FieldProblem
+from .images import ImageRejected, Issue
+from .vidu_callbacks import CallbackSender, is_loopback_url
+
+if TYPE_CHECKING:
+    from .server import World
+
+MODERATION_MARKER = "__moderate__"
+PAYLOAD_LIMIT = 1_048_576
+FALLBACK_COST = 0.40
+_OPTIONAL = {"model", "images", "prompt", "duration", "seed", "resolution", "movement_amplitude",
+             "bgm", "payload", "callback_url", "off_peak", "watermark", "wm_position", "wm_url",
+             "meta_data"}
+_ALLOWED = {Mode.REFERENCE2VIDEO: _OPTIONAL | {"subjects", "aspect_ratio"},
+            Mode.IMG2VIDEO: _OPTIONAL}
+_SUBJECT_MODELS = ("viduq1", "vidu2.0")  # models of the subjects[] form (doc's model list)
+_WIRE = {Phase.CREATED: "created", Phase.QUEUEING: "queueing", Phase.PROCESSING: "processing",
+         Phase.SUCCESS: "success", Phase.FAILED: "failed", Phase.CANCELLED: "failed"}
+_VERSIONS = {"viduq1": "q1", "vidu2.0": "2.0", "vidu1.5": "1.5"}
+_LIST_VERSIONS = ("1.5", "2.0", "q1", "q2", "q2-pro", "q2-pro-fast")
+_LIST_RESOLUTIONS = ("360p", "540p", "720p", "1080p")
+_LIST_STATES = ("created", "queueing", "processing", "success", "failed")
+_MULTI = ("task_ids", "templates", "model_versions", "resolutions", "states")
+_LIST_PARAMS = ({"created_at.from", "created_at.to", "pager.page", "pager.pagesz",
+                 "pager.page_token"} | set(_MULTI) | {f"{n}[]" for n in _MULTI})
+_REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+            409: "Conflict", 429: "TooManyRequests", 499: "Canceled"}
+_MESSAGES = {"Conflict": "resource conflict", "Canceled": "request canceled by client",
+             "SystemThrottling": "system is throttling"}  # others: the reason in words
+_FIELD_REASONS = {"missing": "FieldLacking", "unknown": "FieldUnwanted", "invalid": "FieldInvalid",
+                  "count": "FieldItemCountOutOfRange", "too_long": "FieldInvalid"}
+_IMAGE_REASONS = {Issue.DOWNLOAD: ("ImageDownloadFailure", "image download failure"),
+                  Issue.ENCODING: ("FieldInvalid", "invalid field"),
+                  Issue.FORMAT: ("ImageFormatInvalid", "invalid image format")}
+
+
+def _rfc3339(ns: int) -> str:
+    secs, frac = divmod(ns, 10**9)
+    return datetime.fromtimestamp(secs, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{frac:09d}Z"
+
+
+def _short(ref: object) -> object:
+    """How an image is echoed: URLs as given, data URIs shortened."""
+    if not isinstance(ref, str) or not ref.startswith("data:"):
+        return ref
+    header, _, data = ref.partition(",")
+    return f"{header},{data[:16]}...[{len(data) * 3 // 4 - data.count('=')} bytes]"
+
+
+def _loosen(body: dict[str, Any]) -> dict[str, Any]:
+    """Numeric strings and "true"/"false", as the documentation's own sample sends them."""
+    out = dict(body)
+    for name in ("duration", "wm_position"):
+        value = out.get(name)
+        if isinstance(value, str) and value.strip().isdigit():
+            out[name] = int(value)
+    for name in ("bgm", "off_peak", "watermark"):
+        if out.get(name) in ("true", "false"):
+            out[name] = out[name] == "true"
+    return out
+
+
+def _words(reason: str) -> str:
+    """``TooManyRequests`` -> ``too many requests``, as Vidu's message templates read."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in reason).strip()
+
+
+def _invalid(name: str, why: str) -> FieldProblem:
+    return FieldProblem("invalid", name, f"invalid field: {name} ({why})")
+
+
+class ViduContract(Contract):
+    def __init__(self, world: World, pid: ProviderId) -> None:
+        super().__init__(world, pid)
+        self.callbacks = CallbackSender(world.config, pid.value, self._callback_body)
+        world.board.listeners.append(self.callbacks.on_change)
+
+    def routes(self) -> list[tuple[str, str, str, Handler]]:
+        return [
+            ("POST", "/ent/v2/reference2video", "submit", self.reference2video),
+            ("POST", "/ent/v2/img2video", "submit", self.img2video),
+            ("GET", "/ent/v2/tasks/{id}/creations", "poll", self.creations),
+            ("GET", "/ent/v2/tasks", "list", self.list_tasks),
+            ("POST", "/ent/v2/tasks/{id}/cancel", "cancel", self.cancel),
+        ]
+
+    async def close(self) -> None:
+        await self.callbacks.close()
+
+    # -- the host's error answers -------------------------------------------------------------
+    def error(self, err: ProviderError) -> Response:
+        body = {"code": err.status, "reason": err.code, "message": err.message,
+                "metadata": {"trace_id": self.trace_id()}}
+        return self.json(body, err.status, err.headers or None)
+
+    def authenticate(self, request: Request) -> str:
+        key = self.bearer(request, "Token")
+        if key is None or not self.world.accounts.valid(key):
+            raise ProviderError(401, "Unauthorized", "unauthorized")
+        return key
+
+    def bad_input(self, kind: BadInput, message: str) -> ProviderError:
+        if kind == BadInput.TOO_LARGE:
+            return ProviderError(413, "RequestEntityTooLarge", f"request entity too large: "
+                                 f"{message}")
+        return ProviderError(400, "BadRequest", f"bad request: {message}")
+
+    def field_error(self, problem: FieldProblem) -> ProviderError:
+        return ProviderError(400, _FIELD_REASONS.get(problem.kind, "FieldInvalid"),
+                             problem.message)
+
+    def image_error(self, exc: ImageRejected) -> ProviderError:
+        return self._image_error(exc, f"images[{exc.index}]")
+
+    def _image_error(self, exc: ImageRejected, label: str) -> ProviderError:
+        reason, text = _IMAGE_REASONS.get(exc.issue, ("PageSizeOutOfRange",
+                                                      "page size out of range"))
+        return ProviderError(400, reason, f"{text}: {label}: {exc.detail}")
+
+    def fault_error(self, rule: FaultRule) -> ProviderError:
+        reason = rule.code or _REASONS.get(rule.status, "InternalServiceFailure")
+        message = rule.message or _MESSAGES.get(reason) or _words(reason)
+        return ProviderError(rule.status, reason, message, super().fault_error(rule).headers)
+
+    # -- submit -------------------------------------------------------------------------------
+    async def reference2video(self, request: Request, key: str) -> Response:
+        return await self._submit(request, key, Mode.REFERENCE2VIDEO)
+
+    async def img2video(self, request: Request, key: str) -> Response:
+        return await self._submit(request, key, Mode.IMG2VIDEO)
+
+    def _model(self, body: dict[str, Any], mode: Mode) -> ModelSpec:
+        name = body.get("model")
+        if name is None or name == "":
+            raise FieldProblem("missing", "model", "field is missing or empty: model")
+        choices = [m.model for m in self.spec.models_for(mode)]
+        if not isinstance(name, str) or name not in choices:
+            raise _invalid("model", f"allowed: {', '.join(choices)}")
+        return self.spec.model(name, mode)
+
+    def _extras(self, body: dict[str, Any]) -> dict[str, Any]:
+        callback = fields.opt_str(body, "callback_url", "") or ""
+        if callback and not is_loopback_url(callback):
+            raise _invalid("callback_url", "an http(s) URL the service can reach is required; "
+                           "the emulator reaches loopback only")
+        meta = fields.opt_str(body, "meta_data", "") or ""
+        if meta:
+            try:
+                json.loads(meta)
+            except ValueError:
+                raise _invalid("meta_data", "expected a JSON string") from None
+        return {
+            "payload": fields.opt_str(body, "payload", "", max_len=PAYLOAD_LIMIT) or "",
+            "off_peak": fields.opt_bool(body, "off_peak"),
+            "watermark": fields.opt_bool(body, "watermark"),
+            "wm_position": fields.opt_int(body, "wm_position", 3, lo=1, hi=4),
+            "wm_url": fields.opt_str(body, "wm_url", "") or "", "meta_data": meta,
+            "callback_url": callback,
+        }
+
+    def _subjects(self, body: dict[str, Any], spec: ModelSpec
+                  ) -> tuple[list[object], list[str], list[dict[str, Any]]]:
+        value = body["subjects"]
+        if not isinstance(value, list):
+            raise _invalid("subjects", "expected a list")
+        if spec.model not in _SUBJECT_MODELS:
+            raise _invalid("subjects", f"model {spec.model} takes images[]")
+        if not 1 <= len(value) <= 7:
+            raise FieldProblem("count", "subjects", "field item count out of range: subjects "
+                               f"({len(value)} given, 1 to 7 allowed)")
+        refs: list[object] = []
+        labels: list[str] = []
+        echo: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for i, subject in enumerate(value):
+            where = f"subjects[{i}]"
+            if not isinstance(subject, dict):
+                raise _invalid(where, "expected an object")
+            fields.check_unknown({f"{where}.{k}": v for k, v in subject.items()},
+                                 {f"{where}.{k}" for k in ("name", "id", "images")})
+            name = fields.opt_str(subject, "name", "") or fields.opt_str(subject, "id", "")
+            if not name:
+                raise FieldProblem("missing", f"{where}.name",
+                                   f"field is missing or empty: {where}.name")
+            if name in seen:
+                raise _invalid(f"{where}.name", f"duplicate subject {name!r}")
+            seen.add(name)
+            refs_here = fields.image_list(subject, "images", 1, 3)
+            refs += refs_here
+            labels += [f"{where}.images[{j}]" for j in range(len(refs_here))]
+            echo.append({**{k: subject[k] for k in ("id", "name") if k in subject},
+                         "images": [_short(r) for r in refs_here]})
+        top = spec.images.max_count
+        if len(refs) > top:
+            raise FieldProblem("count", "subjects", "field item count out of range: subjects "
+                               f"({len(refs)} images given, 1 to {top} allowed)")
+        return refs, labels, echo
+
+    async def _submit(self, request: Request, key: str, mode: Mode) -> Response:
+        body = await self.read_json(request)
+        fields.check_unknown(body, _ALLOWED[mode])
+        spec = self._model(body, mode)
+        loose = _loosen(body)
+        params = fields.parse_generation(loose, spec, seed_as_str=True)
+        params.update(self._extras(loose))
+        subjects: list[dict[str, Any]] | None = None
+        if mode == Mode.REFERENCE2VIDEO and body.get("subjects") is not None:
+            if body.get("images") is not None:
+                raise _invalid("images", "send images or subjects, not both")
+            refs, labels, subjects = self._subjects(body, spec)
+        else:
+            refs = fields.image_list(body, "images", spec.images.min_count,
+                                     spec.images.max_count)
+            labels = [f"images[{i}]" for i in range(len(refs))]
+        try:
+            loaded = await images.load(refs, spec.images)
+        except ImageRejected as exc:
+            raise self._image_error(exc, labels[exc.index]) from None
+        if MODERATION_MARKER in params["prompt"]:
+            raise ProviderError(400, "AuditSubmitIllegal", "submit is illegal")
+        cost = spec.cost.amount if spec.cost.amount is not None else FALLBACK_COST
+        if not self.world.accounts.can_afford(self.pid.value, key, cost):
+            raise ProviderError(400, "CreditInsufficient", "insufficient credits")
+        params["seed"] = params["seed"] or self.rng.randint(1, spec.seed_max)
+        width, height = fields.output_size(params, (loaded[0].width, loaded[0].height))
+        created_ns = time.time_ns()
+        task = EmuTask(id=self._new_id(), provider=self.pid.value, key=key, model=spec.model,
+                       mode=mode.value, params=params, images=[i.data for i in loaded],
+                       cost=cost, width=width, height=height, created_at=created_ns / 1e9)
+        ratio = width / height
+        task.extra.update(
+            created_ns=created_ns, creation_id=self._new_id(), subjects=subjects,
+            images=[_short(r) for r in refs], callback_url=params["callback_url"],
+            server_url=self.server_url(request),
+            aspect_ratio=params["aspect_ratio"] or ("16:9" if ratio > 1.3 else
+                                                    "9:16" if ratio < 0.77 else "1:1"))
+        self.world.board.submit(task, concurrency=self.spec.concurrency)
+        return self.json(self._create_body(task))
+
+    def _new_id(self) -> str:
+        while True:
+            candidate = str(self.rng.randrange(10**17, 10**18))
+            if self.world.board.get(candidate) is None:
+                return candidate
+
+    def _create_body(self, task: EmuTask) -> dict[str, Any]:
+        p = task.params
+        out: dict[str, Any] = {
+            "task_id": task.id, "type": task.mode, "state": _WIRE[task.phase],
+            "model": task.model, "prompt": p["prompt"], "images": task.extra["images"]}
+        if task.extra["subjects"] is not None:
+            out["subjects"] = task.extra["subjects"]
+        out.update(duration=p["duration"], seed=p["seed"])
+        if task.mode == Mode.REFERENCE2VIDEO:
+            out["aspect_ratio"] = p["aspect_ratio"]
+        out.update(resolution=p["resolution"], movement_amplitude=p["movement_amplitude"],
+                   bgm=p["bgm"], payload=p["payload"], off_peak=p["off_peak"], credits=0,
+                   created_at=_rfc3339(task.extra["created_ns"]))
+        return out
+
+    # -- tasks --------------------------------------------------------------------------------
+    def _own(self, request: Request, key: str) -> EmuTask:
+        task = self.world.board.get(str(request.path_params.get("id", "")))
+        if task is None or task.provider != self.pid.value or task.key != key:
+            raise ProviderError(404, "TaskNotFound", "task not found")
+        return task
+
+    def _credits(self, task: EmuTask) -> float | int:
+        if task.phase != Phase.SUCCESS:
+            return 0
+        return int(task.charged) if float(task.charged).is_integer() else task.charged
+
+    def _creations(self, task: EmuTask, server_url: str) -> list[dict[str, Any]]:
+        result = task.result
+        if task.phase != Phase.SUCCESS or result is None:
+            return []
+        files, ttl = self.world.files, self.url_ttl()
+        url, _ = files.url(server_url, result.video_path, self.pid.value, ttl)
+        cover, _ = files.url(server_url, result.cover_path, self.pid.value, ttl)
+        return [{"id": task.extra["creation_id"], "url": url, "cover_url": cover,
+                 "watermarked_url": url if task.params["watermark"] else "",
+                 "video": {"duration": float(result.duration_s), "fps": result.fps,
+                           "resolution": {"width": task.width, "height": task.height}}}]
+
+    def _task_body(self, task: EmuTask, server_url: str) -> dict[str, Any]:
+        p = task.params
+        return {"id": task.id, "state": _WIRE[task.phase], "err_code": task.err_code,
+                "credits": self._credits(task), "payload": p["payload"], "bgm": p["bgm"],
+                "off_peak": p["off_peak"], "creations": self._creations(task, server_url)}
+
+    def _callback_body(self, task: EmuTask) -> dict[str, Any]:
+        return self._task_body(task, str(task.extra["server_url"]))
+
+    async def creations(self, request: Request, key: str) -> Response:
+        return self.json(self._task_body(self._own(request, key), self.server_url(request)))
+
+    async def cancel(self, request: Request, key: str) -> Response:
+        declared = request.headers.get("content-length")
+        if declared != "0" and (declared is not None or "transfer-encoding" in request.headers):
+            body = await self.read_json(request)
+            fields.check_unknown(body, {"id"})
+            given = body.get("id")
+            if given is not None and str(given) != request.path_params.get("id"):
+                raise _invalid("id", "does not match the task id in the path")
+        task = self._own(request, key)
+        if not self.world.board.cancel(task):
+            raise ProviderError(400, "BadRequest",
+                                f"task state is {_WIRE[task.phase]}, can not cancel")
+        return self.json({})
+
+    # -- list ---------------------------------------------------------------------------------
+    async def list_tasks(self, request: Request, key: str) -> Response:
+        q = request.query_params
+        unknown = sorted(set(q.keys()) - _LIST_PARAMS)
+        if unknown:
+            raise FieldProblem("unknown", ",".join(unknown),
+                               f"unwanted field: {', '.join(unknown)}")
+        multi = {n: [*q.getlist(n), *q.getlist(f"{n}[]")] for n in _MULTI}
+        for name, allowed in (("model_versions", _LIST_VERSIONS),
+                              ("resolutions", _LIST_RESOLUTIONS), ("states", _LIST_STATES)):
+            bad = [v for v in multi[name] if v not in allowed]
+            if bad:
+                raise _invalid(f"{name}[]", f"{bad[0]!r}; allowed: {', '.join(allowed)}")
+        now = time.time()
+        start = self._time(q.get("created_at.from"), "created_at.from", now - 7 * 86400)
+        end = self._time(q.get("created_at.to"), "created_at.to", math.inf)
+        page = self._count(q.get("pager.page"), "pager.page")
+        size = self._count(q.get("pager.pagesz"), "pager.pagesz") or 10
+        found = [t for t in self.world.board.tasks.values()
+                 if t.provider == self.pid.value and t.key == key
+                 and start <= t.created_at <= end
+                 and (not multi["task_ids"] or t.id in multi["task_ids"])
+                 and (not multi["templates"] or "" in multi["templates"])
+                 and (not multi["model_versions"]
+                      or _VERSIONS.get(t.model) in multi["model_versions"])
+                 and (not multi["resolutions"] or t.params["resolution"] in multi["resolutions"])
+                 and (not multi["states"] or _WIRE[t.phase] in multi["states"])]
+        found.sort(key=lambda t: (t.extra["created_ns"], t.id), reverse=True)
+        token = q.get("pager.page_token") or ""
+        if token:
+            cursor = self._cursor(token)
+            found = [t for t in found if (t.extra["created_ns"], t.id) < cursor]
+            page = 0
+        chunk = found[page * size:(page + 1) * size]
+        next_token = ""
+        if chunk and len(found) > (page + 1) * size:
+            last = chunk[-1]
+            next_token = base64.urlsafe_b64encode(
+                f"{last.extra['created_ns']}:{last.id}".encode()).decode()
+        server_url = self.server_url(request)
+        return self.json({"next_page_token": next_token,
+                          "tasks": [self._list_item(t, server_url) for t in chunk]})
+
+    def _list_item(self, task: EmuTask, server_url: str) -> dict[str, Any]:
+        p = task.params
+        key_id = int(hashlib.sha256(task.key.encode()).hexdigest()[:15], 16) % 10**17
+        return {"id": task.id, "key_id": str(10**17 + key_id), "template": "",
+                "type": task.mode, "model": task.model, "prompt": p["prompt"],
+                "images": task.extra["images"], "duration": p["duration"],
+                "resolution": p["resolution"], "aspect_ratio": task.extra["aspect_ratio"],
+                "seed": p["seed"], "movement_amplitude": p["movement_amplitude"],
+                "bgm": p["bgm"], "off_peak": p["off_peak"], "state": _WIRE[task.phase],
+                "err_code": task.err_code, "credits": self._credits(task),
+                "payload": p["payload"], "created_at": _rfc3339(task.extra["created_ns"]),
+                "creations": self._creations(task, server_url)}
+
+    @staticmethod
+    def _time(text: str | None, name: str, default: float) -> float:
+        if not text:
+            return default
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            raise _invalid(name, "expected an RFC 3339 time") from None
+        if when.tzinfo is None:
+            raise _invalid(name, "an RFC 3339 time needs a zone (Z or +hh:mm)")
+        return when.timestamp()
+
+    @staticmethod
+    def _count(text: str | None, name: str) -> int:
+        try:
+            value = int(text or 0)
+        except ValueError:
+            raise _invalid(name, "expected a whole number") from None
+        if name == "pager.pagesz" and not 0 <= value <= 100:
+            raise ProviderError(400, "PageSizeOutOfRange", f"page size out of range: {name} "
+                                f"is {value}, 1 to 100 allowed")
+        if value < 0:
+            raise _invalid(name, "expected a whole number from 0")
+        return value
+
+    @staticmethod
+    def _cursor(token: str) -> tuple[int, str]:
+        try:
+            created, _, task_id = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+            return int(created), task_id
+        except (binascii.Error, UnicodeError, ValueError):
+            raise _invalid("pager.page_token", "not a token this service issued") from None
