@@ -38,7 +38,7 @@ ACTIVE = frozenset({TaskState.SUBMITTING, TaskState.QUEUED, TaskState.PROCESSING
 
 _S = TaskState
 TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
-    _S.DRAFT: frozenset({_S.SUBMITTING, _S.CANCELLED}),
+    _S.DRAFT: frozenset({_S.SUBMITTING, _S.CANCELLED, _S.FAILED}),
     _S.SUBMITTING: frozenset({_S.QUEUED, _S.PROCESSING, _S.DOWNLOADING, _S.FAILED,
                               _S.OUTCOME_UNKNOWN, _S.DRAFT}),
     _S.OUTCOME_UNKNOWN: frozenset({_S.QUEUED, _S.PROCESSING, _S.DOWNLOADING, _S.FAILED,

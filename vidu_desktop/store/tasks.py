@@ -121,6 +121,18 @@ class TaskStore:
             )
             return int(row["submit_attempts"]) + 1
 
+    def undo_submit_attempt(self, local_id: str) -> int:
+        """Take back the count of a submit request known never to have left (the connection
+        was refused), so that a crash afterwards does not make it look possibly sent."""
+        with transaction(self._conn) as conn:
+            row = self._row(local_id, "state, submit_attempts")
+            if row["state"] != TaskState.SUBMITTING:
+                raise StoreError(f"task {local_id} is {row['state']}, not submitting")
+            count = max(0, int(row["submit_attempts"]) - 1)
+            conn.execute("UPDATE tasks SET submit_attempts = ?, updated_at = ? "
+                         "WHERE local_id = ?", (count, self._clock(), local_id))
+            return count
+
     def set_remote_id(self, local_id: str, remote_id: str, *, trace_id: str = "",
                       remote_state: str = "") -> None:
         """Store the host's task id (write it the moment the submit answer arrives)."""

@@ -1,0 +1,320 @@
+"""The engine: submits, follows, downloads, resumes and cancels tasks on asyncio. No Qt.
+
+Persist first: ``submit`` writes the task row before any request leaves, and every change after
+is written before it is published. ``start`` resumes every unfinished task. One long-lived
+adapter per host (built lazily; ``set_base_url`` replaces it); a limit of requests in flight per
+host; an outbox for submissions made while a host was unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+import httpx
+
+from vidu_desktop.core.capabilities import ProviderId, provider
+from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.request import GenerationRequest
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.core.validation import validate
+from vidu_desktop.providers.base import Adapter, CancelOutcome
+from vidu_desktop.providers.registry import make_adapter
+from vidu_desktop.store import (
+    RESUMABLE,
+    AppPaths,
+    ArtifactStore,
+    MediaLayout,
+    Outbox,
+    ReferenceStore,
+    TaskRecord,
+    TaskStore,
+    open_database,
+)
+
+from . import references
+from .cancel import cancel_task
+from .events import EngineEvent, EventBus
+from .lifecycle import Lifecycle
+from .outbox import OutboxSender
+from .settings import EngineSettings
+
+log = logging.getLogger(__name__)
+_S = TaskState
+
+KeySource = Callable[[ProviderId], str | None]
+
+
+class Engine:
+    def __init__(self, paths: AppPaths, keys: KeySource,
+                 settings: EngineSettings | None = None) -> None:
+        self.paths = paths.ensure()
+        self.settings = settings or EngineSettings()
+        self.conn = open_database(paths.database)
+        self.tasks = TaskStore(self.conn)
+        self.artifacts = ArtifactStore(self.conn, paths.media_root)
+        self.refs = ReferenceStore(self.conn, paths.refs_dir)
+        self.outbox = Outbox(self.conn)
+        self.layout = MediaLayout(paths.media_root)
+        self.bus = EventBus(self.settings.progress_interval_s)
+        self._keys = keys
+        self._adapters: dict[str, Adapter] = {}
+        self._retired: list[Adapter] = []  # replaced adapters, still used by running tasks
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._running: dict[str, asyncio.Task[TaskRecord]] = {}
+        self._sender = OutboxSender(self)
+        self.http = httpx.AsyncClient(timeout=self.settings.timeouts().httpx(),
+                                      follow_redirects=False)
+
+    # -- wiring --------------------------------------------------------------------------------
+    def adapter(self, host: str) -> Adapter:
+        if host not in self._adapters:
+            pid = ProviderId(host)
+            key = self._keys(pid)
+            if not key:
+                spec = provider(pid)
+                raise AppError(ErrorKind.AUTH, f"No API key for {spec.display_name}.",
+                               f"Add it in Settings, or set {spec.key_env}.")
+            self._adapters[host] = make_adapter(
+                pid, key, base_url=self.settings.base_urls.get(host),
+                timeouts=self.settings.timeouts(), retry=self.settings.retry())
+        return self._adapters[host]
+
+    def set_base_url(self, host: str, url: str | None) -> None:
+        """Use ``url`` for ``host`` from now on (None: the host's own address). The cached
+        adapter is dropped (running requests finish on it) and the outbox tries again."""
+        pid = ProviderId(host)
+        if url:
+            self.settings.base_urls[pid.value] = url
+        else:
+            self.settings.base_urls.pop(pid.value, None)
+        self.forget_adapter(pid.value)
+
+    def forget_adapter(self, host: str) -> None:
+        """Build ``host``'s adapter again on next use (its key or address changed)."""
+        old = self._adapters.pop(host, None)
+        if old is not None:
+            self._retired.append(old)
+        if len(self.outbox):
+            self.wake_outbox()
+
+    def known_keys(self) -> list[str]:
+        return [k for k in (self._keys(p) for p in ProviderId) if k]
+
+    @contextlib.asynccontextmanager
+    async def host_slot(self, host: str) -> AsyncIterator[None]:
+        """At most ``requests_per_host`` API requests in flight to one host."""
+        slot = self._slots.setdefault(host, asyncio.Semaphore(self.settings.requests_per_host))
+        async with slot:
+            yield
+
+    def events(self) -> AsyncIterator[EngineEvent]:
+        return self.bus.stream()
+
+    # -- the public verbs ----------------------------------------------------------------------
+    def store_references(self, request: GenerationRequest) -> GenerationRequest:
+        """Keep inline images in the reference store so the task row holds only their hash."""
+        return references.store_references(self.refs, request)
+
+    def create(self, request: GenerationRequest, *, draft_id: str | None = None,
+               group_id: str | None = None, take_index: int | None = None) -> TaskRecord:
+        """Validate and write the task (state SUBMITTING); nothing is sent yet."""
+        problems = validate(request)
+        if problems:
+            raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
+                           "Change the named values.", details={p.field: str(p)
+                                                                for p in problems})
+        self.adapter(request.provider.value)  # a missing key fails before anything is written
+        request = self.store_references(request)
+        rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
+                                take_index=take_index)
+        self.bus.publish(EngineEvent("state", rec))
+        return rec
+
+    async def submit(self, request: GenerationRequest, **kwargs: str | int | None
+                     ) -> TaskRecord:
+        """Create the task and start it in the background; returns the stored row."""
+        rec = self.create(request, **kwargs)  # type: ignore[arg-type]
+        self.track(rec.local_id)
+        return rec
+
+    def track(self, local_id: str, *, resend: bool = False, send: bool = False
+              ) -> asyncio.Task[TaskRecord]:
+        """Run (or join) the task's lifecycle in the background. ``send``: the task is
+        SUBMITTING and known not to have reached the host (the outbox); ``resend``: the user
+        chose to send it again although an earlier submit may have arrived (billed twice)."""
+        running = self._running.get(local_id)
+        if running is not None and not running.done():
+            return running
+        life = Lifecycle(self, local_id)
+
+        async def go() -> TaskRecord:
+            if not (resend or send):
+                return await life.run()
+            rec = life.record()
+            if rec.state != _S.SUBMITTING:
+                rec = life.move(_S.SUBMITTING, detail="sent again at the user's request")
+            rec = await life.send(rec, self.adapter(rec.provider), resend=True)
+            return rec if rec.state.is_terminal else await life.run()
+
+        task = asyncio.get_running_loop().create_task(self._guard(life, go()))
+        self._running[local_id] = task
+        task.add_done_callback(lambda t: self._running.pop(local_id, None)
+                               if self._running.get(local_id) is t else None)
+        return task
+
+    async def _guard(self, life: Lifecycle, work: Coroutine[Any, Any, TaskRecord]
+                     ) -> TaskRecord:
+        """Run ``work``; an error that escapes it ends the task in a state that says so."""
+        try:
+            return await work
+        except asyncio.CancelledError:
+            raise
+        except AppError as exc:
+            log.warning("task %s stopped: %s", life.id, exc)
+            error = exc
+        except Exception as exc:
+            log.exception("task %s failed in the app", life.id)
+            error = AppError(ErrorKind.LOCAL, f"The app failed while handling this task: "
+                             f"{exc}", "Resume it; the task itself is kept.", retryable=True)
+        rec = life.record()
+        if rec.state.is_terminal or rec.state in (_S.DRAFT, _S.OUTCOME_UNKNOWN):
+            return rec
+        if rec.state == _S.SUBMITTING and rec.submit_attempts:  # it may have been sent
+            return life.move(_S.OUTCOME_UNKNOWN, error=error, detail=error.message)
+        return life.move(_S.FAILED, error=error, detail=error.message)
+
+    def _record(self, local_id: str) -> TaskRecord:
+        rec = self.tasks.get(local_id)
+        if rec is None:
+            raise AppError(ErrorKind.LOCAL, f"No task {local_id} in the library.")
+        return rec
+
+    async def _next_change(self, local_id: str, *others: asyncio.Future[Any]) -> None:
+        """Until the task's next published event (or one of ``others`` is done)."""
+        changed = asyncio.Event()
+        unsubscribe = self.bus.subscribe(
+            lambda ev: changed.set() if ev.local_id == local_id and ev.kind == "state"
+            else None)
+        waiter = asyncio.ensure_future(changed.wait())
+        try:
+            await asyncio.wait({waiter, *others}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            unsubscribe()
+
+    async def wait(self, local_id: str) -> TaskRecord:
+        """Until the engine has nothing more to do for the task by itself: it is finished,
+        or its submit outcome is unknown (the user decides), or it is not being worked on.
+        A task waiting in the outbox is waited for until it is sent and finished."""
+        while True:
+            running = self._running.get(local_id)
+            if running is not None and not running.done():
+                await asyncio.shield(running)
+                continue
+            rec = self._record(local_id)
+            if rec.state == _S.DRAFT and local_id in self.outbox and self._sender.running:
+                assert self._sender.task is not None
+                await self._next_change(local_id, self._sender.task)
+                continue
+            return rec
+
+    async def wait_until_sent(self, local_id: str) -> TaskRecord:
+        """Wait until the task has left SUBMITTING (accepted, refused, offline or unknown)."""
+        while True:
+            rec = self._record(local_id)
+            running = self._running.get(local_id)
+            if rec.state != _S.SUBMITTING or running is None or running.done():
+                return rec
+            await self._next_change(local_id, running)
+
+    async def start(self) -> list[str]:
+        """Resume every unfinished task (and the outbox). Returns the ids resumed."""
+        resumed = []
+        for rec in self.tasks.in_states(RESUMABLE):
+            try:
+                self.adapter(rec.provider)
+            except AppError as err:
+                log.warning("cannot resume %s: %s", rec.local_id, err)
+                continue
+            self.track(rec.local_id)
+            resumed.append(rec.local_id)
+        if len(self.outbox):
+            self.wake_outbox()
+        return resumed
+
+    async def resume(self, local_id: str, *, resend: bool = False) -> TaskRecord:
+        """Pick a task up again: reconcile, follow, download; or (``resend``) submit a task
+        whose submit outcome is unknown once more: said explicitly, it may be billed twice."""
+        rec = self._record(local_id)
+        if rec.state == _S.SUCCEEDED:
+            return rec
+        if resend:
+            if rec.state not in (_S.OUTCOME_UNKNOWN, _S.DRAFT):
+                raise AppError(ErrorKind.LOCAL, f"Task {local_id} is {rec.state}; only a task "
+                               "whose submit outcome is unknown (or a draft) can be resent. "
+                               "Retry a failed task as a new submission.")
+            self.outbox.remove(local_id)
+        else:
+            target = self._resume_state(rec)
+            if target is not None and target != rec.state:
+                Lifecycle(self, local_id).move(target, detail="resumed")
+            if rec.state == _S.DRAFT:
+                self.wake_outbox()
+                return await self.wait(local_id)
+        return await self.track(local_id, resend=resend)
+
+    def _resume_state(self, rec: TaskRecord) -> TaskState | None:
+        if rec.state in (_S.FAILED, _S.UNTRACKED):
+            if rec.result_url:
+                return _S.DOWNLOADING
+            if rec.remote_id:
+                return _S.PROCESSING if rec.started_at else _S.QUEUED
+            if rec.state == _S.FAILED:
+                raise AppError(ErrorKind.LOCAL, "This task never reached the host; retry it "
+                               "as a new submission.")
+        return None
+
+    async def cancel(self, local_id: str) -> CancelOutcome:
+        """Cancel on the server where the host allows it, else stop tracking. Says which."""
+        return await cancel_task(self, local_id)
+
+    async def stop_running(self, local_id: str) -> None:
+        """Stop working on the task in this process (its row stays as it is)."""
+        running = self._running.pop(local_id, None)
+        if running is not None:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await running
+
+    # -- outbox ----------------------------------------------------------------------------
+    def wake_outbox(self) -> None:
+        """Send the outbox now (the network may be back) rather than at the next probe."""
+        self._sender.wake()
+
+    def start_outbox(self) -> None:
+        """Make sure the outbox sender runs (it probes at ``outbox_probe_s``)."""
+        self._sender.ensure_running()
+
+    async def __aenter__(self) -> Engine:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._sender.close()  # first: it would start new work
+        pending: list[asyncio.Task[Any]] = list(self._running.values())
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+        for adapter in [*self._adapters.values(), *self._retired]:
+            await adapter.close()
+        self._adapters.clear()
+        self._retired.clear()
+        await self.http.aclose()
+        self.conn.close()

@@ -1,0 +1,314 @@
+"""One task's life after it is written: send (once), reconcile, follow, download, verify.
+
+Every step persists before it is published; a crash at any instant leaves a row that says what
+is known, and ``Lifecycle.run`` picks up from exactly that row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.providers.base import Adapter, RemoteStatus
+from vidu_desktop.providers.download import download
+from vidu_desktop.store import (
+    ArtifactKind,
+    TaskRecord,
+    sidecar_for,
+    transaction,
+    write_sidecar,
+)
+
+from .events import EngineEvent
+from .verify import NotPlayable, verify_mp4
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+log = logging.getLogger(__name__)
+_S = TaskState
+
+
+class Lifecycle:
+    def __init__(self, engine: Engine, local_id: str) -> None:
+        self.e = engine
+        self.id = local_id
+        self.rng = random.Random()
+        self.downloading: TaskRecord | None = None  # the row shown with download progress
+
+    # -- small helpers -----------------------------------------------------------------------
+    def record(self) -> TaskRecord:
+        found = self.e.tasks.get(self.id)
+        if found is None:
+            raise AppError(ErrorKind.LOCAL, f"task {self.id} is not in the library")
+        return found
+
+    def move(self, state: TaskState, *, detail: str = "", error: AppError | None = None,
+             progress: float | None = None, remote_state: str | None = None) -> TaskRecord:
+        rec = self.e.tasks.transition(self.id, state, detail=detail, error=error,
+                                      progress=progress, remote_state=remote_state)
+        self.e.bus.publish(EngineEvent("state", rec))
+        return rec
+
+    async def pause(self, seconds: float, *, at_least: float = 0.0) -> None:
+        """Sleep about ``seconds`` (jittered ±20 %), never less than ``at_least`` (a host's
+        Retry-After is a floor, not a hint)."""
+        await asyncio.sleep(max(at_least, seconds * (0.8 + 0.4 * self.rng.random())))
+
+    async def guarded(self, host: str, call: Callable[[], Awaitable[RemoteStatus]]
+                      ) -> RemoteStatus:
+        async with self.e.host_slot(host):
+            return await call()
+
+    # -- the whole life ----------------------------------------------------------------------
+    async def run(self) -> TaskRecord:
+        rec = self.record()
+        adapter = self.e.adapter(rec.provider)
+        if rec.state == _S.SUBMITTING:
+            rec = await (self.send(rec, adapter) if rec.submit_attempts == 0
+                         else self.reconcile(rec, adapter))
+        elif rec.state == _S.OUTCOME_UNKNOWN:
+            rec = await self.reconcile(rec, adapter)
+        if rec.state in (_S.QUEUED, _S.PROCESSING):
+            rec = await self.follow(rec, adapter)
+        if rec.state == _S.DOWNLOADING:
+            rec = await self.fetch(rec, adapter)
+        return rec
+
+    # -- submit ------------------------------------------------------------------------------
+    async def send(self, rec: TaskRecord, adapter: Adapter, *, resend: bool = False
+                   ) -> TaskRecord:
+        request = self.e.refs.rehydrate(rec.request)
+        self.e.tasks.record_submit_attempt(self.id, resend=resend)
+        try:
+            async with self.e.host_slot(rec.provider):
+                sent = await adapter.submit(request, rec.client_token)
+        except AppError as err:
+            if err.details.get("outcome") == "unknown":
+                self.move(_S.OUTCOME_UNKNOWN, detail="the submit answer was lost", error=err)
+                return await self.reconcile(self.record(), adapter)
+            if err.details.get("outcome") == "not_sent" or (
+                    "outcome" not in err.details
+                    and err.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)):
+                # the request never reached the host: keep it in the outbox, send it later
+                with transaction(self.e.conn):  # never a draft outside the outbox
+                    self.e.tasks.undo_submit_attempt(self.id)
+                    rec = self.e.tasks.transition(self.id, _S.DRAFT, error=err,
+                                                  detail="offline: waiting in the outbox")
+                    self.e.outbox.enqueue(self.id)
+                self.e.bus.publish(EngineEvent("state", rec))
+                self.e.start_outbox()
+                return rec
+            return self.move(_S.FAILED, detail="the host refused the task", error=err)
+        self.e.tasks.set_remote_id(self.id, sent.remote_id, trace_id=sent.trace_id,
+                                   remote_state=sent.wire_state)
+        if sent.seed is not None:
+            self.e.tasks.set_result(self.id, url="", resolved_seed=sent.seed)
+        return self.move(_S.QUEUED, detail=f"accepted as {sent.remote_id}",
+                         remote_state=sent.wire_state)
+
+    async def reconcile(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
+        """A submit may have reached the host: find it, never resend on our own."""
+        if rec.state == _S.SUBMITTING:
+            rec = self.move(_S.OUTCOME_UNKNOWN,
+                            detail="the app stopped while submitting; checking the host")
+        if not adapter.supports_reconcile:
+            return self.move(_S.OUTCOME_UNKNOWN, detail=(
+                f"{adapter.spec.display_name} cannot be asked whether the task arrived. "
+                "Resend it (it may be charged twice) or stop tracking it."))
+        since = datetime.fromtimestamp(rec.created_at - 600, UTC)
+        attempts = max(1, self.e.settings.reconcile_attempts)
+        failure: AppError | None = None
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.e.host_slot(rec.provider):
+                    found = await adapter.find_by_token(rec.client_token, since)
+                failure = None
+            except AppError as err:
+                found, failure = None, err
+                if not err.can_retry:
+                    break
+            if found is not None:
+                self.e.tasks.set_remote_id(self.id, found.remote_id,
+                                           remote_state=found.wire_state)
+                return self.move(_S.QUEUED, detail=f"found at the host as {found.remote_id}",
+                                 remote_state=found.wire_state)
+            if attempt < attempts:  # the host may create it a little after the answer was lost
+                rec = self.move(_S.OUTCOME_UNKNOWN, detail=(
+                    f"not found at the host yet; looking again ({attempt} of {attempts})"))
+                await self.pause(self.e.settings.reconcile_delay_s)
+        if failure is not None:
+            return self.move(_S.OUTCOME_UNKNOWN, error=failure, detail=(
+                "could not ask the host whether the task arrived; resume to try again"))
+        return self.move(_S.OUTCOME_UNKNOWN, detail=(
+            "the host has no task from this submit; resend it (it may be charged twice if it "
+            "did arrive) or stop tracking it"))
+
+    # -- follow ------------------------------------------------------------------------------
+    async def follow(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
+        cfg = self.e.settings
+        assert rec.remote_id is not None
+        remote_id = rec.remote_id
+        interval = cfg.poll_initial_s
+        failures = unreadable = 0
+        followed_since = state_since = time.time()  # a resume gets a fresh timeout span
+        while True:
+            try:
+                status = await self.guarded(rec.provider, lambda: adapter.status(remote_id))
+            except AppError as err:
+                unreadable = unreadable + 1 if err.kind == ErrorKind.PROTOCOL else 0
+                if not err.can_retry or unreadable >= cfg.protocol_error_limit:
+                    return self.move(_S.FAILED, error=err, detail=(
+                        f"following stopped: {err.message} Resume the task to look again."))
+                failures += 1
+                wait = err.retry_after or cfg.backoff(failures)
+                rec = self.e.tasks.transition(self.id, rec.state, detail=(
+                    f"{err.message} Retrying in {wait:.3g} s."))
+                self.e.bus.publish(EngineEvent("progress", rec))
+                await self.pause(wait, at_least=err.retry_after or 0.0)
+                continue
+            failures = unreadable = 0
+            self.e.tasks.record_poll(self.id, remote_state=status.wire_state,
+                                     progress=None if status.progress is None
+                                     else round(status.progress * 100, 1))
+            if status.state == _S.DOWNLOADING:
+                return self.succeeded_remotely(status)
+            if status.state in (_S.FAILED, _S.CANCELLED):
+                return self.move(status.state, error=status.error,
+                                 remote_state=status.wire_state,
+                                 detail=status.error.message if status.error else "")
+            if status.state != rec.state:
+                rec = self.move(status.state, remote_state=status.wire_state)
+                interval = cfg.poll_initial_s
+                state_since = time.time()
+            else:
+                rec = self.record()
+                self.e.bus.publish(EngineEvent("progress", rec))
+                interval = min(cfg.poll_max_s, interval * cfg.poll_factor)
+            timeout = self.timed_out(rec, followed_since, state_since)
+            if timeout is not None:
+                return self.move(_S.FAILED, error=timeout, detail=timeout.message)
+            if status.eta_s:
+                interval = max(cfg.poll_initial_s, min(interval, status.eta_s))
+            await self.pause(interval)
+
+    def timed_out(self, rec: TaskRecord, followed_since: float, state_since: float
+                  ) -> AppError | None:
+        """A TIMEOUT error when the task processed (or queued, when a queue limit is set)
+        longer than allowed while this run followed it; queue time never counts as processing."""
+        cfg = self.e.settings
+        now = time.time()
+        processing_since = max(rec.started_at or now, followed_since)
+        if rec.state == _S.PROCESSING and now - processing_since > cfg.processing_timeout_s:
+            return AppError(ErrorKind.TIMEOUT, "Still processing after "
+                            f"{_span(cfg.processing_timeout_s)}; the app stopped following it.",
+                            "Resume the task to look again: the host may still finish it.",
+                            retryable=True)
+        if rec.state == _S.QUEUED and cfg.queue_timeout_s is not None \
+                and now - state_since > cfg.queue_timeout_s:
+            return AppError(ErrorKind.TIMEOUT, "Still queued at the host after "
+                            f"{_span(cfg.queue_timeout_s)}, the set limit.",
+                            "Resume to keep waiting, or cancel it.", retryable=True)
+        return None
+
+    def succeeded_remotely(self, status: RemoteStatus) -> TaskRecord:
+        if not status.video_url:
+            err = AppError(ErrorKind.PROTOCOL, "The host reported success without a video.")
+            return self.move(_S.FAILED, error=err, detail=err.message)
+        self.e.tasks.set_result(self.id, url=status.video_url, expires_at=status.url_expires_at,
+                                cover_url=status.cover_url or "", resolved_seed=status.seed)
+        if status.cost is not None:
+            self.e.tasks.set_cost(self.id, status.cost, status.cost_unit)
+            if status.cost_unit == "credits":
+                self.e.tasks.set_billing(self.id, credits=status.cost)
+        if status.remaining_balance is not None:
+            self.e.tasks.set_billing(self.id, balance=status.remaining_balance,
+                                     balance_unit=status.cost_unit)
+        return self.move(_S.DOWNLOADING, detail="done at the host; downloading",
+                         remote_state=status.wire_state)
+
+    # -- download ----------------------------------------------------------------------------
+    async def refresh_url(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
+        assert rec.remote_id is not None
+        remote_id = rec.remote_id
+        status = await self.guarded(rec.provider, lambda: adapter.status(remote_id))
+        if status.video_url:
+            self.e.tasks.set_result(self.id, url=status.video_url,
+                                    expires_at=status.url_expires_at,
+                                    cover_url=status.cover_url or "")
+        return self.record()
+
+    async def fetch(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
+        cfg = self.e.settings
+        media = self.e.layout.for_record(rec)
+        media.folder.mkdir(parents=True, exist_ok=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            self.e.tasks.record_download_attempt(self.id)
+            try:
+                if not rec.result_url or (rec.result_expires_at is not None
+                                          and rec.result_expires_at < time.time() + 5):
+                    rec = await self.refresh_url(rec, adapter)
+                self.downloading = rec
+                await download(self.e.http, rec.result_url, media.part,
+                               max_bytes=cfg.max_video_bytes, on_progress=self.on_bytes)
+                info = await asyncio.to_thread(verify_mp4, media.part)
+                break
+            except NotPlayable as exc:
+                media.part.unlink(missing_ok=True)
+                err = AppError(ErrorKind.BAD_RESULT, str(exc))
+            except AppError as exc:
+                err = exc
+                if err.kind == ErrorKind.EXPIRED:
+                    with contextlib.suppress(AppError):
+                        rec = await self.refresh_url(rec, adapter)
+                elif not err.can_retry:
+                    return self.move(_S.FAILED, error=err, detail="the download failed")
+            if attempt >= cfg.download_attempts:
+                return self.move(_S.FAILED, error=err, detail=(
+                    f"the download failed {attempt} times; resume to try again"))
+            rec = self.e.tasks.transition(self.id, _S.DOWNLOADING, detail=(
+                f"{err.message} Trying again."))
+            self.e.bus.publish(EngineEvent("progress", rec))
+            await self.pause(cfg.backoff(attempt))
+        os.replace(media.part, media.video)
+        self.e.artifacts.record(self.id, ArtifactKind.VIDEO, media.video,
+                                size=info.size_bytes, sha256=info.sha256, verified=True)
+        if rec.cover_url:
+            try:
+                await download(self.e.http, rec.cover_url, media.cover.with_suffix(".part"),
+                               max_bytes=20 * 1024 * 1024)
+                os.replace(media.cover.with_suffix(".part"), media.cover)
+                self.e.artifacts.record(self.id, ArtifactKind.COVER, media.cover,
+                                        size=media.cover.stat().st_size)
+            except (AppError, OSError) as exc:  # the cover is a nicety; the video is what matters
+                log.warning("cover of task %s not downloaded: %s", self.id, exc)
+        rec = self.e.tasks.transition(self.id, _S.SUCCEEDED, detail=(
+            f"{info.width}x{info.height}, {info.duration_s:.1f} s, saved"))
+        sidecar = sidecar_for(rec, self.e.artifacts.for_task(self.id))
+        sidecar["video"] = {"codec": info.codec, "width": info.width, "height": info.height,
+                            "duration_s": info.duration_s, "fps": info.fps,
+                            "audio": info.has_audio}
+        write_sidecar(media.sidecar, sidecar, secrets=self.e.known_keys())
+        self.e.artifacts.record(self.id, ArtifactKind.SIDECAR, media.sidecar,
+                                size=media.sidecar.stat().st_size)
+        self.e.bus.publish(EngineEvent("state", rec))
+        return rec
+
+    def on_bytes(self, done: int, total: int | None) -> None:
+        if self.downloading is not None:
+            self.e.bus.publish(EngineEvent("download", self.downloading, done, total))
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.3g} s"
