@@ -1,7 +1,8 @@
 """The one capability table: what each host and model accepts, its limits, defaults and cost.
 
-Every consumer reads these facts: the parameter panel (what to offer), validation (what to refuse),
-the image pipeline (byte budgets), the CLI (`vidu-cli providers`) and the emulator (how strict to be).
+Every consumer reads these facts: the parameter panel (what to offer), validation (what to
+refuse), the image pipeline (byte budgets), the CLI (`vidu-cli providers`) and the emulator (how
+strict to be).
 A new model or host is one entry here, plus an adapter when its wire shape is new.
 
 Sources are the provider documents summarised in the project's provider-contracts notes.

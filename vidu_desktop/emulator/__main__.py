@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -86,10 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     for contract in server.world.contracts:
         print(f"  {contract.spec.display_name:<11} {server.url}/{contract.pid.value}")
     print(f"  accepted keys: {', '.join(keys)}    (Ctrl+C stops)", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
