@@ -1,50 +1,382 @@
-"""``vidu-cli``: the command line: capability table, image checks (and, later, generation)."""
+"""``vidu-cli``: generate, follow, resume, cancel and download from the command line.
+
+Keys come from ``VIDU_API_KEY``, ``NOVITA_API_KEY``, ``HIGHWAYAPI_API_KEY``, ``SEGMIND_API_KEY``,
+``VTRIX_API_KEY`` (these win) or the OS keychain (``vidu-cli key set HOST``). The library (tasks,
+videos) lives in the profile folder: ``--profile-dir``, else ``VIDU_DESKTOP_HOME``, else the
+system's data folder; a log is kept in its ``logs`` folder. Exit codes: 0 success, 1 other
+failure, 2 invalid input or parameter, 3 missing or refused key, 4 not enough credits,
+5 moderation, 6 network/timeout/outage (a task that could not be sent waits in the outbox),
+7 the generation failed, 8 an image cannot be used, 9 the outcome of a submit is unknown,
+10 cancel could only stop tracking (the host may still run and charge the task).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
+import json
 import sys
+from collections.abc import Awaitable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vidu_desktop.core.capabilities import PROMPT_COUNTING, PROVIDERS, Mode
+from vidu_desktop.core.capabilities import Mode, ProviderId, provider
+from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.core.validation import validate
+from vidu_desktop.store import (
+    RESUMABLE,
+    AppPaths,
+    ArtifactKind,
+    SecretStore,
+    TaskFilter,
+    TaskRecord,
+)
+
+from . import cli_output as out
+from .cli_output import fail, report_error, show
+from .cli_parser import parse
+from .cli_setup import base_urls, default_profile_dir, setup_logging
+
+EPILOG = __doc__.split("\n\n", 1)[1].replace("``", "")
+
+if TYPE_CHECKING:  # the engine (httpx, PyAV) is imported only by the commands that use it
+    from vidu_desktop.engine import Engine, EngineEvent
 
 
-def _providers(_: argparse.Namespace) -> int:
-    for spec in PROVIDERS.values():
-        print(f"{spec.display_name} ({spec.id.value})  {spec.base_url}  auth: {spec.auth.value}"
-              f"  key: ${spec.key_env}")
-        if spec.concurrency:
-            print(f"  runs {spec.concurrency} tasks at once per account; more wait queued")
-        print(f"  {spec.notes}")
-        for m in spec.models:
-            durations = ", ".join(f"{d} s: {'/'.join(r)}" for d, r in m.resolutions.items())
-            ratios = "/".join(m.aspect_ratios) or "follows the image"
-            images = (f"{m.images.min_count}-{m.images.max_count}"
-                      if m.images.min_count != m.images.max_count else str(m.images.min_count))
-            print(f"    {m.model:<24} {m.mode.value:<16} {durations};  ratio {ratios};  "
-                  f"images {images};  prompt <= {m.prompt_limit};  cost {m.cost.describe()}")
-    print(f"Prompt length is counted in {PROMPT_COUNTING}.")
-    return 0
+# -- generate --------------------------------------------------------------------------------
+def load_images(sources: list[str], pid: ProviderId, model: str, mode: Mode
+                ) -> list[ReferenceImage]:
+    """Check and prepare every image for the host (files, URLs); raise AppError naming it."""
+    from vidu_desktop.imaging.bridge import prepare_for_request
+
+    return prepare_for_request(sources, pid, model, mode)
 
 
-def _check_images(args: argparse.Namespace) -> int:
-    from vidu_desktop.imaging.report import main as check_main
+def check_request(request: GenerationRequest, image_count: int) -> None:
+    """Refuse bad parameters before any picture is prepared (the engine checks again)."""
+    draft = replace(request, images=tuple(ReferenceImage("") for _ in range(image_count)))
+    try:
+        problems = validate(draft)
+    except KeyError:  # core: an unknown duration without a resolution has no default
+        spec = request.spec
+        allowed = ", ".join(str(d) for d in spec.durations)
+        raise AppError(ErrorKind.INVALID_PARAMETER, f"Duration {request.duration!r} is not "
+                       f"offered by this model; allowed: {allowed}.",
+                       "Change the named values.", retryable=False) from None
+    if problems:
+        raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
+                       "Change the named values (`vidu-cli providers` lists them).",
+                       retryable=False)
 
-    return check_main(args.rest)
+
+async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
+    spec = provider(args.host)
+    mode = Mode.IMG2VIDEO if args.img2video else Mode.REFERENCE2VIDEO
+    model = args.model or spec.models_for(mode)[0].model
+    try:
+        target = out.out_target(args.out)
+    except ValueError as exc:
+        return fail(str(exc), out.INVALID, as_json=args.json)
+    if args.prompt_file:
+        try:
+            prompt = Path(args.prompt_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return fail(f"cannot read the prompt file {args.prompt_file}: {exc}", out.INVALID,
+                        as_json=args.json)
+    else:
+        prompt = args.prompt or ""
+    request = GenerationRequest(
+        provider=spec.id, model=model, mode=mode, prompt=prompt, images=(),
+        duration=args.duration, resolution=args.resolution, aspect_ratio=args.aspect_ratio,
+        movement_amplitude=args.movement, seed=args.seed, bgm=args.bgm,
+        payload=args.payload or "", off_peak=args.off_peak)
+    try:
+        check_request(request, len(args.image))
+        engine.adapter(spec.id)  # no key: say so before the pictures are prepared
+        images = await asyncio.to_thread(load_images, args.image, spec.id, model, mode)
+        rec = await engine.submit(replace(request, images=tuple(images)))
+    except AppError as err:
+        return report_error(err, spec.id, as_json=args.json)
+    if not args.json:
+        cost = (f"{rec.estimated_cost:g} {rec.estimated_cost_unit} estimated"
+                if rec.estimated_cost is not None else "cost unknown until it is done")
+        print(f"task {rec.local_id}: submitting to {spec.display_name} ({cost})", flush=True)
+    rec = await engine.wait_until_sent(rec.local_id)
+    if rec.state == TaskState.DRAFT:  # never reached the host; the outbox keeps it
+        return unsent(engine, rec, args.json)
+    if args.wait and not rec.state.is_terminal and rec.state != TaskState.OUTCOME_UNKNOWN:
+        rec = await follow(engine, rec.local_id, args.json)
+    return finish(engine, rec, target, args.json)
+
+
+def unsent(engine: Engine, rec: TaskRecord, as_json: bool) -> int:
+    show(rec, engine, as_json)
+    why = (rec.error.message if rec.error is not None
+           else f"{provider(rec.provider).display_name} could not be reached.")
+    out.say(f"task {rec.local_id}: {why} Nothing was sent; the task waits in the outbox.",
+            "`vidu-cli resume` sends it when the host answers again.")
+    return out.NETWORK
+
+
+async def follow(engine: Engine, local_id: str, quiet: bool,
+                 work: Awaitable[TaskRecord] | None = None, label: bool = False
+                 ) -> TaskRecord:
+    """Wait for ``work`` (default: until the engine is done with the task), telling each
+    state change on stderr unless ``quiet`` (``label``: with the task's id)."""
+    def tell(event: EngineEvent) -> None:
+        if event.local_id == local_id and event.kind == "state":
+            rec = event.record
+            print(f"  {local_id[:8] + ' ' if label else ''}{rec.state.value}"
+                  + (f": {rec.detail}" if rec.detail else ""), file=sys.stderr, flush=True)
+
+    unsubscribe = engine.bus.subscribe(tell) if not quiet else (lambda: None)
+    try:
+        return await (work if work is not None else engine.wait(local_id))
+    finally:
+        unsubscribe()
+
+
+def finish(engine: Engine, rec: TaskRecord, target: Path | None, as_json: bool) -> int:
+    saved = None
+    if target is not None and rec.state == TaskState.SUCCEEDED:
+        try:
+            saved = out.save_to(engine, rec, target)
+        except OSError as exc:
+            show(rec, engine, as_json)
+            return fail(f"the video is in the library but could not be copied to {target}: "
+                        f"{exc.strerror or exc}", out.OTHER)
+    show(rec, engine, as_json, saved=saved)
+    return out.exit_for(rec)
+
+
+# -- the other task commands -----------------------------------------------------------------
+def find(engine: Engine, ident: str) -> TaskRecord | None:
+    return engine.tasks.get(ident) or engine.tasks.by_remote_id(ident)
+
+
+def unknown_task(ident: str, as_json: bool = False) -> int:
+    return fail(f"no task {ident} in the library", out.INVALID,
+                "`vidu-cli list` shows the tasks (local or the host's id).", as_json=as_json)
+
+
+async def cmd_status(engine: Engine, args: argparse.Namespace) -> int:
+    rec = find(engine, args.id)
+    if rec is None:
+        return unknown_task(args.id, args.json)
+    show(rec, engine, args.json)
+    return out.OK
+
+
+async def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
+    states = [TaskState(s) for s in args.state] if args.state else None
+    rows = engine.tasks.list_tasks(TaskFilter.of(states=states, provider=args.host,
+                                                 text=args.search), limit=args.limit)
+    if args.json:
+        print(json.dumps([out.record_dict(r, engine) for r in rows], ensure_ascii=False))
+        return out.OK
+    for r in rows:
+        prompt = r.prompt.replace("\n", " ")
+        print(f"{r.local_id}  {r.state.value:<15} {r.provider:<10} {r.model:<22} "
+              f"{prompt[:50]}")
+    if not rows:
+        print("no tasks")
+    return out.OK
+
+
+async def until_sent(engine: Engine, local_id: str, limit: float) -> TaskRecord:
+    """A task in the outbox: wait (at most ``limit`` s) until the sender has taken it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while True:
+        rec = engine.tasks.get(local_id)
+        assert rec is not None
+        if rec.state != TaskState.DRAFT or loop.time() > deadline:
+            return rec
+        await asyncio.sleep(0.05)
+
+
+async def resume_one(engine: Engine, rec: TaskRecord, args: argparse.Namespace) -> TaskRecord:
+    if rec.state == TaskState.DRAFT and not args.resend:
+        engine.wake_outbox()
+        rec = await until_sent(engine, rec.local_id, args.outbox_wait)
+        if rec.state == TaskState.DRAFT:
+            return rec
+        return await follow(engine, rec.local_id, args.json, label=True)
+    return await follow(engine, rec.local_id, args.json,
+                        engine.resume(rec.local_id, resend=args.resend), label=True)
+
+
+async def cmd_resume(engine: Engine, args: argparse.Namespace) -> int:
+    if args.id:
+        found = [(i, find(engine, i)) for i in args.id]
+        missing = [i for i, r in found if r is None]
+        if missing:
+            return unknown_task(", ".join(missing), args.json)
+        recs = [r for _, r in found if r is not None]
+    else:
+        recs = engine.tasks.in_states(RESUMABLE | {TaskState.DRAFT})
+        recs = [r for r in recs if r.state != TaskState.DRAFT or r.local_id in engine.outbox]
+        if not recs and not args.json:
+            print("nothing to resume")
+    if args.resend and (bad := [f"{r.local_id} is {r.state.value}" for r in recs if r.state
+                                not in (TaskState.OUTCOME_UNKNOWN, TaskState.DRAFT)]):
+        return fail(f"not resent: {'; '.join(bad)}", out.INVALID, "Only a task whose submit "
+                    "outcome is unknown can be sent again.", as_json=args.json)
+    code = out.OK
+    runnable = []
+    for rec in recs:
+        try:
+            engine.adapter(rec.provider)
+        except AppError as err:
+            code = max(code, report_error(err, rec.provider, as_json=args.json))
+        else:
+            runnable.append(rec)
+    results = await asyncio.gather(*(resume_one(engine, r, args) for r in runnable),
+                                   return_exceptions=True)
+    for rec, result in zip(runnable, results, strict=True):
+        if isinstance(result, AppError):
+            code = max(code, report_error(result, rec.provider, as_json=args.json))
+        elif isinstance(result, TaskRecord):
+            if result.state == TaskState.DRAFT:
+                code = max(code, unsent(engine, result, args.json))
+            else:
+                code = max(code, finish(engine, result, None, args.json))
+        elif isinstance(result, BaseException):
+            raise result
+    return code
+
+
+async def cmd_cancel(engine: Engine, args: argparse.Namespace) -> int:
+    rec = find(engine, args.id)
+    if rec is None:
+        return unknown_task(args.id, args.json)
+    if rec.state.is_terminal:
+        return fail(f"task {rec.local_id} is already {rec.state.value}; nothing to cancel",
+                    out.INVALID, as_json=args.json)
+    was_draft = rec.state == TaskState.DRAFT
+    try:
+        if not was_draft:
+            engine.adapter(rec.provider)  # no key: nothing is stopped
+        outcome = await engine.cancel(rec.local_id)
+    except AppError as err:
+        return report_error(err, rec.provider, as_json=args.json)
+    rec = engine.tasks.get(rec.local_id) or rec
+    host = provider(rec.provider).display_name
+    if not args.json:
+        if was_draft:
+            print(f"task {rec.local_id}: removed from the outbox; nothing was sent")
+        elif outcome.value == "cancelled_on_server":
+            print(f"task {rec.local_id}: cancelled on the server ({host}); not charged")
+        else:
+            print(f"task {rec.local_id}: stopped tracking only; {host} may still run the task "
+                  "and charge it")
+    show(rec, engine, args.json)
+    return out.OK if outcome.value == "cancelled_on_server" else out.UNTRACKED
+
+
+async def cmd_download(engine: Engine, args: argparse.Namespace) -> int:
+    rec = find(engine, args.id)
+    if rec is None:
+        return unknown_task(args.id, args.json)
+    try:
+        target = out.out_target(args.out)
+    except ValueError as exc:
+        return fail(str(exc), out.INVALID, as_json=args.json)
+    video = engine.artifacts.get(rec.local_id, ArtifactKind.VIDEO)
+    if rec.state == TaskState.SUCCEEDED and (video is None or not video.path.exists()):
+        return fail(f"the video of task {rec.local_id} is no longer on disk", out.OTHER,
+                    "Downloading a finished task again is not supported yet.",
+                    as_json=args.json)
+    if rec.state != TaskState.SUCCEEDED:
+        try:
+            engine.adapter(rec.provider)
+            rec = await resume_one(engine, rec, args)
+        except AppError as err:
+            return report_error(err, rec.provider, as_json=args.json)
+    return finish(engine, rec, target, args.json)
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    secrets = SecretStore()
+    pid = ProviderId(args.host)
+    name = provider(pid).display_name
+    if args.action == "set":
+        key = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(
+            f"{name} API key: ")
+        if not key:
+            return fail("no key given", out.INVALID)
+        if not secrets.set(pid, key):
+            return fail(secrets.warning, out.AUTH,
+                        f"Set {provider(pid).key_env} in the environment instead.")
+        print(f"key for {name} stored in the system keychain")
+    elif args.action == "delete":
+        secrets.delete(pid)
+        print(f"key for {name} removed from the system keychain")
+    else:
+        source = secrets.source(pid)
+        print(f"{name}: " + (f"key from the {source.value}" if source else "no key"))
+    return out.OK
+
+
+COMMANDS = {"generate": cmd_generate, "status": cmd_status, "list": cmd_list,
+            "resume": cmd_resume, "cancel": cmd_cancel, "download": cmd_download}
+
+
+async def run_engine(args: argparse.Namespace) -> int:
+    from vidu_desktop.engine import Engine, EngineSettings
+
+    paths = AppPaths(args.profile_dir or default_profile_dir())
+    try:
+        paths.ensure()
+    except OSError as exc:
+        return fail(f"cannot use the profile folder {paths.profile_dir}: "
+                    f"{exc.strerror or exc}", out.OTHER)
+    setup_logging(paths, args.verbose)
+    settings = EngineSettings()
+    if args.poll is not None:
+        settings.poll_initial_s = args.poll
+        settings.poll_max_s = max(args.poll, min(settings.poll_max_s, args.poll * 8))
+    if args.timeout is not None:
+        settings.processing_timeout_s = args.timeout
+    try:
+        settings.base_urls = base_urls(paths, args.base_url)
+    except ValueError as exc:
+        return fail(str(exc), out.INVALID)
+    engine = Engine(paths, SecretStore().resolve, settings)
+    try:
+        return await COMMANDS[args.command](engine, args)
+    finally:
+        await engine.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="vidu-cli",
-                                     description="Vidu Studio from the command line.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("providers", help="print the capability table of every host and model"
-                   ).set_defaults(run=_providers)
-    check = sub.add_parser("check-images", help="check and prepare reference images",
-                           add_help=False)
-    check.add_argument("rest", nargs=argparse.REMAINDER)
-    check.set_defaults(run=_check_images)
-    args = parser.parse_args(argv)
-    _ = Mode  # the table's modes are listed by ``providers``
-    return int(args.run(args))
+    argv = sys.argv[1:] if argv is None else argv
+    if "check-images" in argv:  # its own parser takes every argument after it, options too
+        at = argv.index("check-images")
+        args = parse(argv[:at + 1], EPILOG)
+        args.rest = argv[at + 1:]
+    else:
+        args = parse(argv, EPILOG)
+    if args.command == "providers":
+        out.print_providers()
+        return out.OK
+    if args.command == "check-images":
+        from vidu_desktop.imaging.report import main as check_main
+
+        code = check_main(args.rest)
+        return out.IMAGE if code == 1 else code
+    if args.command == "key":
+        return cmd_key(args)
+    try:
+        return asyncio.run(run_engine(args))
+    except KeyboardInterrupt:
+        return fail("interrupted; `vidu-cli resume` picks the tasks up again", 130)
+    except AppError as err:
+        return report_error(err)
 
 
 if __name__ == "__main__":

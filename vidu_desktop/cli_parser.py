@@ -1,0 +1,102 @@
+"""The arguments of ``vidu-cli``: the commands, and the options that work before or after them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.states import TaskState
+
+HOSTS = [h.value for h in ProviderId]
+
+
+def add_common(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options that work before or after the command (given after it, they win)."""
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    p.add_argument("--profile-dir", type=Path, default=default(None),
+                   help="the library folder (default: $VIDU_DESKTOP_HOME or the system's)")
+    p.add_argument("--base-url", action="append", metavar="HOST=URL",
+                   dest="base_url" if top else "base_url_after", default=default([]),
+                   help="use another address for a host (remembered; HOST= forgets it), "
+                        "e.g. vidu=http://127.0.0.1:8765/vidu")
+    p.add_argument("--poll", type=float, default=default(None),
+                   help="first poll interval in seconds")
+    p.add_argument("--timeout", type=float, default=default(None), help=(
+        "stop following after this many seconds of processing (queue time does not count)"))
+    p.add_argument("-v", "--verbose", action="count", default=default(0),
+                   help="log to stderr (-vv: debug)")
+
+
+def parse(argv: list[str] | None, epilog: str = "") -> argparse.Namespace:
+    args = parser(epilog).parse_args(argv)
+    args.base_url = [*args.base_url, *getattr(args, "base_url_after", [])]
+    return args
+
+
+def parser(epilog: str = "") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="vidu-cli", epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=(
+            "Vidu Studio from the command line: generate Vidu Q1 videos on five hosts, "
+            "follow, resume, cancel and download them."))
+    add_common(p, top=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=text, description=text)
+        add_common(c, top=False)
+        return c
+
+    g = command("generate", "submit a generation task (and with --wait, follow it to the MP4)")
+    g.add_argument("--host", "-H", choices=HOSTS, default="vidu")
+    g.add_argument("--model", "-m", help="model id (default: the host's first; see providers)")
+    g.add_argument("--image", "-i", action="append", default=[], metavar="FILE|URL",
+                   help="a reference image (repeat, 1-7)")
+    g.add_argument("--prompt", "-p")
+    g.add_argument("--prompt-file", metavar="FILE")
+    g.add_argument("--img2video", action="store_true", help="image-to-video (one start frame)")
+    g.add_argument("--duration", type=int)
+    g.add_argument("--resolution")
+    g.add_argument("--aspect-ratio")
+    g.add_argument("--movement", choices=["auto", "small", "medium", "large"])
+    g.add_argument("--seed", type=int, help="0 or absent: the host picks one")
+    g.add_argument("--bgm", action="store_true", help="add background music")
+    g.add_argument("--payload", help="pass-through text (Vidu, Vtrix)")
+    g.add_argument("--off-peak", action="store_true", help="cheaper, within 48 h (Vidu)")
+    g.add_argument("--wait", action="store_true", help="follow until the video is saved")
+    g.add_argument("--out", help="copy the video here: a folder, or a .mp4 file name")
+    g.add_argument("--json", action="store_true", help="print one JSON object")
+    for name, text in (("status", "show one task (as stored in the library)"),
+                       ("cancel", "cancel a task on the server where the host allows it "
+                        "(Vidu, while queued); else stop tracking it"),
+                       ("download", "follow a task to its video and save it (--out)")):
+        c = command(name, text)
+        c.add_argument("id", help="the task id (local or the host's)")
+        c.add_argument("--json", action="store_true")
+        if name == "download":
+            c.add_argument("--out", help="copy the video here: a folder, or a .mp4 file name")
+            c.set_defaults(outbox_wait=20.0, resend=False)
+    ls = command("list", "list tasks, newest first")
+    ls.add_argument("--state", action="append", choices=[s.value for s in TaskState])
+    ls.add_argument("--host", choices=HOSTS)
+    ls.add_argument("--search", default="", help="text in the prompt or the ids")
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--json", action="store_true")
+    r = command("resume", "resume unfinished tasks (all, or the given ids)")
+    r.add_argument("id", nargs="*")
+    r.add_argument("--resend", action="store_true", help="submit a task whose outcome is "
+                   "unknown once more (it may be charged twice)")
+    r.add_argument("--outbox-wait", type=float, default=20.0, metavar="S",
+                   help="how long to wait for a host to answer again (outbox tasks)")
+    r.add_argument("--json", action="store_true", help="one JSON object per task")
+    command("providers", "print the capability table of every host and model")
+    k = command("key", "store, remove or show a host's key in the OS keychain")
+    k.add_argument("action", choices=["set", "delete", "show"])
+    k.add_argument("host", choices=HOSTS)
+    sub.add_parser("check-images", add_help=False, help="check and prepare reference images "
+                   "without sending them (exit 8 when one cannot be used)"
+                   ).add_argument("rest", nargs=argparse.REMAINDER)
+    return p
