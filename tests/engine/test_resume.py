@@ -116,3 +116,22 @@ def test_in_flight_submit_elsewhere_is_outcome_unknown(host: str, emu: Emu,
             assert left.submit_attempts == 1
     run(scenario())
     assert emu.requests(host, "submit") == 1 and emu.submissions(host) == 1
+
+
+def test_lost_video_is_downloaded_again_without_a_new_submission(
+        emu: Emu, make_engine: EngineFactory) -> None:
+    async def scenario() -> None:
+        async with make_engine() as engine:
+            rec = await engine.submit(request_for("vidu"))
+            done = await engine.wait(rec.local_id)
+            video = engine.layout.for_record(done).video
+            assert done.state == TaskState.SUCCEEDED and video.exists()
+            video.unlink()  # the user deleted the file
+            again = await engine.resume(rec.local_id)
+            assert again.state == TaskState.SUCCEEDED, again.detail
+            assert_playable(video)
+            assert again.submit_attempts == 1
+            # with the file in place, resume changes nothing
+            assert (await engine.resume(rec.local_id)).state == TaskState.SUCCEEDED
+    run(scenario())
+    assert emu.submissions("vidu") == 1

@@ -129,7 +129,10 @@ class ModelSpec:
         return self.resolutions.get(duration, ())
 
     def default_resolution(self, duration: int | None = None) -> str:
-        return self.resolutions[duration or self.default_duration][0]
+        """The default resolution at ``duration`` (the model's default duration when that
+        duration is not offered: validation reports the duration itself)."""
+        choices = self.resolutions.get(duration or self.default_duration)
+        return (choices or self.resolutions[self.default_duration])[0]
 
     @property
     def all_resolutions(self) -> tuple[str, ...]:

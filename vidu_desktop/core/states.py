@@ -50,7 +50,7 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
     _S.DOWNLOADING: frozenset({_S.SUCCEEDED, _S.FAILED, _S.UNTRACKED}),
     # tracking can be taken up again by id (a timeout, an outage, a failed download)
     _S.FAILED: frozenset({_S.QUEUED, _S.PROCESSING, _S.DOWNLOADING}),
-    _S.SUCCEEDED: frozenset(),
+    _S.SUCCEEDED: frozenset({_S.DOWNLOADING}),  # the video file was lost: fetch it again
     _S.CANCELLED: frozenset(),
     _S.UNTRACKED: frozenset({_S.QUEUED, _S.PROCESSING, _S.DOWNLOADING}),  # resumed by id
 }

@@ -55,10 +55,13 @@ def validate(request: GenerationRequest) -> list[Problem]:
                 else f"{rules.min_count} to {rules.max_count}")
         problems.append(Problem("images", f"{count} reference images given; this model takes "
                                 f"{span}.", count, (rules.min_count, rules.max_count)))
+    duration_problem = _choice("duration", req.duration, spec.durations, "Duration")
     checks = [
-        _choice("duration", req.duration, spec.durations, "Duration"),
-        _choice("resolution", req.resolution, spec.resolutions_for(req.duration or 0),
-                f"Resolution at {req.duration} s"),
+        duration_problem,
+        # the resolutions depend on the duration: judge them only for an offered one
+        None if duration_problem else _choice(
+            "resolution", req.resolution, spec.resolutions_for(req.duration or 0),
+            f"Resolution at {req.duration} s"),
         _choice("movement_amplitude", req.movement_amplitude, spec.movement_amplitudes,
                 "Movement amplitude"),
     ]

@@ -26,6 +26,7 @@ from vidu_desktop.providers.registry import make_adapter
 from vidu_desktop.store import (
     RESUMABLE,
     AppPaths,
+    ArtifactKind,
     ArtifactStore,
     MediaLayout,
     Outbox,
@@ -251,8 +252,16 @@ class Engine:
         whose submit outcome is unknown once more: said explicitly, it may be billed twice."""
         rec = self._record(local_id)
         if rec.state == _S.SUCCEEDED:
-            return rec
-        if resend:
+            if resend:
+                raise AppError(ErrorKind.LOCAL, f"Task {local_id} already succeeded; "
+                               "generate again for a new take.")
+            video = self.artifacts.get(local_id, ArtifactKind.VIDEO)
+            if video is not None and video.path.exists():
+                return rec
+            Lifecycle(self, local_id).move(_S.DOWNLOADING,
+                                           detail="the video file is missing: downloading "
+                                                  "it again")
+        elif resend:
             if rec.state not in (_S.OUTCOME_UNKNOWN, _S.DRAFT):
                 raise AppError(ErrorKind.LOCAL, f"Task {local_id} is {rec.state}; only a task "
                                "whose submit outcome is unknown (or a draft) can be resent. "
