@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from vidu_desktop.core.errors import ErrorKind
+from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.states import TaskState
 
 from .conftest import Emu, EngineFactory, request_for, run, states_seen, until
@@ -101,7 +101,8 @@ def test_novita_slow_submit_is_unknown_until_resent(emu: Emu,
             done = await engine.resume(rec.local_id, resend=True)
             assert done.state == TaskState.SUCCEEDED
             assert done.submit_attempts == 2
-            again = await engine.resume(rec.local_id, resend=True)  # finished: sends nothing
-            assert again.submit_attempts == 2
+            with pytest.raises(AppError, match="already succeeded"):  # refused; sends nothing
+                await engine.resume(rec.local_id, resend=True)
+            assert engine.tasks.get(rec.local_id).submit_attempts == 2  # type: ignore[union-attr]
     run(scenario())
     assert emu.requests("novita", "submit") == 2 and emu.submissions("novita") == 2
