@@ -1,17 +1,222 @@
-"""``vidu-desktop``: the application shell. (The window arrives with the GUI issues; until then
-``--sandbox`` runs the built-in emulator in the foreground.)"""
+"""``vidu-desktop``: the application shell. Parses the arguments, picks the profile folder,
+sets up logging, wires the engine, the stores and the window, and runs them on one qasync loop.
+
+With no API key for any host (and always with ``--sandbox``) the app runs in sandbox mode: the
+built-in emulator of all five hosts, in-process on a free loopback port, with its demo key
+(never written anywhere) — labelled "Sandbox: placeholder videos, no cost".
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import logging
+import logging.handlers
+import os
+import signal
 import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("vidu_desktop.app")
+
+APP_NAME = "Vidu Studio"
+DESKTOP_FILE = "vidu-desktop"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="vidu-desktop", description=(
+        "Vidu Studio: reference-to-video on five API hosts. Starts in sandbox mode (the "
+        "built-in emulator: placeholder videos, no cost) when no API key is configured."))
+    parser.add_argument("--sandbox", action="store_true",
+                        help="use the built-in emulator for every host (no key, no cost)")
+    parser.add_argument("--profile-dir", type=Path, metavar="DIR",
+                        help="keep the library, drafts and settings in DIR")
+    parser.add_argument("--log-level", default="info",
+                        choices=["debug", "info", "warning", "error"])
+    scheme = parser.add_mutually_exclusive_group()
+    scheme.add_argument("--dark", action="store_const", const="dark", dest="scheme",
+                        help="use the dark colour scheme whatever the system says")
+    scheme.add_argument("--light", action="store_const", const="light", dest="scheme",
+                        help="use the light colour scheme whatever the system says")
+    return parser.parse_args(argv)
+
+
+def default_profile_dir() -> Path:
+    """``VIDU_DESKTOP_HOME``, else the platform's app data folder from QStandardPaths (the
+    same folder ``vidu-cli`` uses, so both see one library)."""
+    env = os.environ.get("VIDU_DESKTOP_HOME")
+    if env:
+        return Path(env)
+    from PySide6.QtCore import QStandardPaths
+
+    return Path(QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def set_names() -> None:
+    """Names that QStandardPaths and the desktop use. No organisation name: the data folder is
+    "<app data>/Vidu Studio", the one ``vidu-cli`` uses."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+
+    QCoreApplication.setOrganizationName("")
+    QCoreApplication.setOrganizationDomain("vidu-desktop.local")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE)
+
+
+def set_identity() -> None:
+    """Before the QApplication exists: the names, and fractional high-DPI scaling as is."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    set_names()
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+
+
+def setup_logging(logs_dir: Path, level: str) -> None:
+    root = logging.getLogger()
+    root.setLevel(getattr(logging, level.upper()))
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            logs_dir / "app.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(fmt)
+    root.addHandler(handler)
+    console = logging.StreamHandler()
+    console.setFormatter(fmt)
+    console.setLevel(logging.WARNING if level in ("info", "debug") else root.level)
+    root.addHandler(console)
+    for noisy in ("httpx", "httpcore", "PIL", "uvicorn", "uvicorn.error"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class Sandbox:
+    """The built-in emulator, started on first use on a free loopback port."""
+
+    def __init__(self, media_dir: Path) -> None:
+        self.media_dir = media_dir
+        self.server: Any = None
+
+    def start(self) -> str:
+        if self.server is None:
+            from vidu_desktop.emulator.config import EmulatorConfig
+            from vidu_desktop.emulator.server import EmulatorServer
+
+            server = EmulatorServer(EmulatorConfig(
+                time_scale=0.5, preview_scale=0.5, render_processes=False,
+                media_dir=self.media_dir))
+            server.start()
+            self.server = server
+            log.info("sandbox emulator on %s", server.url)
+        return str(self.server.url)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+async def test_key(pid: Any, key: str, base_url: str) -> Any:
+    """Ask the host whether it accepts ``key`` (one cheap request, no retries)."""
+    from vidu_desktop.core.errors import AppError
+    from vidu_desktop.providers.base import Retry, Timeouts
+    from vidu_desktop.providers.registry import make_adapter
+
+    adapter = make_adapter(pid, key, base_url or None, retry=Retry(attempts=1),
+                           timeouts=Timeouts(connect=10, read=20, pool=10, submit_read=20))
+    try:
+        await adapter.check_key()
+    except AppError as err:
+        return err
+    finally:
+        await adapter.close()
+    return None
+
+
+def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
+          engine_settings: Any = None, secrets: Any = None) -> tuple[Any, Any]:
+    """The session (engine, stores, keys) and the window, ready to show.
+
+    ``sandbox``: True to start in sandbox mode, None to start in it when no key is configured,
+    False never to."""
+    from vidu_desktop.emulator.config import DEMO_KEY
+    from vidu_desktop.engine import Engine
+    from vidu_desktop.store import AppPaths, SecretStore
+    from vidu_desktop.ui.main_window import MainWindow
+    from vidu_desktop.ui.session import Session
+
+    paths = AppPaths(profile_dir).ensure()
+    session = Session(secrets or SecretStore(), key_tester=test_key,
+                      sandbox_starter=sandbox_starter, demo_key=DEMO_KEY)
+    engine = Engine(paths, session.key_for, engine_settings)
+    session.attach(engine)
+    if sandbox_starter is not None and (
+            sandbox or (sandbox is None and not session.has_any_key())):
+        session.enter_sandbox()
+    return session, MainWindow(session)
+
+
+async def run(args: argparse.Namespace, app: Any) -> int:
+    from vidu_desktop.store import AppPaths
+
+    profile = args.profile_dir or default_profile_dir()
+    paths = AppPaths(profile).ensure()
+    setup_logging(paths.logs_dir, args.log_level)
+    sandbox = Sandbox(paths.cache_dir / "sandbox")
+    session, window = build(profile, sandbox=True if args.sandbox else None,
+                            sandbox_starter=sandbox.start)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    resumed_once = False
+
+    def resume() -> None:  # real tasks resume out of sandbox mode only
+        nonlocal resumed_once
+        if not session.sandbox and not resumed_once:
+            resumed_once = True
+            window.composer.bg.spawn(session.engine.start(), "resume tasks")
+
+    session.changed.connect(resume)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C, kill: close as the user would
+        signal.signal(signum, lambda *_: window.close())
+    window.show()
+    log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
+    resume()
+    try:
+        await closed.wait()
+    finally:
+        await window.composer.bg.close()
+        await session.engine.close()
+        sandbox.stop()
+        app.processEvents()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    from vidu_desktop.emulator.__main__ import main as emulator_main
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
-    print("Vidu Studio: the window is not built yet; starting the sandbox emulator.")
-    return emulator_main([a for a in args if a != "--sandbox"])
+    from vidu_desktop.ui import theme
+
+    set_identity()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    theme.install(app, args.scheme)
+    heartbeat = QTimer()  # lets Python handle Ctrl+C while Qt waits for events
+    heartbeat.start(300)
+    heartbeat.timeout.connect(lambda: None)
+    try:
+        return asyncio.run(run(args, app), loop_factory=lambda: qasync.QEventLoop(app))
+    finally:
+        heartbeat.stop()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,320 @@
+"""The main window: the reference tray top left, the prompt editor below it, the parameter
+panel on the right with a small Tasks list under it, the Generate bar with the cost along the
+bottom.
+
+Geometry and splitter sizes are remembered in the profile's settings. Keyboard:
+Ctrl+Enter generates, Ctrl+V pastes pictures into the tray (text into the prompt), Delete
+removes the selected reference (in the tray), Ctrl+N a new draft, Ctrl+, the keys and hosts,
+Ctrl+L the prompt.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidu_desktop.core.capabilities import ProviderId, provider
+
+from .banners import ModeBanner
+from .composer import Composer
+from .drafts import DraftController, DraftSwitcher
+from .generate_bar import GenerateBar
+from .host_settings import HostSettingsDialog
+from .parameter_panel import ParameterPanel
+from .prompt_editor import PromptEditor
+from .prompt_library import PromptLibrary
+from .reference_tray import ReferenceTray
+from .session import SANDBOX_LABEL, Session
+from .task_list import OutboxBanner, TaskFeed, TaskList
+
+APP_TITLE = "Vidu Studio"
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # the window closed: the app shuts down
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.setObjectName("main-window")
+        settings = session.settings
+        self.library = PromptLibrary(settings)
+
+        self.mode_banner = ModeBanner(session, self)
+        self.outbox_banner = OutboxBanner(self)
+        self.tray = ReferenceTray(self)
+        self.tray.setObjectName("reference-tray")
+        self.editor = PromptEditor(self.library, self)
+        self.panel = ParameterPanel(session, self)
+        self.generate_bar = GenerateBar(self)
+        self.composer = Composer(session, self.tray, self.editor, self.panel, self.library,
+                                 self)
+        self.drafts = DraftController(session.drafts, self.composer.collect,
+                                      self.composer.apply, self)
+        self.draft_switcher = DraftSwitcher(self.drafts, self)
+        self._dialogs: list[QWidget] = []
+
+        # -- layout ------------------------------------------------------------------------
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 8, 6, 8)
+        left_layout.addWidget(self.draft_switcher)
+        self.v_split = QSplitter(Qt.Orientation.Vertical, left)
+        self.v_split.setObjectName("compose-split")
+        self.v_split.addWidget(self.tray)
+        self.v_split.addWidget(self.editor)
+        self.v_split.setStretchFactor(0, 3)
+        self.v_split.setStretchFactor(1, 2)
+        self.v_split.setChildrenCollapsible(False)
+        left_layout.addWidget(self.v_split, 1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("parameter-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder = QWidget(scroll)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(6, 8, 12, 8)
+        holder_layout.addWidget(self.panel)
+        scroll.setWidget(holder)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(holder.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+        self.parameter_scroll = scroll
+        self.task_list = TaskList(session.engine, self)
+        self.task_list.setContentsMargins(6, 0, 12, 8)
+        self.side_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.side_split.setObjectName("side-split")
+        self.side_split.addWidget(scroll)
+        self.side_split.addWidget(self.task_list)
+        self.side_split.setStretchFactor(0, 1)
+        self.side_split.setStretchFactor(1, 1)
+        self.side_split.setChildrenCollapsible(False)
+        self.h_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.h_split.setObjectName("main-split")
+        self.h_split.addWidget(left)
+        self.h_split.addWidget(self.side_split)
+        self.h_split.setStretchFactor(0, 1)
+        self.h_split.setStretchFactor(1, 0)
+        self.h_split.setChildrenCollapsible(False)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        banners = QWidget(central)
+        banner_layout = QVBoxLayout(banners)
+        banner_layout.setContentsMargins(12, 8, 12, 0)
+        banner_layout.setSpacing(6)
+        for banner in (self.mode_banner, self.outbox_banner):
+            banner.setParent(banners)
+            banner_layout.addWidget(banner)
+        layout.addWidget(banners)
+        layout.addWidget(self.h_split, 1)
+        layout.addWidget(self.generate_bar)
+        self.setCentralWidget(central)
+
+        self.feed = TaskFeed(session.engine, self.task_list, self.outbox_banner)
+
+        self._actions()
+        self._connect()
+        self.drafts.open_last()
+        self._on_parameters()
+        self.restore_window_state()
+        self._update_title()
+
+    # -- wiring ----------------------------------------------------------------------------
+    def _actions(self) -> None:
+        def action(text: str, keys: list[QKeySequence], slot: Any, name: str) -> QAction:
+            act = QAction(text, self)
+            act.setObjectName(name)
+            act.setShortcuts(keys)
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        self.generate_action = action(
+            "&Generate", [QKeySequence(ctrl | Qt.Key.Key_Return),
+                          QKeySequence(ctrl | Qt.Key.Key_Enter)], self.generate, "generate")
+        self.paste_action = action("&Paste pictures", [QKeySequence(
+            QKeySequence.StandardKey.Paste)], self.paste, "paste")
+        new = action("&New draft", [QKeySequence(QKeySequence.StandardKey.New)],
+                     self.drafts.new, "new-draft")
+        keys = action("&Keys and hosts…", [QKeySequence("Ctrl+,")],
+                      lambda: self.open_host_settings(self.panel.choices().provider),
+                      "host-settings")
+        focus = action("Go to the p&rompt", [QKeySequence("Ctrl+L")], self.editor.focus_text,
+                       "focus-prompt")
+        add = action("&Add pictures…", [QKeySequence("Ctrl+O")], self.tray.open_add_dialog,
+                     "add-pictures")
+        quit_ = action("&Quit", [QKeySequence("Ctrl+Q")], self.close, "quit")
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([new, add])
+        file_menu.addSeparator()
+        file_menu.addAction(self.generate_action)
+        file_menu.addSeparator()
+        file_menu.addAction(keys)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.paste_action, focus])
+
+    def _connect(self) -> None:
+        self.tray.changed.connect(self._on_composition)
+        self.tray.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.editor.changed.connect(self._on_composition)
+        self.editor.media_pasted.connect(self._paste_mime)
+        self.editor.references = self._reference_labels
+        self.panel.changed.connect(self._on_parameters)
+        self.panel.advanced_toggle.toggled.connect(lambda _on: self.fit_parameters())
+        self.panel.notes_changed.connect(self.fit_parameters)
+        self.panel.host_settings_requested.connect(self.open_host_settings)
+        self.generate_bar.generate.connect(self.generate)
+        self.composer.state_changed.connect(self.update_generate)
+        self.composer.failed.connect(self._on_failed)
+        self.composer.submitted.connect(self._on_submitted)
+        self.mode_banner.keys_requested.connect(
+            lambda: self.open_host_settings(self.panel.choices().provider))
+        self.session.changed.connect(self._on_session)
+
+    def _reference_labels(self) -> list[tuple[int, str]]:
+        refs = self.tray.references()
+        return [(i, r.label) for i, r in enumerate(refs, 1)]
+
+    def _on_composition(self) -> None:
+        self.update_generate()
+        self.drafts.schedule()
+
+    def _on_parameters(self) -> None:
+        choices = self.panel.choices()
+        spec = choices.spec
+        self.tray.set_rules(spec.images, choices.aspect_ratio if spec.aspect_ratios else None)
+        self.editor.set_limit(spec.prompt_limit,
+                              f"{provider(choices.provider).display_name} {choices.model}")
+        self._on_composition()
+
+    def fit_parameters(self) -> None:
+        """Give the parameters the room they need (advanced options, notes) when the Tasks
+        list below them can spare it, so they are seen without scrolling."""
+        holder = self.parameter_scroll.widget()
+        holder.adjustSize()
+        needed = holder.sizeHint().height()
+        top, bottom = self.side_split.sizes()
+        if top < needed:
+            grow = min(needed - top, max(0, bottom - 140))
+            if grow:
+                self.side_split.setSizes([top + grow, bottom - grow])
+
+    def _on_session(self) -> None:
+        self._update_title()
+        self.update_generate()
+
+    def _update_title(self) -> None:
+        title = APP_TITLE + (f" — {SANDBOX_LABEL}" if self.session.sandbox else "")
+        self.setWindowTitle(title)
+
+    def update_generate(self) -> None:
+        state = self.composer.generate_state()
+        self.generate_bar.show_state(takes=state.takes, cost=state.cost, detail=state.detail,
+                                     reason=state.reason)
+
+    # -- actions ---------------------------------------------------------------------------
+    def generate(self) -> bool:
+        if not self.composer.generate():
+            self.update_generate()
+            self.statusBar().showMessage(self.composer.generate_state().reason, 6000)
+            return False
+        self.update_generate()
+        return True
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is not None:
+            self._paste_mime(mime)
+
+    def _paste_mime(self, mime: QMimeData) -> None:
+        """Pictures, files and links go to the tray; plain text into the prompt."""
+        if self.tray.add_mime(mime, "pasted image"):
+            return
+        if mime.hasText():
+            self.editor.insert(mime.text())
+        else:
+            self.statusBar().showMessage("The clipboard holds no picture, file or link to add.",
+                                         6000)
+
+    def _on_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        self.generate_bar.reason.setText(message)
+        self.generate_bar.reason.show()
+
+    def _on_submitted(self, records: list[Any]) -> None:
+        n = len(records)
+        self.statusBar().showMessage(
+            "Sending 1 job…" if n == 1 else f"Sending {n} takes…", 6000)
+
+    def open_host_settings(self, pid: ProviderId) -> HostSettingsDialog:
+        dialog = HostSettingsDialog(self.session, ProviderId(pid), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _pid: self.panel.refresh_key_status())
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
+
+    @property
+    def splitters(self) -> tuple[QSplitter, ...]:
+        return (self.h_split, self.v_split, self.side_split)
+
+    # -- window state ----------------------------------------------------------------------
+    def restore_window_state(self) -> None:
+        settings = self.session.settings
+        geometry = settings.get("window.geometry")
+        state = settings.get("window.state")
+        if geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+        else:
+            self.resize(*DEFAULT_SIZE)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.resize(min(DEFAULT_SIZE[0], screen.width()),
+                            min(DEFAULT_SIZE[1], screen.height()))
+        if state:
+            self.restoreState(QByteArray(base64.b64decode(state)))
+        for split in self.splitters:
+            sizes = settings.get(f"window.{split.objectName()}")
+            if isinstance(sizes, list) and len(sizes) == split.count():
+                split.setSizes([int(s) for s in sizes])
+        if not settings.get("window.main-split"):
+            self.h_split.setSizes([self.width() - 400, 400])
+        if not settings.get("window.compose-split"):
+            self.v_split.setSizes([330, max(200, self.height() - 330)])
+        if not settings.get("window.side-split"):
+            self.side_split.setSizes([440, max(160, self.height() - 440)])
+
+    def save_window_state(self) -> None:
+        settings = self.session.settings
+        settings.set("window.geometry", base64.b64encode(self.saveGeometry().data()).decode())
+        settings.set("window.state", base64.b64encode(self.saveState().data()).decode())
+        for split in self.splitters:
+            settings.set(f"window.{split.objectName()}", split.sizes())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.drafts.stop()
+        self.save_window_state()
+        self.feed.close()
+        for task in self.composer.bg.pending:
+            task.cancel()
+        self.tray.shutdown()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,168 @@
+"""The parameter panel's choices and the rules that keep them valid (no Qt here).
+
+``fit(choices, spec)`` returns the choices every value of which the chosen host and model
+offer, and a note for each value it had to change, so the panel can show the user what moved
+("Resolution 720p is not offered by viduq1; now 1080p") instead of replacing it silently.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from vidu_desktop.core.capabilities import (
+    Mode,
+    ModelSpec,
+    ProviderId,
+    provider,
+)
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+
+MAX_VARIATIONS = 8
+
+
+@dataclass(frozen=True)
+class Choices:
+    provider: ProviderId = ProviderId.VIDU
+    model: str = "viduq1"
+    duration: int = 5
+    resolution: str = "1080p"
+    aspect_ratio: str = "16:9"
+    movement_amplitude: str = "auto"
+    seed: int = 1
+    random_seed: bool = True
+    bgm: bool = False
+    variations: int = 1
+    payload: str = ""
+    off_peak: bool = False
+    watermark: bool = False
+
+    @property
+    def spec(self) -> ModelSpec:
+        return provider(self.provider).model(self.model, Mode.REFERENCE2VIDEO)
+
+    def to_parameters(self) -> dict[str, Any]:
+        """For a draft: everything but host and model (which the draft keeps apart)."""
+        data = asdict(self)
+        data.pop("provider")
+        data.pop("model")
+        return data
+
+    @classmethod
+    def from_draft(cls, host: str, model: str, parameters: dict[str, Any]) -> Choices:
+        """Choices as saved (not yet fitted: call ``fit``). Unknown keys are ignored."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in parameters.items():
+            if name in known and name not in ("provider", "model"):
+                values[name] = value
+        try:
+            pid = ProviderId(host)
+        except ValueError:
+            pid = ProviderId.VIDU
+        return cls(provider=pid, model=model or provider(pid).default_model.model, **values)
+
+    def seeds(self, rng: random.Random | None = None) -> list[int]:
+        """One seed per variation: random ones drawn here (so each take's seed is known), or
+        the chosen seed and the ones after it (wrapping at the host's maximum)."""
+        spec = self.spec
+        top = spec.seed_max
+        if self.random_seed:
+            rng = rng or random.Random()
+            return [rng.randint(1, top) for _ in range(self.variations)]
+        return [(self.seed - 1 + i) % top + 1 for i in range(self.variations)]
+
+    def requests(self, prompt: str, images: tuple[ReferenceImage, ...],
+                 rng: random.Random | None = None) -> list[GenerationRequest]:
+        """The requests of one Generate (one per variation), with only what the host takes."""
+        spec = self.spec
+        seeds = self.seeds(rng) if spec.supports_seed else [None] * self.variations
+        return [GenerationRequest(
+            provider=self.provider, model=self.model, prompt=prompt, images=images,
+            mode=Mode.REFERENCE2VIDEO, duration=self.duration, resolution=self.resolution,
+            aspect_ratio=self.aspect_ratio if spec.aspect_ratios else None,
+            movement_amplitude=self.movement_amplitude, seed=seed,
+            bgm=self.bgm and spec.supports_bgm,
+            payload=self.payload if spec.supports_payload else "",
+            off_peak=self.off_peak and spec.supports_off_peak,
+            watermark=self.watermark and spec.supports_watermark,
+        ) for seed in seeds]
+
+
+def _name(spec: ModelSpec) -> str:
+    return spec.model
+
+
+def fit(choices: Choices, previous: Choices | None = None) -> tuple[Choices, list[str]]:
+    """``choices`` made valid for its host and model, and a note per value that changed.
+
+    ``previous`` is what the user saw before this change; options that merely became unsent
+    (payload, off-peak, watermark) get a note only when they were in use and the host before
+    offered them.
+    """
+    notes: list[str] = []
+    if not isinstance(choices.provider, ProviderId):  # Qt hands enum data back as str
+        choices = replace(choices, provider=ProviderId(choices.provider))
+    host = provider(choices.provider)
+    models = host.models_for(Mode.REFERENCE2VIDEO)
+    if choices.model not in [m.model for m in models]:
+        new = models[0].model
+        notes.append(f"Model {choices.model} is not offered by {host.display_name}; "
+                     f"now {new}.")
+        choices = replace(choices, model=new)
+    spec = choices.spec
+    who = _name(spec)
+
+    if choices.duration not in spec.durations:
+        notes.append(f"Duration {choices.duration} s is not offered by {who}; "
+                     f"now {spec.default_duration} s.")
+        choices = replace(choices, duration=spec.default_duration)
+    allowed = spec.resolutions_for(choices.duration)
+    if choices.resolution not in allowed:
+        new = allowed[0]
+        at = f" at {choices.duration} s" if len(spec.durations) > 1 else ""
+        notes.append(f"Resolution {choices.resolution} is not offered by {who}{at}; "
+                     f"now {new}.")
+        choices = replace(choices, resolution=new)
+    if spec.aspect_ratios and choices.aspect_ratio not in spec.aspect_ratios:
+        notes.append(f"Aspect ratio {choices.aspect_ratio} is not offered by {who}; "
+                     f"now {spec.default_aspect_ratio}.")
+        choices = replace(choices, aspect_ratio=spec.default_aspect_ratio)
+    if choices.movement_amplitude not in spec.movement_amplitudes:
+        new = spec.movement_amplitudes[0]
+        notes.append(f"Movement amplitude {choices.movement_amplitude} is not offered by "
+                     f"{who}; now {new}.")
+        choices = replace(choices, movement_amplitude=new)
+    if not 1 <= choices.seed <= spec.seed_max:
+        seed = min(max(1, choices.seed), spec.seed_max)
+        if not choices.random_seed:
+            notes.append(f"Seed {choices.seed} is above {host.display_name}'s maximum of "
+                         f"{spec.seed_max}; now {seed}.")
+        choices = replace(choices, seed=seed)
+    if not 1 <= choices.variations <= MAX_VARIATIONS:
+        choices = replace(choices, variations=min(max(1, choices.variations), MAX_VARIATIONS))
+    if choices.bgm and not spec.supports_bgm:
+        notes.append(f"Background music is not offered by {who}; it will not be asked for.")
+
+    before = previous.spec if previous is not None else None
+    for used, supported, was, what in (
+        (bool(choices.payload.strip()), spec.supports_payload,
+         before.supports_payload if before else True, "Payload"),
+        (choices.off_peak, spec.supports_off_peak,
+         before.supports_off_peak if before else True, "Off-peak"),
+        (choices.watermark, spec.supports_watermark,
+         before.supports_watermark if before else True, "Watermark"),
+    ):
+        if used and was and not supported:
+            notes.append(f"{what} is not offered by {host.display_name}; it is kept for "
+                         "later but not sent.")
+    return choices, notes
+
+
+def default_choices(pid: ProviderId = ProviderId.VIDU) -> Choices:
+    spec = provider(pid).models_for(Mode.REFERENCE2VIDEO)[0]
+    return Choices(provider=pid, model=spec.model, duration=spec.default_duration,
+                   resolution=spec.default_resolution(),
+                   aspect_ratio=spec.default_aspect_ratio if spec.aspect_ratios else "16:9",
+                   movement_amplitude=spec.movement_amplitudes[0])

@@ -1,0 +1,171 @@
+"""Light and dark: follow the system's colour scheme, or a forced one (``--dark``/``--light``).
+
+The window uses the Fusion style with a palette for the scheme in force, so both schemes look
+the same on every platform and under Xvfb/offscreen (where the system scheme is Unknown, taken
+as light). Widgets mark their semantic role with :func:`set_role` ("warning", "error", "note",
+"muted", "primary", "banner-sandbox", ...); the stylesheet built here colours each role for the
+scheme, and is rebuilt when the system scheme changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+
+@dataclass(frozen=True)
+class Colors:
+    dark: bool
+    window: str
+    base: str
+    alt_base: str
+    text: str
+    muted: str
+    button: str
+    accent: str
+    accent_text: str
+    warning_bg: str
+    warning_fg: str
+    error_fg: str
+    error_bg: str
+    ok_fg: str
+    over_limit_bg: str
+    sandbox_bg: str
+    sandbox_fg: str
+    border: str
+
+
+LIGHT = Colors(False, window="#f3f3f5", base="#ffffff", alt_base="#f7f7f9", text="#1d1d1f",
+               muted="#6b6b73", button="#e9e9ec", accent="#2f6fde", accent_text="#ffffff",
+               warning_bg="#fff4d6", warning_fg="#6b4a00", error_fg="#b3261e",
+               error_bg="#fde3e1", ok_fg="#1b7f3b", over_limit_bg="#f7b9b4",
+               sandbox_bg="#e4f1ff", sandbox_fg="#0b4a8b", border="#c9c9cf")
+DARK = Colors(True, window="#232326", base="#1a1a1c", alt_base="#26262a", text="#e8e8ea",
+              muted="#9d9da6", button="#34343a", accent="#4f8ff7", accent_text="#ffffff",
+              warning_bg="#4a3b12", warning_fg="#ffdf8a", error_fg="#ff8a80",
+              error_bg="#4d1f1c", ok_fg="#7fd69a", over_limit_bg="#7a2621",
+              sandbox_bg="#173352", sandbox_fg="#bcdcff", border="#46464d")
+
+
+def palette_for(c: Colors) -> QPalette:
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c.window, QPalette.ColorRole.WindowText: c.text,
+        QPalette.ColorRole.Base: c.base, QPalette.ColorRole.AlternateBase: c.alt_base,
+        QPalette.ColorRole.Text: c.text, QPalette.ColorRole.Button: c.button,
+        QPalette.ColorRole.ButtonText: c.text, QPalette.ColorRole.ToolTipBase: c.base,
+        QPalette.ColorRole.ToolTipText: c.text, QPalette.ColorRole.Highlight: c.accent,
+        QPalette.ColorRole.HighlightedText: c.accent_text, QPalette.ColorRole.Link: c.accent,
+        QPalette.ColorRole.PlaceholderText: c.muted, QPalette.ColorRole.BrightText: c.error_fg,
+        QPalette.ColorRole.Mid: c.border, QPalette.ColorRole.Midlight: c.button,
+    }
+    for role, value in roles.items():
+        pal.setColor(role, QColor(value))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.muted))
+    return pal
+
+
+def stylesheet_for(c: Colors) -> str:
+    return f"""
+    QLabel[role="muted"] {{ color: {c.muted}; }}
+    QLabel[role="ok"] {{ color: {c.ok_fg}; }}
+    QLabel[role="error"] {{ color: {c.error_fg}; }}
+    QLabel[role="counter"] {{ color: {c.muted}; font-weight: 600; }}
+    QLabel[role="counter-warn"] {{ color: {c.warning_fg}; background: {c.warning_bg};
+        border-radius: 4px; padding: 1px 6px; font-weight: 600; }}
+    QLabel[role="counter-over"] {{ color: {c.error_fg}; background: {c.error_bg};
+        border-radius: 4px; padding: 1px 6px; font-weight: 700; }}
+    QLabel[role="section"] {{ font-weight: 700; }}
+    QFrame[role="warning"], QLabel[role="warning"] {{ color: {c.warning_fg};
+        background: {c.warning_bg}; border: 1px solid {c.border}; border-radius: 6px; }}
+    QLabel[role="warning"] {{ padding: 6px 8px; }}
+    QFrame[role="banner-sandbox"] {{ background: {c.sandbox_bg}; border-radius: 6px; }}
+    QFrame[role="banner-sandbox"] QLabel {{ color: {c.sandbox_fg}; font-weight: 600; }}
+    QFrame[role="banner-offline"] {{ background: {c.warning_bg}; border-radius: 6px; }}
+    QFrame[role="banner-offline"] QLabel {{ color: {c.warning_fg}; font-weight: 600; }}
+    QFrame[role="banner-error"] {{ background: {c.error_bg}; border-radius: 6px; }}
+    QFrame[role="banner-error"] QLabel {{ color: {c.error_fg}; font-weight: 600; }}
+    QPushButton[role="primary"] {{ background: {c.accent}; color: {c.accent_text};
+        border: none; border-radius: 6px; padding: 8px 18px; font-weight: 700; }}
+    QPushButton[role="primary"]:disabled {{ background: {c.button}; color: {c.muted}; }}
+    QPushButton[role="primary"]:focus {{ outline: none; border: 2px solid {c.text}; }}
+    """
+
+
+class Theme(QObject):
+    """The scheme in force. ``changed`` fires after the palette and stylesheet are replaced."""
+
+    changed = Signal()
+
+    def __init__(self, app: QApplication, forced: str | None = None) -> None:
+        super().__init__(app)
+        self._app = app
+        self.forced: str | None = None  # "dark", "light" or None (follow the system)
+        self.colors = LIGHT
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(fusion)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
+        self.set_forced(forced)
+
+    def set_forced(self, forced: str | None) -> None:
+        """Force "dark" or "light", or follow the system again (None)."""
+        if forced not in (None, "dark", "light"):
+            raise ValueError(f"unknown colour scheme {forced!r}")
+        self.forced = forced
+        self.apply()
+
+    def _system_changed(self) -> None:
+        if self.forced is None:
+            self.apply()
+
+    @property
+    def dark(self) -> bool:
+        return self.colors.dark
+
+    def system_is_dark(self) -> bool:
+        return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+    def apply(self) -> None:
+        dark = self.forced == "dark" if self.forced else self.system_is_dark()
+        self.colors = DARK if dark else LIGHT
+        self._app.setPalette(palette_for(self.colors))
+        self._app.setStyleSheet(stylesheet_for(self.colors))
+        self.changed.emit()
+
+
+_current: Theme | None = None
+
+
+def install(app: QApplication, forced: str | None = None) -> Theme:
+    """Apply the theme to ``app``; a later call changes the forced scheme (or unforces it)."""
+    global _current
+    if _current is None:
+        _current = Theme(app, forced)
+    elif _current.forced != forced:
+        _current.set_forced(forced)
+    return _current
+
+
+def current() -> Theme | None:
+    return _current
+
+
+def colors() -> Colors:
+    return _current.colors if _current is not None else LIGHT
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give ``widget`` a semantic role (see the stylesheet) and re-polish it if it changed."""
+    if widget.property("role") == role:
+        return
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
