@@ -19,7 +19,13 @@ from typing import Any, ClassVar
 
 import httpx
 
-from vidu_desktop.core.capabilities import AuthScheme, ProviderId, ProviderSpec, provider
+from vidu_desktop.core.capabilities import (
+    AuthScheme,
+    Mode,
+    ProviderId,
+    ProviderSpec,
+    provider,
+)
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
@@ -184,6 +190,22 @@ def as_progress(value: object) -> float | None:
     if number is None or number < 0:
         return None
     return min(1.0, number / 100.0 if number > 1.0 else number)
+
+
+
+def video_params(req: GenerationRequest, *, resolution: bool = True) -> dict[str, Any]:
+    """The video parameters every host spells the same way, from a resolved request (the
+    images and host-specific fields are each adapter's own)."""
+    params: dict[str, Any] = {"prompt": req.prompt, "duration": req.duration}
+    if resolution:
+        params["resolution"] = req.resolution
+    params["movement_amplitude"] = req.movement_amplitude
+    params["bgm"] = req.bgm
+    if req.mode == Mode.REFERENCE2VIDEO and req.aspect_ratio:
+        params["aspect_ratio"] = req.aspect_ratio
+    if req.seed:
+        params["seed"] = req.seed
+    return params
 
 
 class Adapter(ABC):

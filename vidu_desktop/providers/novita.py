@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from vidu_desktop.core.capabilities import Mode, ProviderId
+from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
@@ -23,6 +23,7 @@ from .base import (
     as_int,
     as_progress,
     slim,
+    video_params,
     wire_to_state,
 )
 from .codes import CREDIT_CODES, IMAGE_CODES, MODERATION_CODES, task_failure
@@ -59,18 +60,8 @@ class NovitaAdapter(Adapter):
         req = request.resolved()
         spec = req.spec
         slug = spec.wire_model or spec.model
-        body: dict[str, Any] = {
-            "images": [image.uri for image in req.images],
-            "prompt": req.prompt,
-            "duration": req.duration,
-            "resolution": req.resolution,
-            "movement_amplitude": req.movement_amplitude,
-            "bgm": req.bgm,
-        }
-        if req.mode == Mode.REFERENCE2VIDEO and req.aspect_ratio:
-            body["aspect_ratio"] = req.aspect_ratio
-        if req.seed:
-            body["seed"] = req.seed
+        body: dict[str, Any] = {"images": [image.uri for image in req.images],
+                                **video_params(req)}
         body.update(req.extra)
         return f"/v3/async/{slug}", body
 

@@ -35,6 +35,7 @@ from .base import (
     path_segment,
     slim,
     submit_outcome,
+    video_params,
     wire_to_state,
 )
 from .codes import task_failure
@@ -104,17 +105,9 @@ class SegmindAdapter(Adapter):
                      ) -> tuple[str, dict[str, Any]]:
         req = request.resolved()
         spec = req.spec
-        body: dict[str, Any] = {
-            "prompt": req.prompt,
-            "image_urls": [image.uri for image in req.images],
-            "duration": req.duration,
-            "movement_amplitude": req.movement_amplitude,
-            "bgm": req.bgm,
-        }
-        if req.aspect_ratio:
-            body["aspect_ratio"] = req.aspect_ratio
-        if req.seed:
-            body["seed"] = req.seed
+        # Segmind documents no resolution field (1080p is the only one)
+        body: dict[str, Any] = {"image_urls": [image.uri for image in req.images],
+                                **video_params(req, resolution=False)}
         body.update(req.extra)
         version = "v1" if self.sync else "v2"
         return f"/{version}/{spec.wire_model or spec.model}", body

@@ -30,6 +30,7 @@ from .base import (
     as_progress,
     path_segment,
     slim,
+    video_params,
     wire_to_state,
 )
 from .codes import task_failure
@@ -106,19 +107,9 @@ class ViduAdapter(Adapter):
                      ) -> tuple[str, dict[str, Any]]:
         req = request.resolved()
         spec = req.spec
-        body: dict[str, Any] = {
-            "model": spec.wire_model or spec.model,
-            "images": [image.uri for image in req.images],
-            "prompt": req.prompt,
-            "duration": req.duration,
-            "resolution": req.resolution,
-            "movement_amplitude": req.movement_amplitude,
-            "bgm": req.bgm,
-        }
-        if req.mode == Mode.REFERENCE2VIDEO and req.aspect_ratio:
-            body["aspect_ratio"] = req.aspect_ratio
-        if req.seed:
-            body["seed"] = req.seed
+        body: dict[str, Any] = {"model": spec.wire_model or spec.model,
+                                "images": [image.uri for image in req.images],
+                                **video_params(req)}
         payload = encode_payload(client_token, req.payload)
         if payload:
             body["payload"] = payload

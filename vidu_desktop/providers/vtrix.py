@@ -32,6 +32,7 @@ from .base import (
     as_progress,
     path_segment,
     slim,
+    video_params,
     wire_to_state,
 )
 from .codes import kind_for_http, task_failure
@@ -94,23 +95,14 @@ class VtrixAdapter(Adapter):
         req = request.resolved()
         spec = req.spec
         uris = [image.uri for image in req.images]
-        params: dict[str, Any] = {"prompt": req.prompt}
+        params: dict[str, Any] = {}
         if req.mode == Mode.REFERENCE2VIDEO and self.reference_form == "subjects":
             # One subject per reference image, named by its position ("@1" in the prompt).
             params["subjects"] = [{"id": str(i), "images": [uri]}
                                   for i, uri in enumerate(uris, start=1)]
         else:
             params["images"] = uris
-        params.update({
-            "duration": req.duration,
-            "resolution": req.resolution,
-            "movement_amplitude": req.movement_amplitude,
-            "bgm": req.bgm,
-        })
-        if req.mode == Mode.REFERENCE2VIDEO and req.aspect_ratio:
-            params["aspect_ratio"] = req.aspect_ratio
-        if req.seed:
-            params["seed"] = req.seed
+        params.update(video_params(req))
         if req.payload:
             params["payload"] = req.payload
         if req.watermark:
