@@ -185,6 +185,8 @@ def test_novita_progress_eta_and_failure() -> None:
                         "progress_percent": 40}, "videos": []}
     status = novita.parse_status(running, H)
     assert status.progress == pytest.approx(0.4) and status.eta_s == 12
+    one = {"task": {**running["task"], "progress_percent": 1}, "videos": []}
+    assert novita.parse_status(one, H).progress == pytest.approx(0.01)  # 1 %, not done
     failed = {"task": {"task_id": "u", "status": "TASK_STATUS_FAILED",
                        "reason": "CreationPolicyViolation: output refused"}}
     status = novita.parse_status(failed, H)

@@ -184,13 +184,15 @@ def as_float(value: object) -> float | None:
     return None
 
 
-def as_progress(value: object) -> float | None:
-    """0..1 from a fraction or a percentage."""
+def as_progress(value: object, *, percent: bool | None = None) -> float | None:
+    """0..1 from a percentage (``percent=True``), a fraction (``False``) or, where the host
+    does not document which, a guess (above 1 means a percentage)."""
     number = as_float(value)
     if number is None or number < 0:
         return None
-    return min(1.0, number / 100.0 if number > 1.0 else number)
-
+    if percent is None:
+        percent = number > 1.0
+    return min(1.0, number / 100.0 if percent else number)
 
 
 def video_params(req: GenerationRequest, *, resolution: bool = True) -> dict[str, Any]:

@@ -108,7 +108,7 @@ class NovitaAdapter(Adapter):
         eta = as_float(task.get("eta"))
         return RemoteStatus(
             remote_id=remote_id, state=state, wire_state=wire,
-            progress=as_progress(task.get("progress_percent")),
+            progress=as_progress(task.get("progress_percent"), percent=True),
             eta_s=eta if eta and eta > 0 else None,
             video_url=video_url, url_expires_at=expires,
             seed=as_int((extra or {}).get("seed")) or None, error=error, raw=slim(data))

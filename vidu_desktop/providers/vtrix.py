@@ -158,7 +158,7 @@ class VtrixAdapter(Adapter):
         cost = as_float((usage or {}).get("cost"))
         return RemoteStatus(
             remote_id=remote_id, state=state, wire_state=wire,
-            progress=as_progress(task.get("progress")),
+            progress=as_progress(task.get("progress"), percent=False),
             video_url=video_url, cover_url=cover_url,
             url_expires_at=expiry_from_url(video_url) if video_url else None,
             seed=as_int(task.get("seed")) or None,
