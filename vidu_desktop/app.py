@@ -1,5 +1,8 @@
 """``vidu-desktop``: the application shell. Parses the arguments, picks the profile folder,
-sets up logging, wires the engine, the stores and the window, and runs them on one qasync loop.
+sets up logging (:mod:`vidu_desktop.logs`) and the crash handler, wires the session (engines,
+stores, keys) and the window, and runs them on one qasync loop. One instance per profile: a
+later launch hands its picture arguments to the running window and exits
+(:mod:`vidu_desktop.ui.single_instance`).
 
 With no API key for any host (and always with ``--sandbox``) the app runs in sandbox mode: the
 built-in emulator of all five hosts, in-process on a free loopback port, with its demo key
@@ -11,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import logging.handlers
 import os
 import signal
 import sys
@@ -39,6 +41,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="use the dark colour scheme whatever the system says")
     scheme.add_argument("--light", action="store_const", const="light", dest="scheme",
                         help="use the light colour scheme whatever the system says")
+    parser.add_argument("files", nargs="*", type=Path, metavar="PICTURE",
+                        help="pictures to add to the reference tray (handed to the running "
+                             "window when Vidu Studio is already open on this profile)")
     return parser.parse_args(argv)
 
 
@@ -75,25 +80,6 @@ def set_identity() -> None:
     set_names()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-
-
-def setup_logging(logs_dir: Path, level: str) -> None:
-    root = logging.getLogger()
-    root.setLevel(getattr(logging, level.upper()))
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            logs_dir / "app.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(fmt)
-    root.addHandler(handler)
-    console = logging.StreamHandler()
-    console.setFormatter(fmt)
-    console.setLevel(logging.WARNING if level in ("info", "debug") else root.level)
-    root.addHandler(console)
-    for noisy in ("httpx", "httpcore", "PIL", "uvicorn", "uvicorn.error"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 class Sandbox:
@@ -146,55 +132,78 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     ``sandbox``: True to start in sandbox mode, None to start in it when no key is configured,
     False never to."""
     from vidu_desktop.emulator.config import DEMO_KEY
-    from vidu_desktop.engine import Engine
     from vidu_desktop.store import AppPaths, SecretStore
     from vidu_desktop.ui.main_window import MainWindow
     from vidu_desktop.ui.session import Session
 
-    paths = AppPaths(profile_dir).ensure()
     session = Session(secrets or SecretStore(), key_tester=test_key,
                       sandbox_starter=sandbox_starter, demo_key=DEMO_KEY)
-    engine = Engine(paths, session.key_for, engine_settings)
-    session.attach(engine)
-    if sandbox_starter is not None and (
-            sandbox or (sandbox is None and not session.has_any_key())):
-        session.enter_sandbox()
+    want_sandbox = sandbox_starter is not None and (
+        sandbox or (sandbox is None and not session.has_any_key()))
+    session.open_profile(AppPaths(profile_dir), engine_settings, sandbox=want_sandbox)
     return session, MainWindow(session)
 
 
-async def run(args: argparse.Namespace, app: Any) -> int:
+async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
+    from vidu_desktop.emulator.config import DEMO_KEY
+    from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
+    from vidu_desktop.ui.crash import CrashHandler
 
     profile = args.profile_dir or default_profile_dir()
     paths = AppPaths(profile).ensure()
-    setup_logging(paths.logs_dir, args.log_level)
+    logging_ = setup_logging(paths.logs_dir, args.log_level, extra_keys=[DEMO_KEY])
     sandbox = Sandbox(paths.cache_dir / "sandbox")
     session, window = build(profile, sandbox=True if args.sandbox else None,
                             sandbox_starter=sandbox.start)
+    logging_.redactor.set_source(session.known_keys)  # every key the session may use
+    session.changed.connect(logging_.redactor.refresh)  # a key saved or deleted
+    crash = CrashHandler(logging_.last_lines, logging_.redactor.redact, window)
+    crash.install(asyncio.get_running_loop())
     closed = asyncio.Event()
     window.closed.connect(closed.set)
-    resumed_once = False
-
-    def resume() -> None:  # real tasks resume out of sandbox mode only
-        nonlocal resumed_once
-        if not session.sandbox and not resumed_once:
-            resumed_once = True
-            window.composer.bg.spawn(session.engine.start(), "resume tasks")
-
-    session.changed.connect(resume)
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C, kill: close as the user would
         signal.signal(signum, lambda *_: window.close())
     window.show()
     log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
-    resume()
+    if instance is not None:
+        instance.received.connect(lambda files: receive(window, files))
+    if args.files:
+        receive(window, [str(p) for p in args.files])
+    # resume the active library's tasks and outbox (the other's when the mode is switched)
+    window.composer.bg.spawn(session.start(), "resume tasks")
     try:
         await closed.wait()
     finally:
         await window.composer.bg.close()
-        await session.engine.close()
+        await session.close()
         sandbox.stop()
+        crash.uninstall()
+        crash.close()
         app.processEvents()
     return 0
+
+
+def receive(window: Any, files: list[str]) -> None:
+    """Files from the command line (this launch's or a later one's): to the tray; the window
+    to the front."""
+    window.receive_files(files)
+    log.info("received %d file(s); the tray holds %d picture(s)", len(files),
+             len(window.tray.items()))
+
+
+def second_launch(profile: Path, files: list[Path]) -> int:
+    """Another Vidu Studio holds this profile: hand it the files and exit."""
+    from vidu_desktop.ui.single_instance import hand_over
+
+    if hand_over(profile, files):
+        print(f"{APP_NAME} is already running on {profile}: "
+              + (f"handed it {len(files)} file(s)." if files else "brought it to the front."),
+              file=sys.stderr)
+        return 0
+    print(f"Another {APP_NAME} holds the profile {profile} but does not answer. Close it, or "
+          "use another --profile-dir.", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,20 +213,27 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vidu_desktop.ui import theme
+    from vidu_desktop.ui.single_instance import SingleInstance
 
     set_identity()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    profile = args.profile_dir or default_profile_dir()
+    instance = SingleInstance(profile)
+    if not instance.acquire():
+        return second_launch(profile, args.files)
+    instance.listen()
     app.setQuitOnLastWindowClosed(False)
     theme.install(app, args.scheme)
     heartbeat = QTimer()  # lets Python handle Ctrl+C while Qt waits for events
     heartbeat.start(300)
     heartbeat.timeout.connect(lambda: None)
     try:
-        return asyncio.run(run(args, app), loop_factory=lambda: qasync.QEventLoop(app))
+        return asyncio.run(run(args, app, instance),
+                           loop_factory=lambda: qasync.QEventLoop(app))
     finally:
         heartbeat.stop()
-
+        instance.release()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,8 +13,14 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 
+from .about import AboutDialog
 from .banners import ModeBanner
 from .composer import Composer
 from .drafts import DraftController, DraftSwitcher
@@ -124,6 +131,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.feed = TaskFeed(session.engine, self.task_list, self.outbox_banner)
+        self.task_list.attach_composer(self.composer, self.statusBar().showMessage)
 
         self._actions()
         self._connect()
@@ -170,6 +178,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.paste_action, focus])
+        help_menu = bar.addMenu("&Help")
+        self.log_folder_action = help_menu.addAction("Open &log folder", self.open_log_folder)
+        self.log_folder_action.setObjectName("open-log-folder")
+        help_menu.addSeparator()
+        self.about_action = help_menu.addAction(f"&About {APP_TITLE}", self.open_about)
+        self.about_action.setObjectName("about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _connect(self) -> None:
         self.tray.changed.connect(self._on_composition)
@@ -188,6 +203,7 @@ class MainWindow(QMainWindow):
         self.mode_banner.keys_requested.connect(
             lambda: self.open_host_settings(self.panel.choices().provider))
         self.session.changed.connect(self._on_session)
+        self.session.engine_changed.connect(self._on_engine)
 
     def _reference_labels(self) -> list[tuple[int, str]]:
         refs = self.tray.references()
@@ -220,6 +236,19 @@ class MainWindow(QMainWindow):
     def _on_session(self) -> None:
         self._update_title()
         self.update_generate()
+
+    def _on_engine(self) -> None:
+        """Another library is active (sandbox mode entered or left): list its tasks and
+        follow its engine's events (and no longer the closed one's)."""
+        self.feed.close()
+        self.outbox_banner.retry.disconnect(self.feed.engine.wake_outbox)
+        old = self.task_list
+        self.task_list = TaskList(self.session.engine, self)
+        self.task_list.setContentsMargins(old.contentsMargins())
+        self.side_split.replaceWidget(self.side_split.indexOf(old), self.task_list)
+        old.deleteLater()
+        self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
+        self.task_list.attach_composer(self.composer, self.statusBar().showMessage)
 
     def _update_title(self) -> None:
         title = APP_TITLE + (f" — {SANDBOX_LABEL}" if self.session.sandbox else "")
@@ -271,6 +300,34 @@ class MainWindow(QMainWindow):
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
         dialog.open()
         return dialog
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
+
+    def open_log_folder(self) -> bool:
+        folder = self.session.paths.logs_dir if self.session.paths else None
+        if folder is None:
+            return False
+        folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"Could not open {folder}", 10_000)
+            return False
+        return True
+
+    def receive_files(self, files: list[str]) -> None:
+        """Pictures from the command line (or a later launch): to the tray; the window to
+        the front."""
+        if files:
+            self.tray.add_paths(files)
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     @property
     def splitters(self) -> tuple[QSplitter, ...]:

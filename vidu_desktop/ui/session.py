@@ -1,24 +1,58 @@
-"""The app's state outside any one widget: the engine, the stores, keys, sandbox mode.
+"""The app's state outside any one widget: the engines, the stores, keys, sandbox mode.
 
-Every widget gets the session; none of them touches keyring, HTTP or SQLite itself. The engine's
-key source is :meth:`Session.key_for`: in sandbox mode every host gets the emulator's demo key
-(never written anywhere) and every host's base URL points at the built-in emulator.
+Every widget gets the session; none of them touches keyring, HTTP or SQLite itself.
+
+**Two libraries.** Real work lives in the profile's library (``<profile>/library.sqlite3``,
+media, refs, outbox); sandbox mode has its own (``<profile>/sandbox/``) and its own
+:class:`Engine`, whose hosts are all the built-in emulator and whose key is the emulator's demo
+key (never written anywhere). Exactly one engine is open: entering or leaving sandbox mode opens
+the other library at once (opening SQLite is quick) and closes the previous engine in the
+background, so a sandbox task is never followed against a real host and a real job waiting in
+the outbox is never sent to the emulator. ``engine_changed`` tells the window to follow the new
+engine's events and list its tasks. :meth:`start` (called by the shell once the window is shown)
+resumes the active library's unfinished tasks and its outbox, and again after each switch.
+
+**Shared by both modes:** the settings (window layout, host addresses, prompt history) and the
+drafts, kept in the profile's own database through the session's connection. A draft is a
+composition, not a task: what the user composed in the sandbox is still there after adding a
+key. The pictures of a draft are kept in the profile's reference store; in sandbox mode the
+sandbox library's reference store also files each picture there (:class:`SandboxReferences`),
+so drafts keep their pictures whichever mode saved them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import dataclasses
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.engine import Engine
-from vidu_desktop.store import DraftStore, KeySource, SecretStore, Settings
+from vidu_desktop.engine import Engine, EngineSettings
+from vidu_desktop.store import (
+    AppPaths,
+    DraftStore,
+    KeySource,
+    PreparedReference,
+    ReferenceMeta,
+    ReferenceStore,
+    SecretStore,
+    Settings,
+    open_database,
+)
+
+log = logging.getLogger(__name__)
 
 #: The label of sandbox mode, wherever it is shown.
 SANDBOX_LABEL = "Sandbox: placeholder videos, no cost"
+#: The sandbox library's folder inside the profile.
+SANDBOX_FOLDER = "sandbox"
 
 #: (host, key, base URL or "") -> None when the host accepted the key, else why not.
 KeyTester = Callable[[ProviderId, str, str], Awaitable[AppError | None]]
@@ -32,10 +66,29 @@ class KeyStatus:
     usable: bool  # a key is there (not whether the host accepts it)
 
 
+class SandboxReferences(ReferenceStore):
+    """The sandbox library's reference store, which also files every picture in the profile's
+    store (where drafts look for them) and finds a draft's pictures there."""
+
+    def __init__(self, conn: sqlite3.Connection, paths: AppPaths,
+                 profile: ReferenceStore) -> None:
+        super().__init__(conn, paths.refs_dir)
+        self.profile = profile
+
+    def put(self, data: bytes, meta: ReferenceMeta) -> str:
+        self.profile.put(data, meta)
+        return super().put(data, meta)
+
+    def get(self, sha256: str) -> PreparedReference | None:
+        return super().get(sha256) or self.profile.get(sha256)
+
+
 class Session(QObject):
-    """``changed`` fires when sandbox mode is entered or left, or a key or address changed."""
+    """``changed`` fires when sandbox mode is entered or left, or a key or address changed;
+    ``engine_changed`` when another library (and engine) became the active one."""
 
     changed = Signal()
+    engine_changed = Signal()
 
     def __init__(self, secrets: SecretStore, *, key_tester: KeyTester,
                  sandbox_starter: SandboxStarter | None, demo_key: str) -> None:
@@ -46,33 +99,147 @@ class Session(QObject):
         self._demo_key = demo_key
         self.sandbox = False
         self.sandbox_url = ""
+        self.paths: AppPaths | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._profile_refs: ReferenceStore | None = None
+        self._engine_settings = EngineSettings()
         self._engine: Engine | None = None
+        self._started = False
+        self._background: set[asyncio.Task[Any]] = set()
+        self._retired: list[Engine] = []  # closed later when no loop was running
 
     # -- wiring ------------------------------------------------------------------------------
-    def attach(self, engine: Engine) -> None:
-        self._engine = engine
-        for pid in ProviderId:
-            url = self.base_url_override(pid)
-            if url:
-                engine.settings.base_urls[pid.value] = url
+    def open_profile(self, paths: AppPaths, engine_settings: EngineSettings | None = None,
+                     *, sandbox: bool = False) -> Engine:
+        """Open the profile (settings and drafts) and the library of the mode asked for."""
+        self.paths = paths.ensure()
+        self._conn = open_database(paths.database)
+        self._profile_refs = ReferenceStore(self._conn, paths.refs_dir)
+        if engine_settings is not None:
+            self._engine_settings = engine_settings
+        if sandbox:
+            self.enter_sandbox()
+        else:
+            self._switch(False)
+        return self.engine
 
     @property
     def engine(self) -> Engine:
+        """The active library's engine (the sandbox one in sandbox mode)."""
         assert self._engine is not None, "the session has no engine yet"
         return self._engine
 
     @property
+    def conn(self) -> sqlite3.Connection:
+        assert self._conn is not None, "the session has no profile yet"
+        return self._conn
+
+    @property
     def settings(self) -> Settings:
-        return Settings(self.engine.conn)
+        return Settings(self.conn)
 
     @property
     def drafts(self) -> DraftStore:
-        return DraftStore(self.engine.conn)
+        return DraftStore(self.conn)
+
+    @property
+    def draft_refs(self) -> ReferenceStore:
+        """Where drafts keep their pictures (the profile's store, in both modes)."""
+        assert self._profile_refs is not None, "the session has no profile yet"
+        return self._profile_refs
+
+    def library_paths(self, sandbox: bool) -> AppPaths:
+        assert self.paths is not None, "the session has no profile yet"
+        if sandbox:
+            return AppPaths(self.paths.profile_dir / SANDBOX_FOLDER)
+        return self.paths
+
+    # -- engines -----------------------------------------------------------------------------
+    def _open_engine(self, sandbox: bool) -> Engine:
+        settings = dataclasses.replace(self._engine_settings, base_urls={})
+        paths = self.library_paths(sandbox)
+        if sandbox:
+            for pid in ProviderId:
+                settings.base_urls[pid.value] = f"{self.sandbox_url}/{pid.value}"
+            demo = self._demo_key
+            engine = Engine(paths, lambda _pid: demo, settings)
+            engine.refs = SandboxReferences(engine.conn, paths, self.draft_refs)
+        else:
+            for pid in ProviderId:
+                url = self.base_url_override(pid)
+                if url:
+                    settings.base_urls[pid.value] = url
+            engine = Engine(paths, self.secrets.resolve, settings)
+        log.info("library opened: %s", "sandbox" if sandbox else "real hosts")
+        return engine
+
+    def _switch(self, sandbox: bool) -> None:
+        old = self._engine
+        engine = self._open_engine(sandbox)
+        self.sandbox = sandbox
+        self._engine = engine
+        if old is not None:
+            self._retire(old)
+        if self._started:
+            self._spawn(self._start_engine(engine))
+        self.engine_changed.emit()
+        self.changed.emit()
+
+    def _retire(self, engine: Engine) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            self._retired.append(engine)
+            return
+        self._spawn(engine.close())
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("session background work failed", exc_info=task.exception())
+
+    async def _start_engine(self, engine: Engine) -> None:
+        if engine is self._engine:
+            resumed = await engine.start()
+            log.info("%s library: %d task(s) resumed",
+                     "sandbox" if self.sandbox else "real", len(resumed))
+
+    async def start(self) -> None:
+        """Resume the active library's unfinished tasks and its outbox (and each library's
+        again whenever it becomes the active one)."""
+        self._started = True
+        await self._start_engine(self.engine)
+
+    async def settled(self) -> None:
+        """Until the engines left behind by a switch are closed (and resumes are under way)."""
+        while self._background:
+            await asyncio.wait(set(self._background))
+
+    async def close(self) -> None:
+        """Close the active engine, the ones being closed, and the profile."""
+        await self.settled()
+        for engine in [*self._retired, *([self._engine] if self._engine else [])]:
+            await engine.close()
+        self._retired.clear()
+        self._engine = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     # -- keys --------------------------------------------------------------------------------
     def key_for(self, pid: ProviderId) -> str | None:
-        """The engine's key source."""
+        """The key the active library's engine uses for ``pid``."""
         return self._demo_key if self.sandbox else self.secrets.resolve(pid)
+
+    def known_keys(self) -> list[str]:
+        """Every key this session may use (to keep them out of logs and reports)."""
+        keys = [self._demo_key, *(self.secrets.resolve(pid) for pid in ProviderId)]
+        return [k for k in keys if k]
 
     def has_any_key(self) -> bool:
         return any(self.secrets.resolve(pid) for pid in ProviderId)
@@ -107,22 +274,23 @@ class Session(QObject):
     # -- addresses ---------------------------------------------------------------------------
     def base_url_override(self, pid: ProviderId) -> str:
         """The user's base URL for ``pid`` ("" for the host's own address)."""
-        if self._engine is None:
+        if self._conn is None:
             return ""
         return str(self.settings.get(f"base_url.{pid.value}") or "")
 
     def set_base_url_override(self, pid: ProviderId, url: str) -> None:
+        """Remember the address; the real library's engine uses it (now, or when it opens)."""
         url = url.strip().rstrip("/")
         if url:
             self.settings.set(f"base_url.{pid.value}", url)
         else:
             self.settings.delete(f"base_url.{pid.value}")
-        if not self.sandbox:
-            self.engine.set_base_url(pid.value, url or None)
+        if not self.sandbox and self._engine is not None:
+            self._engine.set_base_url(pid.value, url or None)
         self.changed.emit()
 
     def _forget(self, pid: ProviderId) -> None:
-        if self._engine is not None:
+        if self._engine is not None and not self.sandbox:
             self._engine.forget_adapter(pid.value)
         self.changed.emit()
 
@@ -132,20 +300,16 @@ class Session(QObject):
         return self._sandbox_starter is not None
 
     def enter_sandbox(self) -> None:
-        if self.sandbox:
+        """Switch to the sandbox library (the real engine closes in the background)."""
+        if self.sandbox and self._engine is not None:
             return
         if self._sandbox_starter is None:
             raise RuntimeError("sandbox mode is not available in this session")
         self.sandbox_url = self._sandbox_starter().rstrip("/")
-        self.sandbox = True
-        for pid in ProviderId:
-            self.engine.set_base_url(pid.value, f"{self.sandbox_url}/{pid.value}")
-        self.changed.emit()
+        self._switch(True)
 
     def leave_sandbox(self) -> None:
-        if not self.sandbox:
+        """Switch back to the real library (the sandbox engine closes in the background)."""
+        if not self.sandbox and self._engine is not None:
             return
-        self.sandbox = False
-        for pid in ProviderId:
-            self.engine.set_base_url(pid.value, self.base_url_override(pid) or None)
-        self.changed.emit()
+        self._switch(False)
