@@ -1,116 +1,74 @@
-"""The Tasks list: submitted tasks and their states, fed by the engine's events; and the outbox
-banner (jobs made while a host was unreachable, sent when it answers again). Minimal: the full
-task list and the player are a later issue."""
+"""The Tasks area under the parameters: the task list (:class:`.task_view.TaskView`, a Qt
+model over the store) fed by the engine's events; and the outbox banner (jobs made while a
+host was unreachable, sent when it answers again)."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vidu_desktop.core.capabilities import provider
-from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine, EngineEvent
 from vidu_desktop.store import TaskRecord
 
 from . import theme
+from .task_model import OUTBOX_TEXT, STATE_TEXT, host_name, state_text
+from .task_view import TaskView
 
-_S = TaskState
-OUTBOX_TEXT = "waiting in the outbox"
+if TYPE_CHECKING:
+    from .composer import Composer
 
-STATE_TEXT = {
-    _S.DRAFT: "draft", _S.SUBMITTING: "sending…", _S.OUTCOME_UNKNOWN: "sent? checking the host",
-    _S.QUEUED: "queued", _S.PROCESSING: "processing", _S.DOWNLOADING: "downloading",
-    _S.SUCCEEDED: "done", _S.FAILED: "failed", _S.CANCELLED: "cancelled",
-    _S.UNTRACKED: "not tracked",
-}
-
-
-def state_text(rec: TaskRecord, in_outbox: bool) -> str:
-    if rec.state == _S.DRAFT and in_outbox:
-        return OUTBOX_TEXT
-    text = STATE_TEXT[rec.state]
-    if rec.state == _S.PROCESSING and rec.progress is not None:
-        text += f" {rec.progress:.0f}%"
-    if rec.state == _S.FAILED and rec.error is not None:
-        text += f": {rec.error.message}"
-    return text
-
-
-def host_name(rec: TaskRecord) -> str:
-    try:
-        return provider(rec.provider).display_name
-    except KeyError:
-        return rec.provider
+__all__ = ["OUTBOX_TEXT", "STATE_TEXT", "OutboxBanner", "TaskFeed", "TaskList", "host_name",
+           "state_text"]
 
 
 class TaskList(QWidget):
-    """"Tasks": one two-line row per task (prompt; host, model and state), newest on top."""
+    """"Tasks": the filterable list of every task, newest on top, with the selected task's
+    details and actions."""
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         title = QLabel("Tasks", self)
         theme.set_role(title, "section")
-        self.list = QListWidget(self)
-        self.list.setObjectName("tasks")
-        self.list.setAlternatingRowColors(True)
-        self.list.setWordWrap(False)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setUniformItemSizes(True)
-        self.empty = QLabel("No tasks yet. Each Generate adds its takes here and follows them "
-                            "until the video is downloaded.", self)
-        self.empty.setWordWrap(True)
-        theme.set_role(self.empty, "muted")
+        self.view = TaskView(engine, self, sandbox=self._sandbox)
+        self.model = self.view.model
+        self.actions = self.view.actions
+        self._sandbox_of: Callable[[], bool] = lambda: False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.list, 1)
-        layout.addStretch(0)
-        self._rows: dict[str, QListWidgetItem] = {}
-        self._states: dict[str, str] = {}
-        for rec in reversed(engine.tasks.list_tasks(limit=50)):
-            self.show_record(rec)
-        self._update_empty()
+        layout.addWidget(self.view, 1)
 
-    def _update_empty(self) -> None:
-        self.empty.setVisible(not self._rows)
-        self.list.setVisible(bool(self._rows))
+    def _sandbox(self) -> bool:
+        return self._sandbox_of()
 
-    def show_record(self, rec: TaskRecord) -> QListWidgetItem:
-        item = self._rows.get(rec.local_id)
-        if item is None:
-            item = QListWidgetItem()
-            self.list.insertItem(0, item)
-            self._rows[rec.local_id] = item
-            self._update_empty()
-        take = f"take {rec.take_index + 1} · " if rec.take_index is not None else ""
-        prompt = " ".join(rec.prompt.split()) or "(no prompt)"
-        state = state_text(rec, rec.local_id in self.engine.outbox)
-        self._states[rec.local_id] = state
-        short = prompt if len(prompt) <= 60 else prompt[:59] + "…"
-        item.setText(f"{short}\n{take}{host_name(rec)} {rec.model} — {state}")
-        when = time.strftime("%H:%M", time.localtime(rec.created_at))
-        detail = f"\n{rec.detail}" if rec.detail else ""
-        item.setToolTip(f"{rec.prompt}\n\n{host_name(rec)} {rec.model}, created {when}: "
-                        f"{state}{detail}")
-        item.setData(Qt.ItemDataRole.UserRole, rec.local_id)
-        return item
+    def attach_composer(self, composer: Composer,
+                        say: Callable[[str, int], None] | None = None) -> None:
+        """"Reuse settings" loads into ``composer``; action messages also go to ``say``
+        (the window's status bar)."""
+        self.actions.composer = composer
+        self._sandbox_of = lambda: composer.session.sandbox
+        if say is not None:
+            self.view.message.connect(lambda text: say(text, 10_000))
+
+    def on_event(self, event: EngineEvent) -> None:
+        self.model.on_event(event)
+
+    def show_record(self, rec: TaskRecord) -> None:
+        self.model.show_record(rec)
 
     def state_of(self, local_id: str) -> str:
-        return self._states.get(local_id, "")
+        """The state as the list says it ("" for a task it does not show)."""
+        rec = self.model.record_of(local_id)
+        if rec is None:
+            return ""
+        return state_text(rec, local_id in self.engine.outbox)
+
+    def shutdown(self) -> None:
+        self.view.shutdown()
 
 
 class OutboxBanner(QFrame):
@@ -157,7 +115,7 @@ class TaskFeed:
         self.refresh_outbox()
 
     def _on_event(self, event: EngineEvent) -> None:
-        self.tasks.show_record(event.record)
+        self.tasks.on_event(event)
         if event.kind == "state":
             self.refresh_outbox()
 
@@ -170,3 +128,4 @@ class TaskFeed:
 
     def close(self) -> None:
         self._unsubscribe()
+        self.tasks.shutdown()

@@ -1,0 +1,213 @@
+"""Each action of the task list, in the real window against the emulator: cancel says whether
+the server stops the task, retry asks first (a new paid submission), reuse loads the
+composer, re-run uses a new seed, ids and errors go to the clipboard, the sidecar is exported,
+delete asks first and removes the row and the files."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from conftest import data_uri, make_image
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.store import ArtifactKind
+from vidu_desktop.ui.task_model import STATE
+
+from .conftest import submissions
+
+_S = TaskState
+MODELS = {"vidu": "viduq1", "novita": "vidu-q1"}
+
+
+def emu_post(emulator: Any, what: str, **body: Any) -> None:
+    httpx.post(f"{emulator.url}/_emulator/{what}", json=body).raise_for_status()
+
+
+def request(host: str = "vidu", prompt: str = "image 1 walks into the sea at dusk",
+            seed: int | None = 1234) -> GenerationRequest:
+    image = ReferenceImage(data_uri(make_image(400, 300)), label="the walker")
+    return GenerationRequest(ProviderId(host), MODELS[host], prompt, (image,), seed=seed)
+
+
+def submit(window: Any, run: Any, host: str = "vidu", **kw: Any) -> str:
+    return run(window.session.engine.submit(request(host, **kw))).local_id
+
+
+def state(window: Any, local_id: str) -> TaskState:
+    return window.session.engine.tasks.get(local_id).state
+
+
+def answer(qtbot: Any, actions: Any, button_text: str) -> QMessageBox:
+    """Click ``button_text`` in the question the actions have open."""
+    qtbot.waitUntil(lambda: isinstance(actions.dialog, QMessageBox)
+                    and actions.dialog.isVisible())
+    box = actions.dialog
+    [button] = [b for b in box.buttons() if b.text() == button_text]
+    button.click()
+    return box
+
+
+def test_cancel_a_vidu_task_still_queued_stops_it_on_the_server(windows, qtbot, run, emulator):
+    emu_post(emulator, "faults", action="stuck")
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    local_id = submit(window, run)
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.QUEUED, timeout=10_000)
+    tasks = window.task_list
+    text = run(tasks.actions.cancel(local_id))
+    assert text.startswith("Cancelled on the server")
+    assert "not charged" in text
+    assert state(window, local_id) == _S.CANCELLED
+    assert tasks.view.status.text() == text
+    assert window.statusBar().currentMessage() == text
+    qtbot.waitUntil(lambda: tasks.model.index_of(local_id, STATE).data().startswith(
+        "cancelled"))
+
+
+def test_cancel_on_novita_only_stops_tracking(windows, qtbot, run, emulator):
+    emu_post(emulator, "faults", action="stuck")
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    local_id = submit(window, run, "novita")
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.QUEUED, timeout=10_000)
+    view = window.task_list.view
+    assert view.select(local_id)
+    assert view.details.buttons["cancel"].isEnabled()
+    view.details.buttons["cancel"].click()  # the button runs it in the background
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.UNTRACKED, timeout=10_000)
+    qtbot.waitUntil(lambda: view.status.text().startswith("Stopped tracking only"))
+    assert "may still finish the task and charge it" in view.status.text()
+    qtbot.waitUntil(lambda: not view.details.buttons["cancel"].isEnabled())
+
+
+def test_retry_says_it_is_a_new_paid_submission(windows, qtbot, run, emulator):
+    emu_post(emulator, "faults", action="fail", code="ModelOverloadedError",
+             message="the render crashed")
+    window = windows(sandbox=False, sandbox_url=emulator.url)
+    window.session.enter_sandbox()
+    engine = window.session.engine
+    local_id = submit(window, run)
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.FAILED, timeout=10_000)
+    assert submissions(emulator) == 1
+    actions = window.task_list.actions
+    window.session.sandbox = False  # as with a real host: the question names the price
+    try:
+        task = window.task_list.view.run_action("retry", local_id)
+        box = answer(qtbot, actions, "Cancel")
+        assert "new paid submission" in box.text()
+        assert "charges it again" in box.informativeText()
+        qtbot.waitUntil(task.done)
+        assert task.result() is None and engine.tasks.count() == 1  # nothing sent
+        task = window.task_list.view.run_action("retry", local_id)
+        answer(qtbot, actions, "Send again")
+        qtbot.waitUntil(task.done, timeout=10_000)
+    finally:
+        window.session.sandbox = True
+    new = task.result()
+    assert new is not None and new.local_id != local_id
+    assert engine.tasks.count() == 2
+    assert state(window, local_id) == _S.FAILED  # the failed one stays
+    qtbot.waitUntil(lambda: submissions(emulator) == 2, timeout=10_000)
+    assert window.task_list.model.record(0).local_id == new.local_id
+    assert "new paid submission" in window.task_list.view.status.text()
+
+
+def test_reuse_loads_references_prompt_and_parameters_into_the_composer(windows, qtbot, run,
+                                                                       emulator):
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    local_id = submit(window, run, prompt="a lighthouse in a storm, image 1 watching",
+                      seed=777)
+    window.editor.set_text("something else")
+    window.task_list.actions.reuse(local_id)
+    assert window.editor.text() == "a lighthouse in a storm, image 1 watching"
+    choices = window.panel.choices()
+    assert choices.provider == ProviderId.VIDU and choices.model == "viduq1"
+    assert choices.seed == 777 and not choices.random_seed
+    qtbot.waitUntil(lambda: window.tray.is_ready() and len(window.tray.references()) == 1,
+                    timeout=10_000)
+    assert window.tray.items()[0].label == "the walker"
+    assert "loaded into the composer" in window.task_list.view.status.text()
+
+
+def test_rerun_with_a_new_seed(windows, qtbot, run, emulator):
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    local_id = submit(window, run, seed=55)
+    new = run(window.task_list.actions.rerun_new_seed(local_id))
+    assert new is not None and new.seed not in (None, 55)
+    assert new.prompt == window.session.engine.tasks.get(local_id).prompt
+    qtbot.waitUntil(lambda: submissions(emulator) == 2, timeout=10_000)
+    assert f"seed {new.seed}" in window.task_list.view.status.text()
+
+
+def test_copy_ids_export_sidecar_and_reveal(windows, qtbot, run, emulator, tmp_path):
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    engine = window.session.engine
+    local_id = submit(window, run)
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.SUCCEEDED, timeout=20_000)
+    rec = engine.tasks.get(local_id)
+    actions = window.task_list.actions
+    actions.copy_ids(local_id)
+    copied = QGuiApplication.clipboard().text()
+    assert f"task id: {local_id}" in copied and rec.remote_id in copied
+    if rec.trace_id:
+        assert rec.trace_id in copied
+    out = actions.export_sidecar_to(local_id, tmp_path / "export" / "task.json")
+    data = json.loads(out.read_text())
+    assert data["local_id"] == local_id and data["remote_id"] == rec.remote_id
+    assert "base64" not in out.read_text()  # references by hash, never inline
+    dialog = actions.export_sidecar(local_id)  # the non-blocking dialog writes on accept
+    dialog.fileSelected.emit(str(tmp_path / "chosen.json"))
+    dialog.close()
+    assert json.loads((tmp_path / "chosen.json").read_text())["local_id"] == local_id
+    opened = []
+    actions.opener = opened.append
+    folder = actions.reveal(local_id)
+    assert opened == [folder] and (folder / f"{local_id}.mp4").exists()
+
+
+def test_error_details_show_message_hint_and_trace_id_with_copy(windows, qtbot, run,
+                                                                emulator):
+    emu_post(emulator, "faults", action="status", route="submit", status=400)  # refused
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    local_id = submit(window, run)
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.FAILED, timeout=10_000)
+    rec = window.session.engine.tasks.get(local_id)
+    assert rec.error is not None and rec.error.trace_id  # Vidu's error body carries one
+    view = window.task_list.view
+    qtbot.waitUntil(lambda: view.select(local_id))
+    details = view.details
+    assert details.error_box.isVisible()
+    assert details.error_message.text() == rec.error.message
+    assert details.error_hint.text() == rec.error.hint and rec.error.hint
+    trace = rec.error.trace_id or rec.trace_id
+    assert trace and trace in details.error_trace.text()
+    details.copy_error_button.click()
+    copied = QGuiApplication.clipboard().text()
+    assert rec.error.message in copied and rec.error.hint in copied and trace in copied
+
+
+def test_delete_asks_then_removes_the_row_and_the_files(windows, qtbot, run, emulator):
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    engine = window.session.engine
+    local_id = submit(window, run)
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.SUCCEEDED, timeout=20_000)
+    files = [a.path for a in engine.artifacts.for_task(local_id)]
+    assert files and all(p.exists() for p in files)
+    assert ArtifactKind.VIDEO in {a.kind for a in engine.artifacts.for_task(local_id)}
+    tasks = window.task_list
+    task = tasks.view.run_action("delete", local_id)
+    box = answer(qtbot, tasks.actions, "Cancel")
+    assert "Delete this task and its files" in box.text()
+    qtbot.waitUntil(task.done)
+    assert engine.tasks.get(local_id) is not None and tasks.model.row_of(local_id) == 0
+    task = tasks.view.run_action("delete", local_id)
+    answer(qtbot, tasks.actions, "Delete")
+    qtbot.waitUntil(task.done)
+    assert task.result() is True
+    assert engine.tasks.get(local_id) is None
+    assert tasks.model.row_of(local_id) is None and tasks.model.total == 0
+    assert not any(p.exists() for p in files)
