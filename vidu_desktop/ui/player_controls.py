@@ -1,0 +1,171 @@
+"""The player's control bar: play/pause, frame step, a seek slider with times, loop, mute,
+volume and fullscreen. It only shows state and emits requests; the player owns the media.
+
+The buttons never take keyboard focus, so Space and the other keys reach the player.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+
+def format_ms(ms: int) -> str:
+    """``0:07``, ``1:02:03``: a media time for people (tenths are left out)."""
+    seconds = max(0, int(ms)) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class PlayerControls(QWidget):
+    """The bar under the video. ``set_*`` methods reflect state; signals ask for changes."""
+
+    play_clicked = Signal()  #: the play/pause button (toggle)
+    step_clicked = Signal(int)  #: -1 or +1 frame
+    seek_requested = Signal(int)  #: ms, while dragging or on a click in the groove
+    loop_toggled = Signal(bool)
+    mute_toggled = Signal(bool)
+    volume_changed = Signal(int)  #: 0..100
+    fullscreen_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._duration = 0
+        self._dragging = False
+        self.play_button = self._button(QStyle.StandardPixmap.SP_MediaPlay, "Play (Space)")
+        self.back_button = self._button(QStyle.StandardPixmap.SP_MediaSeekBackward,
+                                        "Previous frame (,)")
+        self.forward_button = self._button(QStyle.StandardPixmap.SP_MediaSeekForward,
+                                           "Next frame (.)")
+        self.position_label = QLabel("0:00")
+        self.duration_label = QLabel("0:00")
+        for label in (self.position_label, self.duration_label):
+            label.setProperty("role", "muted")
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance("00:00:00"))
+        self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight
+                                         | Qt.AlignmentFlag.AlignVCenter)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.slider.setRange(0, 0)
+        self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.slider.setAccessibleName("Position")
+        self.loop_button = self._button(QStyle.StandardPixmap.SP_BrowserReload, "Loop (L)")
+        self.loop_button.setCheckable(True)
+        self.mute_button = self._button(QStyle.StandardPixmap.SP_MediaVolume, "Mute (M)")
+        self.mute_button.setCheckable(True)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setFixedWidth(90)
+        self.volume.setToolTip("Volume")
+        self.volume.setAccessibleName("Volume")
+        self.fullscreen_button = self._button(QStyle.StandardPixmap.SP_TitleBarMaxButton,
+                                              "Fullscreen (F)")
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 4, 6, 4)
+        row.setSpacing(4)
+        for widget in (self.play_button, self.back_button, self.forward_button,
+                       self.position_label, self.slider, self.duration_label, self.loop_button,
+                       self.mute_button, self.volume, self.fullscreen_button):
+            row.addWidget(widget)
+
+        self.play_button.clicked.connect(self.play_clicked)
+        self.back_button.clicked.connect(lambda: self.step_clicked.emit(-1))
+        self.forward_button.clicked.connect(lambda: self.step_clicked.emit(1))
+        self.loop_button.toggled.connect(self.loop_toggled)
+        self.mute_button.toggled.connect(self._on_mute)
+        self.volume.valueChanged.connect(self.volume_changed)
+        self.fullscreen_button.clicked.connect(self.fullscreen_clicked)
+        self.slider.sliderPressed.connect(self._on_pressed)
+        self.slider.sliderReleased.connect(self._on_released)
+        self.slider.sliderMoved.connect(self._on_moved)
+        self.slider.actionTriggered.connect(self._on_action)
+        self.set_enabled(False)
+
+    def _button(self, icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(self.style().standardIcon(icon))
+        button.setIconSize(QSize(18, 18))
+        button.setAutoRaise(True)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    # -- reflecting state ------------------------------------------------------------------
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Media controls are off until something is loaded (volume and mute stay usable)."""
+        for widget in (self.play_button, self.back_button, self.forward_button, self.slider,
+                       self.loop_button, self.fullscreen_button):
+            widget.setEnabled(enabled)
+
+    def set_playing(self, playing: bool) -> None:
+        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing \
+            else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(pixmap))
+        tip = "Pause (Space)" if playing else "Play (Space)"
+        self.play_button.setToolTip(tip)
+        self.play_button.setAccessibleName(tip.split(" (")[0])
+
+    def set_duration(self, ms: int) -> None:
+        self._duration = max(0, ms)
+        self.slider.setRange(0, self._duration)
+        self.slider.setPageStep(max(1000, self._duration // 10))
+        self.slider.setSingleStep(100)
+        self.duration_label.setText(format_ms(self._duration))
+
+    def set_position(self, ms: int) -> None:
+        if self._dragging:
+            return  # the user's hand wins over the playback clock while scrubbing
+        self.slider.setValue(ms)
+        self.position_label.setText(format_ms(ms))
+
+    def set_loop(self, on: bool) -> None:
+        self.loop_button.setChecked(on)
+
+    def set_muted(self, muted: bool) -> None:
+        self.mute_button.setChecked(muted)
+        self._mute_icon(muted)
+
+    def set_volume(self, value: int) -> None:
+        self.volume.setValue(value)
+
+    # -- user input -----------------------------------------------------------------------
+
+    def _mute_icon(self, muted: bool) -> None:
+        pixmap = QStyle.StandardPixmap.SP_MediaVolumeMuted if muted \
+            else QStyle.StandardPixmap.SP_MediaVolume
+        self.mute_button.setIcon(self.style().standardIcon(pixmap))
+
+    def _on_mute(self, muted: bool) -> None:
+        self._mute_icon(muted)
+        self.mute_toggled.emit(muted)
+
+    def _on_pressed(self) -> None:
+        self._dragging = True
+
+    def _on_released(self) -> None:
+        self._dragging = False
+        self.seek_requested.emit(self.slider.value())
+
+    def _on_moved(self, value: int) -> None:
+        self.position_label.setText(format_ms(value))
+        self.seek_requested.emit(value)
+
+    def _on_action(self, action: int) -> None:
+        """A click in the groove or a wheel step: seek where the slider is about to go."""
+        if action in (QSlider.SliderAction.SliderMove, QSlider.SliderAction.SliderNoAction):
+            return
+        self.seek_requested.emit(self.slider.sliderPosition())
