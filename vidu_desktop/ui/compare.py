@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from .player_controls import PlayerControls
+from .player_controls import PlayerControls, handle_key
 from .player_screen import VideoScreen
 
 DRIFT_MS = 80
@@ -224,20 +224,5 @@ class CompareWidget(QWidget):
         self.error.emit(text)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Space:
-            self.toggle()
-        elif key in (Qt.Key.Key_Comma, Qt.Key.Key_Left):
-            self.step(-1)
-        elif key in (Qt.Key.Key_Period, Qt.Key.Key_Right):
-            self.step(1)
-        elif key == Qt.Key.Key_L:
-            self.set_loop(not self._loop)
-        elif key == Qt.Key.Key_M:
-            self.set_muted(not self.a.audio.isMuted())
-        elif key == Qt.Key.Key_F or (key == Qt.Key.Key_Escape and self.isFullScreen()):
-            self.toggle_fullscreen()
-        else:
+        if not handle_key(self, event, looping=self._loop, muted=self.a.audio.isMuted()):
             super().keyPressEvent(event)
-            return
-        event.accept()

@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .player_controls import PlayerControls
+from .player_controls import PlayerControls, handle_key
 from .player_screen import VideoScreen
 
 
@@ -140,23 +140,8 @@ class PlayerWidget(QWidget):
         self.error.emit(text)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Space:
-            self.toggle()
-        elif key in (Qt.Key.Key_Comma, Qt.Key.Key_Left):
-            self.step(-1)
-        elif key in (Qt.Key.Key_Period, Qt.Key.Key_Right):
-            self.step(1)
-        elif key == Qt.Key.Key_L:
-            self.set_loop(not self._loop)
-        elif key == Qt.Key.Key_M:
-            self.set_muted(not self.screen_view.audio.isMuted())
-        elif key == Qt.Key.Key_F or (key == Qt.Key.Key_Escape and self.isFullScreen()):
-            self.toggle_fullscreen()
-        else:
+        if not handle_key(self, event, looping=self._loop, muted=self.screen_view.audio.isMuted()):
             super().keyPressEvent(event)
-            return
-        event.accept()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self.screen_view.geometry().contains(event.position().toPoint()):

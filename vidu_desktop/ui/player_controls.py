@@ -6,7 +6,10 @@ The buttons never take keyboard focus, so Space and the other keys reach the pla
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,6 +27,39 @@ def format_ms(ms: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+
+class Playable(Protocol):
+    """What the player and the compare view both offer to the keyboard."""
+
+    def toggle(self) -> None: ...
+    def step(self, frames: int) -> None: ...
+    def set_loop(self, on: bool) -> None: ...
+    def set_muted(self, on: bool) -> None: ...
+    def toggle_fullscreen(self) -> None: ...
+    def isFullScreen(self) -> bool: ...
+
+
+def handle_key(target: Playable, event: QKeyEvent, *, looping: bool, muted: bool) -> bool:
+    """The player's keys: Space, , . or Left/Right (a frame), L, M, F, Esc. True if used."""
+    key = event.key()
+    if key == Qt.Key.Key_Space:
+        target.toggle()
+    elif key in (Qt.Key.Key_Comma, Qt.Key.Key_Left):
+        target.step(-1)
+    elif key in (Qt.Key.Key_Period, Qt.Key.Key_Right):
+        target.step(1)
+    elif key == Qt.Key.Key_L:
+        target.set_loop(not looping)
+    elif key == Qt.Key.Key_M:
+        target.set_muted(not muted)
+    elif key == Qt.Key.Key_F or (key == Qt.Key.Key_Escape and target.isFullScreen()):
+        target.toggle_fullscreen()
+    else:
+        return False
+    event.accept()
+    return True
 
 
 class PlayerControls(QWidget):
