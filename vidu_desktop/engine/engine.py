@@ -321,9 +321,15 @@ class Engine:
             task.cancel()
         if pending:
             await asyncio.wait(pending, timeout=5)
-        for adapter in [*self._adapters.values(), *self._retired]:
-            await adapter.close()
-        self._adapters.clear()
-        self._retired.clear()
-        await self.http.aclose()
-        self.conn.close()
+        try:
+            for adapter in [*self._adapters.values(), *self._retired]:
+                await adapter.close()
+            await self.http.aclose()
+        except (RuntimeError, OSError) as exc:
+            # e.g. the display went away and Qt's loop stopped under us: the sockets go with
+            # the process, but the library must still be closed cleanly
+            log.warning("network clients not closed cleanly: %s", exc)
+        finally:
+            self._adapters.clear()
+            self._retired.clear()
+            self.conn.close()
