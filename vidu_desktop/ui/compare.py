@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from .player_controls import PlayerControls, handle_key
+from .player_base import PlayerBase
 from .player_screen import VideoScreen
 
 DRIFT_MS = 80
@@ -45,15 +45,11 @@ class _Caption(QLabel):
         self._elide()
 
 
-class CompareWidget(QWidget):
+class CompareWidget(PlayerBase):
     """Two ``VideoScreen``s with captions over one ``PlayerControls``."""
-
-    error = Signal(str)
-    position_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.a, self.b = VideoScreen(), VideoScreen()
         self.caption_a, self.caption_b = _Caption("A"), _Caption("B")
         grid = QGridLayout()
@@ -69,7 +65,6 @@ class CompareWidget(QWidget):
             grid.addWidget(screen, 1, column)
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(1, 1)
-        self.controls = PlayerControls()
         self.controls.loop_button.setToolTip("Loop both (L)")
         self.controls.mute_button.setToolTip("Mute (M) — the sound is take A's")
         layout = QVBoxLayout(self)
@@ -79,26 +74,21 @@ class CompareWidget(QWidget):
         layout.addWidget(self.controls)
 
         self.b.audio.setMuted(True)
-        master = self.a.player
-        master.playbackStateChanged.connect(self._on_state)
-        master.positionChanged.connect(self._on_position)
+        self._wire()
+        self.a.player.playbackStateChanged.connect(self._on_state)
         self.a.player.durationChanged.connect(self._on_duration)
         self.b.player.durationChanged.connect(self._on_duration)
         for screen in (self.a, self.b):
             screen.error.connect(self._on_error)
-        c = self.controls
-        c.play_clicked.connect(self.toggle)
-        c.step_clicked.connect(self.step)
-        c.seek_requested.connect(self.seek)
-        c.loop_toggled.connect(self.set_loop)
-        c.mute_toggled.connect(self.set_muted)
-        c.volume_changed.connect(self.set_volume)
-        c.fullscreen_clicked.connect(self.toggle_fullscreen)
-        self._loop = False
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(SYNC_INTERVAL_MS)
         self.sync_timer.timeout.connect(self.resync)
         self.corrections = 0  #: how many times the follower was pulled back into line
+
+    @property
+    def clock(self) -> VideoScreen:
+        """Take A keeps time and is heard; B follows, muted."""
+        return self.a
 
     # -- API --------------------------------------------------------------------------------
 
@@ -106,9 +96,7 @@ class CompareWidget(QWidget):
              *, label_a: str = "", label_b: str = "") -> bool:
         """Load both takes (covers and captions optional). False if either cannot be loaded."""
         self.sync_timer.stop()
-        self.controls.set_duration(0)
-        self.controls.set_position(0)
-        self.controls.set_playing(False)
+        self._reset_controls()
         for caption, text, path in ((self.caption_a, label_a or f"A — {Path(a).name}", a),
                                     (self.caption_b, label_b or f"B — {Path(b).name}", b)):
             caption.set_caption(text, str(path))
@@ -118,7 +106,7 @@ class CompareWidget(QWidget):
             self.a.open()
             self.b.open()
         self.b.player.setLoops(1)
-        self.a.player.setLoops(QMediaPlayer.Loops.Infinite if self._loop else 1)
+        self._apply_loop()
         self.controls.set_enabled(ok_a and ok_b)
         return ok_a and ok_b
 
@@ -134,12 +122,6 @@ class CompareWidget(QWidget):
         if self.b.ready:
             self.b.seek(self.a.player.position())
 
-    def toggle(self) -> None:
-        if self.a.is_playing():
-            self.pause()
-        else:
-            self.play()
-
     def seek(self, ms: int) -> None:
         self.a.seek(ms)
         self.b.seek(ms)
@@ -149,31 +131,6 @@ class CompareWidget(QWidget):
         if self.b.ready:
             self.b.pause()
             self.b.seek(self.a.player.position())
-
-    def set_loop(self, on: bool) -> None:
-        """Loop the master; the follower is restarted by ``resync`` when the master wraps."""
-        self._loop = on
-        self.a.player.setLoops(QMediaPlayer.Loops.Infinite if on else 1)
-        self.controls.set_loop(on)
-
-    def set_muted(self, muted: bool) -> None:
-        self.a.audio.setMuted(muted)
-        self.controls.set_muted(muted)
-
-    def set_volume(self, value: int) -> None:
-        value = max(0, min(100, int(value)))
-        self.a.audio.setVolume(value / 100)
-        self.controls.set_volume(value)
-
-    def toggle_fullscreen(self) -> None:
-        if self.isFullScreen():
-            self.setWindowFlag(Qt.WindowType.Window, False)
-            self.showNormal()
-            self.show()
-        else:
-            self.setWindowFlag(Qt.WindowType.Window, True)
-            self.showFullScreen()
-        self.setFocus()
 
     def drift(self) -> int:
         """Follower minus master, in ms."""
@@ -208,10 +165,6 @@ class CompareWidget(QWidget):
             if state == QMediaPlayer.PlaybackState.StoppedState:
                 self.b.pause()
 
-    def _on_position(self, ms: int) -> None:
-        self.controls.set_position(ms)
-        self.position_changed.emit(ms)
-
     def _on_duration(self, _ms: int) -> None:
         self.controls.set_duration(max(self.a.player.duration(), self.b.player.duration()))
 
@@ -219,10 +172,4 @@ class CompareWidget(QWidget):
         self.sync_timer.stop()
         self.a.pause()
         self.b.pause()
-        self.controls.set_enabled(False)
-        self.controls.set_playing(False)
-        self.error.emit(text)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not handle_key(self, event, looping=self._loop, muted=self.a.audio.isMuted()):
-            super().keyPressEvent(event)
+        self._show_error(text)
