@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
 from typing import Any
+
+from vidu_desktop.store.paths import default_profile_dir
 
 log = logging.getLogger("vidu_desktop.app")
 
@@ -45,18 +46,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="pictures to add to the reference tray (handed to the running "
                              "window when Vidu Studio is already open on this profile)")
     return parser.parse_args(argv)
-
-
-def default_profile_dir() -> Path:
-    """``VIDU_DESKTOP_HOME``, else the platform's app data folder from QStandardPaths (the
-    same folder ``vidu-cli`` uses, so both see one library)."""
-    env = os.environ.get("VIDU_DESKTOP_HOME")
-    if env:
-        return Path(env)
-    from PySide6.QtCore import QStandardPaths
-
-    return Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppDataLocation))
 
 
 def set_names() -> None:

@@ -35,11 +35,12 @@ from vidu_desktop.store import (
     TaskFilter,
     TaskRecord,
 )
+from vidu_desktop.store.paths import default_profile_dir
 
 from . import cli_output as out
 from .cli_output import fail, report_error, show
 from .cli_parser import parse
-from .cli_setup import base_urls, default_profile_dir, setup_logging
+from .cli_setup import base_urls, setup_logging
 
 EPILOG = __doc__.split("\n\n", 1)[1].replace("``", "")
 

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import os
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from vidu_desktop.store import AppPaths
 
 from .cli_parser import HOSTS
-
-
-def default_profile_dir() -> Path:
-    env = os.environ.get("VIDU_DESKTOP_HOME")
-    if env:
-        return Path(env)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "Vidu Studio"
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home())) / "Vidu Studio"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "Vidu Studio"
 
 
 def setup_logging(paths: AppPaths, verbose: int) -> None:

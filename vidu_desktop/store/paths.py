@@ -1,12 +1,29 @@
-"""Where a profile keeps its files. The app shell picks the folder (QStandardPaths); the store
-only takes it."""
+"""Where a profile keeps its files, and the default profile folder both shells use."""
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_NAME = "library.sqlite3"
+APP_FOLDER = "Vidu Studio"
+
+
+def default_profile_dir() -> Path:
+    """``VIDU_DESKTOP_HOME``, else the system's per-user data folder (what Qt's
+    ``AppDataLocation`` gives for the app name): ``vidu-desktop`` and ``vidu-cli`` both call
+    this, so they always open the same library."""
+    env = os.environ.get("VIDU_DESKTOP_HOME")
+    if env:
+        return Path(env)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_FOLDER
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / APP_FOLDER
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_FOLDER
 
 
 @dataclass(frozen=True)
