@@ -22,6 +22,7 @@ from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.core.validation import validate
 from vidu_desktop.providers.base import Adapter, CancelOutcome
+from vidu_desktop.providers.http import make_client
 from vidu_desktop.providers.registry import make_adapter
 from vidu_desktop.store import (
     RESUMABLE,
@@ -67,8 +68,15 @@ class Engine:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._running: dict[str, asyncio.Task[TaskRecord]] = {}
         self._sender = OutboxSender(self)
-        self.http = httpx.AsyncClient(timeout=self.settings.timeouts().httpx(),
-                                      follow_redirects=False)
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The client for result downloads (it never carries a key): the adapters' kind, made
+        on first use, so start-up builds no TLS context for it."""
+        if self._http is None:
+            self._http = make_client(self.settings.timeouts())
+        return self._http
 
     # -- wiring --------------------------------------------------------------------------------
     def adapter(self, host: str) -> Adapter:
@@ -324,7 +332,8 @@ class Engine:
         try:
             for adapter in [*self._adapters.values(), *self._retired]:
                 await adapter.close()
-            await self.http.aclose()
+            if self._http is not None:
+                await self._http.aclose()
         except (RuntimeError, OSError) as exc:
             # e.g. the display went away and Qt's loop stopped under us: the sockets go with
             # the process, but the library must still be closed cleanly
