@@ -49,7 +49,7 @@ def test_submit_is_counted_once_and_a_second_send_must_be_explicit(tasks: TaskSt
     assert tasks.record_submit_attempt(record.local_id) == 1
     with pytest.raises(StoreError, match="explicit resend"):
         tasks.record_submit_attempt(record.local_id)
-    tasks.set_remote_id(record.local_id, "vidu-123", trace_id="tr-1")
+    tasks.set_remote_id(record.local_id, "vidu-123", trace_id="tr-1", resolved_seed=305233514)
     tasks.transition(record.local_id, S.QUEUED, remote_state="queueing")
     with pytest.raises(StoreError, match="not submitting"):
         tasks.record_submit_attempt(record.local_id, resend=True)
@@ -58,6 +58,7 @@ def test_submit_is_counted_once_and_a_second_send_must_be_explicit(tasks: TaskSt
     assert stored.submit_attempts == 1
     assert stored.submitted_at is not None
     assert stored.remote_id == "vidu-123" and stored.trace_id == "tr-1"
+    assert stored.resolved_seed == 305233514 and stored.result_url == ""
 
 
 def test_outcome_unknown_then_resend_counts_two(tasks: TaskStore, clock: FakeClock) -> None:

@@ -110,9 +110,7 @@ class Lifecycle:
                 return rec
             return self.move(_S.FAILED, detail="the host refused the task", error=err)
         self.e.tasks.set_remote_id(self.id, sent.remote_id, trace_id=sent.trace_id,
-                                   remote_state=sent.wire_state)
-        if sent.seed is not None:
-            self.e.tasks.set_result(self.id, url="", resolved_seed=sent.seed)
+                                   remote_state=sent.wire_state, resolved_seed=sent.seed)
         return self.move(_S.QUEUED, detail=f"accepted as {sent.remote_id}",
                          remote_state=sent.wire_state)
 

@@ -134,13 +134,15 @@ class TaskStore:
             return count
 
     def set_remote_id(self, local_id: str, remote_id: str, *, trace_id: str = "",
-                      remote_state: str = "") -> None:
-        """Store the host's task id (write it the moment the submit answer arrives)."""
+                      remote_state: str = "", resolved_seed: int | None = None) -> None:
+        """Store the host's task id (write it the moment the submit answer arrives), with the
+        seed the host chose when its answer says."""
         if not remote_id:
             raise ValueError("empty remote id")
         try:
             self._update(local_id, remote_id=remote_id,
-                         **_non_empty(trace_id=trace_id, remote_state=remote_state))
+                         **_non_empty(trace_id=trace_id, remote_state=remote_state,
+                                      resolved_seed=resolved_seed))
         except sqlite3.IntegrityError as exc:
             other = self.by_remote_id(remote_id, self._require(local_id).provider)
             raise StoreError(f"remote id {remote_id} already belongs to task "
