@@ -266,6 +266,19 @@ def test_spend_today_sums_actual_cost_per_unit_for_tasks_finished_today(
     assert tasks.spend_today(now=today_noon.timestamp() + 3600) == {"credits": 12.0, "USD": 0.5}
 
 
+
+def test_latest_balances_are_the_last_reported_per_host(tasks: TaskStore,
+                                                        clock: FakeClock) -> None:
+    assert tasks.latest_balances() == {}
+    reports = [(ProviderId.SEGMIND, "vidu-q1", 10.0, 7.5), (ProviderId.SEGMIND, "vidu-q1",
+               20.0, 7.0), (ProviderId.VIDU, "viduq1", 30.0, None),
+               (ProviderId.SEGMIND, "vidu-q1", 15.0, 7.25)]  # older than the 20 s report
+    for provider, model, at, balance in reports:
+        clock.now = at
+        record = tasks.create(make_request(provider=provider, model=model))
+        tasks.set_billing(record.local_id, balance=balance, balance_unit="USD")
+    assert tasks.latest_balances() == {"segmind": (7.0, "USD")}
+
 def test_delete_removes_history_artifacts_outbox_and_optionally_files(
         conn: sqlite3.Connection, tasks: TaskStore, tmp_path: Path) -> None:
     record = tasks.create(make_request(), state=S.DRAFT)

@@ -328,6 +328,17 @@ class TaskStore:
         midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
         return self.spend_since(midnight.timestamp())
 
+    def latest_balances(self) -> dict[str, tuple[float, str]]:
+        """The remaining balance each host reported last (``provider -> (amount, unit)``),
+        for the hosts that report one."""
+        rows = self._conn.execute(
+            """SELECT provider, balance, balance_unit FROM tasks AS t
+               WHERE balance IS NOT NULL AND updated_at = (
+                   SELECT MAX(updated_at) FROM tasks
+                   WHERE provider = t.provider AND balance IS NOT NULL)
+               ORDER BY provider""")
+        return {str(p): (float(b), str(u)) for p, b, u in rows}
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _by_states(self, states: frozenset[TaskState]) -> list[TaskRecord]:
