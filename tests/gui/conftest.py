@@ -31,6 +31,14 @@ IGNORED_QT_MESSAGES = [
     # offscreen has no window manager: these are informational on that platform
     r"This plugin does not support propagateSizeHints\(\)",
     r"This plugin does not support raise\(\)",
+    # QtMultimedia (the player in the Review tab), once per process on a machine like CI's:
+    # optional hardware-decoding (VA-API) and PipeWire libraries are not installed, so FFmpeg
+    # decodes in software; no audio server or device, so audio is dropped and video plays;
+    # offscreen has no GPU, so frames are converted on the CPU
+    r"^Couldn't (load|resolve) (va|pipewire)",
+    r"^PulseAudioService: pa_context_connect\(\) failed",
+    r"^No audio device detected",
+    r"No RHI backend\. Using CPU conversion",
 ]
 
 

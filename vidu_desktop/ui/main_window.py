@@ -1,11 +1,12 @@
-"""The main window: the reference tray top left, the prompt editor below it, the parameter
-panel on the right with a small Tasks list under it, the Generate bar with the cost along the
-bottom.
+"""The main window: on the left two tabs, Compose (the reference tray, the prompt editor below
+it) and Review (the player, or two takes compared); on the right the parameter panel with the
+Tasks list under it; the Generate bar with the cost along the bottom; the status bar with the
+running tasks, today's spend and the hosts' balances. A finished or failed task is notified.
 
 Geometry and splitter sizes are remembered in the profile's settings. Keyboard:
 Ctrl+Enter generates, Ctrl+V pastes pictures into the tray (text into the prompt), Delete
 removes the selected reference (in the tray), Ctrl+N a new draft, Ctrl+, the keys and hosts,
-Ctrl+L the prompt.
+Ctrl+L the prompt, Ctrl+1 / Ctrl+2 the Compose / Review tab.
 """
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from vidu_desktop.core.capabilities import ProviderId, provider
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.engine import EngineEvent
+from vidu_desktop.store import TaskRecord
 
 from .about import AboutDialog
 from .banners import ModeBanner
@@ -41,7 +46,10 @@ from .parameter_panel import ParameterPanel
 from .prompt_editor import PromptEditor
 from .prompt_library import PromptLibrary
 from .reference_tray import ReferenceTray
+from .resources import app_icon
+from .review import ReviewPane
 from .session import SANDBOX_LABEL, Session
+from .status import Notifier, StatusSummary
 from .task_list import OutboxBanner, TaskFeed, TaskList
 
 APP_TITLE = "Vidu Studio"
@@ -85,6 +93,14 @@ class MainWindow(QMainWindow):
         self.v_split.setStretchFactor(1, 2)
         self.v_split.setChildrenCollapsible(False)
         left_layout.addWidget(self.v_split, 1)
+        self.review = ReviewPane(self._files_of, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("left-tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(left, "Compose")
+        self.tabs.addTab(self.review, "Review")
+        self.tabs.setTabToolTip(0, "References, prompt and parameters (Ctrl+1)")
+        self.tabs.setTabToolTip(1, "Play a finished take, or compare two (Ctrl+2)")
         scroll = QScrollArea(self)
         scroll.setObjectName("parameter-scroll")
         scroll.setWidgetResizable(True)
@@ -109,7 +125,7 @@ class MainWindow(QMainWindow):
         self.side_split.setChildrenCollapsible(False)
         self.h_split = QSplitter(Qt.Orientation.Horizontal, self)
         self.h_split.setObjectName("main-split")
-        self.h_split.addWidget(left)
+        self.h_split.addWidget(self.tabs)
         self.h_split.addWidget(self.side_split)
         self.h_split.setStretchFactor(0, 1)
         self.h_split.setStretchFactor(1, 0)
@@ -131,7 +147,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.feed = TaskFeed(session.engine, self.task_list, self.outbox_banner)
-        self.task_list.attach_composer(self.composer, self.statusBar().showMessage)
+        self.summary = StatusSummary(session.engine, lambda: self.session.sandbox, self)
+        self.statusBar().addPermanentWidget(self.summary)
+        icon = app_icon()
+        self.setWindowIcon(icon)
+        if QGuiApplication.windowIcon().isNull():
+            QGuiApplication.setWindowIcon(icon)
+        self.notifier = Notifier(session.engine, icon, self)
+        self.notifier.notified.connect(
+            lambda title, text, _id: self.statusBar().showMessage(f"{title}: {text}", 15_000))
+        self.notifier.clicked.connect(self.play_task)
+        self._unfollow = session.engine.bus.subscribe(self._on_engine_event)
+        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._attach_tasks()
 
         self._actions()
         self._connect()
@@ -167,6 +195,10 @@ class MainWindow(QMainWindow):
         add = action("&Add pictures…", [QKeySequence("Ctrl+O")], self.tray.open_add_dialog,
                      "add-pictures")
         quit_ = action("&Quit", [QKeySequence("Ctrl+Q")], self.close, "quit")
+        compose_tab = action("&Compose", [QKeySequence("Ctrl+1")],
+                             lambda: self.tabs.setCurrentIndex(0), "show-compose")
+        review_tab = action("&Review", [QKeySequence("Ctrl+2")],
+                            lambda: self.tabs.setCurrentWidget(self.review), "show-review")
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([new, add])
@@ -178,6 +210,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.paste_action, focus])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([compose_tab, review_tab])
         help_menu = bar.addMenu("&Help")
         self.log_folder_action = help_menu.addAction("Open &log folder", self.open_log_folder)
         self.log_folder_action.setObjectName("open-log-folder")
@@ -237,6 +271,51 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.update_generate()
 
+    def _attach_tasks(self) -> None:
+        """Wire the (current) task list: actions to the composer and the status bar, its
+        selection and play/compare requests to the Review tab."""
+        tasks = self.task_list
+        tasks.attach_composer(self.composer, self.statusBar().showMessage)
+        view = tasks.view
+        view.picked.connect(self._on_picked)
+        view.play_requested.connect(self.play_task)
+        view.compare_requested.connect(self.compare_tasks)
+        view.actions.deleted.connect(self.review.forget)
+
+    def _files_of(self, local_id: str) -> dict[Any, Any]:
+        return {a.kind: a.path for a in self.session.engine.artifacts.for_task(local_id)}
+
+    def _on_picked(self, records: list[TaskRecord]) -> None:
+        """One task selected: its take in Review, ready to play; two finished takes: compared."""
+        if len(records) == 1:
+            self.review.show_take(records[0])
+        elif len(records) == 2 and all(r.state == TaskState.SUCCEEDED for r in records):
+            self.review.show_compare(*records)
+
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        """The selected task's video just arrived: Review shows it, ready to play."""
+        if event.kind != "state" or event.state != TaskState.SUCCEEDED:
+            return
+        picked = self.task_list.view.selected_records()
+        if len(picked) == 1 and picked[0].local_id == event.local_id:
+            self.review.show_take(event.record)
+
+    def play_task(self, local_id: str) -> bool:
+        """Play a task's video in the Review tab (brought to the front)."""
+        rec = self.session.engine.tasks.get(local_id) if local_id else None
+        if rec is None:
+            return False
+        self.tabs.setCurrentWidget(self.review)
+        return self.review.show_take(rec, play=True)
+
+    def compare_tasks(self, a_id: str, b_id: str) -> bool:
+        tasks = self.session.engine.tasks
+        a, b = tasks.get(a_id), tasks.get(b_id)
+        if a is None or b is None:
+            return False
+        self.tabs.setCurrentWidget(self.review)
+        return self.review.show_compare(a, b, play=True)
+
     def _on_engine(self) -> None:
         """Another library is active (sandbox mode entered or left): list its tasks and
         follow its engine's events (and no longer the closed one's)."""
@@ -248,7 +327,12 @@ class MainWindow(QMainWindow):
         self.side_split.replaceWidget(self.side_split.indexOf(old), self.task_list)
         old.deleteLater()
         self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
-        self.task_list.attach_composer(self.composer, self.statusBar().showMessage)
+        self._attach_tasks()
+        self.review.clear()  # the take on screen belongs to the other library
+        self._unfollow()
+        self._unfollow = self.session.engine.bus.subscribe(self._on_engine_event)
+        self.summary.follow(self.session.engine)
+        self.notifier.follow(self.session.engine)
 
     def _update_title(self) -> None:
         title = APP_TITLE + (f" — {SANDBOX_LABEL}" if self.session.sandbox else "")
@@ -370,6 +454,10 @@ class MainWindow(QMainWindow):
         self.drafts.stop()
         self.save_window_state()
         self.feed.close()
+        self._unfollow()
+        self.summary.close_feed()
+        self.notifier.close()
+        self.review.shutdown()
         for task in self.composer.bg.pending:
             task.cancel()
         self.tray.shutdown()

@@ -28,6 +28,7 @@ _S = TaskState
 
 #: (action name, button text, tooltip)
 ACTIONS = (
+    ("play", "Play", "Play the video in the Review tab (or double-click the task)"),
     ("cancel", "Cancel", "Cancel on the host where it allows it, else stop following it"),
     ("retry", "Retry…", "Send this task again: a new paid submission"),
     ("reuse", "Reuse settings", "Load its references, prompt and parameters into the composer"),
@@ -47,6 +48,8 @@ def enabled_actions(rec: TaskRecord) -> set[str]:
         names.add("retry")
     if rec.state not in (_S.SUCCEEDED, _S.DOWNLOADING):
         names.discard("reveal")
+    if rec.state == _S.SUCCEEDED:
+        names.add("play")
     return names
 
 
@@ -134,7 +137,7 @@ class TaskDetails(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance("Retry…") + 16)
             button.clicked.connect(lambda _=False, n=name: self.action.emit(n, self.local_id))
-            grid.addWidget(button, i // 4, i % 4)
+            grid.addWidget(button, i // 3, i % 3)
             self.buttons[name] = button
 
         layout = QVBoxLayout(self)

@@ -56,7 +56,7 @@ class TaskTable(QTableView):
         self.setObjectName("tasks")
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setShowGrid(False)
         self.setAlternatingRowColors(True)
@@ -93,9 +93,14 @@ class TaskTable(QTableView):
 
 
 class TaskView(QWidget):
-    """``message`` carries what an action did, for the window's status line."""
+    """``message`` carries what an action did, for the window's status line; ``picked`` the
+    selected records (Ctrl+click selects a second take to compare); ``play_requested`` a task
+    double-clicked, Entered or played from its menu or button; ``compare_requested`` two."""
 
     message = Signal(str)
+    picked = Signal(list)
+    play_requested = Signal(str)
+    compare_requested = Signal(str, str)
 
     def __init__(self, engine: Engine, parent: QWidget | None = None, *,
                  sandbox: Any = None) -> None:
@@ -135,6 +140,7 @@ class TaskView(QWidget):
 
         self.table = TaskTable(self.model, self)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.details = TaskDetails(self.model, self)
         self.details.action.connect(self.run_action)
@@ -225,8 +231,18 @@ class TaskView(QWidget):
 
     # -- selection and details ---------------------------------------------------------------
     def selected(self) -> TaskRecord | None:
-        rows = self.table.selectionModel().selectedRows()
+        """The task whose details show: the current one when selected, else the first."""
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return self.model.record(current.row())
+        rows = selection.selectedRows()
         return self.model.record(rows[0].row()) if rows else None
+
+    def selected_records(self) -> list[TaskRecord]:
+        """Every selected task, top to bottom."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [r for r in (self.model.record(row) for row in rows) if r is not None]
 
     def select(self, local_id: str) -> bool:
         index = self.model.index_of(local_id)
@@ -238,6 +254,12 @@ class TaskView(QWidget):
 
     def _selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
         self._show_details()
+        self.picked.emit(self.selected_records())
+
+    def _activated(self, index: QModelIndex) -> None:
+        rec = self.model.record(index.row())
+        if rec is not None:
+            self.play_requested.emit(rec.local_id)
 
     def _show_details(self) -> None:
         """The selected task's details below the list (none: the list has all the room)."""
@@ -266,6 +288,9 @@ class TaskView(QWidget):
     def run_action(self, name: str, local_id: str) -> Any:
         if not local_id:
             return None
+        if name == "play":
+            self.play_requested.emit(local_id)
+            return None
         if name in ASYNC_ACTIONS:
             return self.actions.spawn(name, local_id)
         return getattr(self.actions, name)(local_id)
@@ -275,8 +300,17 @@ class TaskView(QWidget):
         rec = index.data(RecordRole) if index.isValid() else None
         if not isinstance(rec, TaskRecord):
             return
-        self.table.selectRow(index.row())
+        if not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
         menu = QMenu(self)
+        picked = self.selected_records()
+        if len(picked) == 2:
+            a, b = picked
+            compare = menu.addAction("Compare the two selected takes")
+            compare.setEnabled(a.state == b.state == TaskState.SUCCEEDED)
+            compare.triggered.connect(
+                lambda: self.compare_requested.emit(a.local_id, b.local_id))
+            menu.addSeparator()
         allowed = enabled_actions(rec)
         for name, text, tip in ACTIONS:
             act = QAction(text, menu)
