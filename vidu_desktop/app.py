@@ -42,6 +42,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="use the dark colour scheme whatever the system says")
     scheme.add_argument("--light", action="store_const", const="light", dest="scheme",
                         help="use the light colour scheme whatever the system says")
+    parser.add_argument("--self-test", action="store_true",
+                        help="with --sandbox: add the sample pictures, generate, play the "
+                             "video, save DIR/self-test.png, then exit (0: it all worked)")
     parser.add_argument("files", nargs="*", type=Path, metavar="PICTURE",
                         help="pictures to add to the reference tray (handed to the running "
                              "window when Vidu Studio is already open on this profile)")
@@ -161,6 +164,9 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
         receive(window, [str(p) for p in args.files])
     # resume the active library's tasks and outbox (the other's when the mode is switched)
     window.composer.bg.spawn(session.start(), "resume tasks")
+    outcome: list[int] = []
+    if args.self_test:
+        window.composer.bg.spawn(self_test(window, paths.profile_dir, outcome), "self-test")
     try:
         await closed.wait()
     finally:
@@ -170,7 +176,17 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
         crash.uninstall()
         crash.close()
         app.processEvents()
-    return 0
+    return outcome[0] if outcome else 0
+
+
+async def self_test(window: Any, folder: Path, outcome: list[int]) -> None:
+    """Run the self-test in the shown window, say how it went, then close the app."""
+    from vidu_desktop.ui.self_test import SelfTest
+
+    result = await SelfTest(window, folder).run()
+    print(result.report(), flush=True)
+    outcome.append(0 if result.ok else 1)
+    window.close()
 
 
 def receive(window: Any, files: list[str]) -> None:
@@ -210,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     profile = args.profile_dir or default_profile_dir()
     instance = SingleInstance(profile)
     if not instance.acquire():
+        if args.self_test:
+            print(f"self-test FAILED: another {APP_NAME} holds the profile {profile}; use "
+                  "another --profile-dir.", file=sys.stderr)
+            return 1
         return second_launch(profile, args.files)
     instance.listen()
     app.setQuitOnLastWindowClosed(False)
