@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
             QGuiApplication.setWindowIcon(icon)
         self.notifier = Notifier(session.engine, icon, self)
         self.notifier.notified.connect(
-            lambda title, text, _id: self.statusBar().showMessage(f"{title}: {text}", 15_000))
+            lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
         self.notifier.clicked.connect(self.play_task)
         self._unfollow = session.engine.bus.subscribe(self._on_engine_event)
         self.review.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -351,6 +351,14 @@ class MainWindow(QMainWindow):
             return False
         self.update_generate()
         return True
+
+    def say(self, text: str, ms: int = 10_000) -> None:
+        """A status bar message, elided to the room the summary on its right leaves."""
+        bar = self.statusBar()
+        room = bar.width() - self.summary.sizeHint().width() - 48
+        bar.showMessage(bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                     max(120, room)), ms)
+        bar.setToolTip(text)
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()

@@ -157,6 +157,8 @@ class SelfTest:
         if player.message:
             raise SelfTestFailed(f"the player failed: {player.message}")
         self._step("played: a frame is on screen", t)
+        await until(lambda: w.summary.active.text() == "No task running", 10,
+                    "the status bar showing no task running", w.summary.active.text)
 
         self.out_dir.mkdir(parents=True, exist_ok=True)
         shot = self.out_dir / SHOT
