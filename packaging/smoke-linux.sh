@@ -13,6 +13,8 @@
 #      QMediaPlayer until video frames arrive
 #   4. vidu-desktop --sandbox starts: the window is shown and the in-process emulator listens
 #      (uvicorn + PyAV frozen); then SIGTERM ends it
+#   5. vidu-desktop --sandbox --self-test: the frozen app adds its bundled sample pictures,
+#      generates in the sandbox, plays the clip until a frame shows and saves self-test.png
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -85,6 +87,13 @@ else
     echo "FAIL  vidu-desktop --sandbox did not start within 30 s"
     tail -20 "$WORK/app.txt"; tail -20 "$PROFILE/logs/app.log" 2>/dev/null || true; fail=1
 fi
+
+# 5. the frozen self-test: the whole chain, window to played clip
+SELF="$WORK/self-test-profile"
+check "vidu-desktop --sandbox --self-test (generate, download, play, screenshot)" \
+    timeout 300 "$OUT/vidu-desktop" --sandbox --profile-dir "$SELF" --self-test
+grep -E "^(self-test|  )" "$WORK/out.txt" | sed 's/^/      /' || true
+check "self-test.png saved" test -s "$SELF/self-test.png"
 
 echo "      bundle: $OUT ($(du -sh "$OUT" | cut -f1))"
 exit "$fail"

@@ -1,9 +1,10 @@
 """Packaging: the spec, the desktop integration files, the icons and (slow, opt-in) the frozen
 Linux build.
 
-The fast tests always run. The frozen-build test runs only with ``VIDU_PACKAGING_TESTS=1``: it
-runs ``packaging/smoke-linux.sh --rebuild`` (a PyInstaller build of several minutes, then the
-frozen app offscreen: ``--help``, the multimedia plugin, playing an MP4, a sandbox start).
+The fast tests always run. The frozen-build test runs with ``VIDU_PACKAGING_TESTS=1`` (CI's
+``.ci/run`` sets it): it runs ``packaging/smoke-linux.sh --rebuild`` (a PyInstaller build of a
+few minutes, then the frozen app offscreen: ``--help``, the multimedia plugin, playing an MP4, a
+sandbox start, and ``--sandbox --self-test``: generate, download, play, screenshot).
 ``VIDU_PACKAGING_REUSE=1`` reuses an existing ``dist/vidu-desktop`` instead of rebuilding.
 """
 
@@ -220,7 +221,7 @@ def test_windows_version_info_matches_the_project_version() -> None:
                     reason="builds the frozen app with PyInstaller (several minutes): "
                            "set VIDU_PACKAGING_TESTS=1, or run packaging/smoke-linux.sh")
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux build only")
-def test_frozen_linux_build_plays_a_clip() -> None:
+def test_frozen_linux_build_runs_its_self_test_and_plays_a_clip() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.setdefault("VIDU_BUILD_VENV", sys.prefix)  # the venv running the tests
     args = ["bash", str(PACKAGING / "smoke-linux.sh")]
@@ -231,5 +232,7 @@ def test_frozen_linux_build_plays_a_clip() -> None:
     report = out.stdout + out.stderr[-4000:]
     assert out.returncode == 0, report
     for line in ("PASS  vidu-desktop --help", "PASS  FFmpeg multimedia plugin bundled",
-                 "PASS  vidu-smoke-play --bundle plays", "PASS  vidu-desktop --sandbox starts"):
+                 "PASS  vidu-smoke-play --bundle plays", "PASS  vidu-desktop --sandbox starts",
+                 "PASS  vidu-desktop --sandbox --self-test", "self-test passed",
+                 "played: a frame is on screen", "PASS  self-test.png saved"):
         assert line in out.stdout, report
