@@ -15,9 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from vidu_desktop.core.capabilities import (
     AuthScheme,
@@ -43,6 +41,9 @@ from .http import (
     redact,
     trace_id_of,
 )
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -329,6 +330,8 @@ class Adapter(ABC):
     async def _once(self, method: str, path: str, *, params: Mapping[str, Any] | None,
                     json_body: Any, read_timeout: float | None,
                     accept: frozenset[int]) -> Reply:
+        import httpx
+
         url = self.base_url + path
         log.debug("%s %s %s", self.pid.value, method, path)
         try:

@@ -12,14 +12,15 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from vidu_desktop.core.errors import AppError, ErrorKind
 
 from .http import check_url, error_from_exception, trace_id_of
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ async def _open(client: httpx.AsyncClient, url: str, headers: dict[str, str],
                 timeout: httpx.Timeout | None) -> httpx.Response:
     """Send a GET without any credentials, following redirects by hand (each target checked
     against the URL policy). The caller closes the returned streamed response."""
+    import httpx
+
     for _ in range(MAX_REDIRECTS + 1):
         check_url(url, what="result URL")
         request = client.build_request("GET", url, headers=headers,
@@ -69,6 +72,8 @@ async def _open(client: httpx.AsyncClient, url: str, headers: dict[str, str],
 
 
 async def _error(response: httpx.Response, url: str) -> AppError:
+    import httpx
+
     try:
         body = (await response.aread())[:2000].decode("utf-8", "replace")
     except httpx.HTTPError:
@@ -112,6 +117,8 @@ def _total_of(response: httpx.Response, offset: int) -> int | None:
 async def write_body(response: httpx.Response, fh: BinaryIO, *, offset: int, max_bytes: int,
                      total: int | None, on_progress: Progress | None, url: str) -> int:
     """Stream ``response`` into ``fh`` (positioned at ``offset``); bytes on disk after."""
+    import httpx
+
     done = offset
     try:
         async for chunk in response.aiter_bytes():  # no chunk_size: it would buffer

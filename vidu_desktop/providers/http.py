@@ -22,15 +22,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
-
-import httpx
 
 from vidu_desktop.core.capabilities import AuthScheme
 from vidu_desktop.core.errors import AppError, ErrorKind
 
 from .codes import kind_for_http
+
+if TYPE_CHECKING:  # httpx is imported when the first client is made (start-up)
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ class Timeouts:
     sync_read: float = 600.0
 
     def httpx(self, read: float | None = None) -> httpx.Timeout:
+        import httpx
+
         return httpx.Timeout(connect=self.connect, read=self.read if read is None else read,
                              write=self.write, pool=self.pool)
 
@@ -62,12 +65,16 @@ class Timeouts:
 def tls_context() -> ssl.SSLContext:
     """One verifying TLS context for every client (building one costs ~100 ms); honours
     SSL_CERT_FILE / SSL_CERT_DIR like httpx's default."""
+    import httpx
+
     return httpx.create_ssl_context(trust_env=True)
 
 
 def make_client(timeouts: Timeouts | None = None) -> httpx.AsyncClient:
     """The long-lived client of one adapter: explicit timeouts, no redirects, no auth headers
     (auth is added per request, so a download through the same client carries no key)."""
+    import httpx
+
     return httpx.AsyncClient(timeout=(timeouts or Timeouts()).httpx(), follow_redirects=False,
                              headers={"User-Agent": USER_AGENT}, verify=tls_context(),
                              trust_env=True)
@@ -162,6 +169,8 @@ def parse_json_object(body: bytes) -> dict[str, Any] | None:
 
 def _ci(headers: Mapping[str, str]) -> httpx.Headers:
     """Case-insensitive view of ``headers``."""
+    import httpx
+
     return headers if isinstance(headers, httpx.Headers) else httpx.Headers(dict(headers))
 
 
@@ -286,6 +295,8 @@ def error_from_response(status: int, data: Mapping[str, Any] | None, text: str,
 def error_from_exception(exc: httpx.HTTPError, *, host: str, key: str) -> AppError:
     """AppError for a transport failure. ``details["sent"]`` says whether the request may have
     reached the host ("no" only when the connection was never made)."""
+    import httpx
+
     detail = redact(str(exc) or type(exc).__name__, key)
     if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
         return AppError(ErrorKind.TIMEOUT, f"Could not connect to {host} in time ({detail}).",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.capabilities import AuthScheme, ProviderId
 
@@ -13,6 +11,9 @@ from .novita import NovitaAdapter
 from .segmind import SegmindAdapter
 from .vidu import ViduAdapter
 from .vtrix import VtrixAdapter
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
+    import httpx
 
 ADAPTERS: dict[ProviderId, type[Adapter]] = {
     ProviderId.VIDU: ViduAdapter,

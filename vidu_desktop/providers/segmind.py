@@ -14,9 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from vidu_desktop.core.capabilities import AuthScheme, ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
@@ -47,6 +45,9 @@ from .http import (
     read_capped,
     trace_id_of,
 )
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,8 @@ class SegmindAdapter(Adapter):
 
         Never retried. A lost answer raises AppError with ``details["outcome"] == "unknown"``
         (the job may have run and been billed; v1 has no way to fetch it again)."""
+        import httpx
+
         spec = request.spec
         path = f"/v1/{spec.wire_model or spec.model}"
         _, body = self.build_submit(request, "")

@@ -12,9 +12,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, ClassVar, Literal
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from vidu_desktop.core.capabilities import AuthScheme, Mode, ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
@@ -37,6 +35,9 @@ from .base import (
 )
 from .codes import kind_for_http, task_failure
 from .http import code_and_message, expiry_from_url, trace_id_of
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
+    import httpx
 
 log = logging.getLogger(__name__)
 
