@@ -12,9 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
@@ -23,7 +21,6 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.core.validation import validate
 from vidu_desktop.providers.base import Adapter, CancelOutcome
 from vidu_desktop.providers.http import make_client
-from vidu_desktop.providers.registry import make_adapter
 from vidu_desktop.store import (
     RESUMABLE,
     AppPaths,
@@ -43,6 +40,9 @@ from .events import EngineEvent, EventBus
 from .lifecycle import Lifecycle
 from .outbox import OutboxSender
 from .settings import EngineSettings
+
+if TYPE_CHECKING:  # httpx is imported when the first client is made, not at start-up
+    import httpx
 
 log = logging.getLogger(__name__)
 _S = TaskState
@@ -81,6 +81,8 @@ class Engine:
     # -- wiring --------------------------------------------------------------------------------
     def adapter(self, host: str) -> Adapter:
         if host not in self._adapters:
+            from vidu_desktop.providers.registry import make_adapter  # the adapters: not at start
+
             pid = ProviderId(host)
             key = self._keys(pid)
             if not key:
@@ -88,9 +90,14 @@ class Engine:
                 raise AppError(ErrorKind.AUTH, f"No API key for {spec.display_name}.",
                                f"Add it in Settings, or set {spec.key_env}.")
             self._adapters[host] = make_adapter(
-                pid, key, base_url=self.settings.base_urls.get(host),
+                pid, key, base_url=self.base_url(host),
                 timeouts=self.settings.timeouts(), retry=self.settings.retry())
         return self._adapters[host]
+
+    def base_url(self, host: str) -> str | None:
+        """The address ``host``'s adapter is made for (None: the host's own). Asked only when
+        the adapter is made, on first use."""
+        return self.settings.base_urls.get(host)
 
     def set_base_url(self, host: str, url: str | None) -> None:
         """Use ``url`` for ``host`` from now on (None: the host's own address). The cached

@@ -7,8 +7,6 @@ import binascii
 import io
 from dataclasses import replace
 
-from PIL import Image
-
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.store import ReferenceMeta, ReferenceStore
@@ -16,6 +14,8 @@ from vidu_desktop.store import ReferenceMeta, ReferenceStore
 
 def image_meta(data: bytes, label: str) -> ReferenceMeta:
     """Format and size of an image, read from its header only."""
+    from PIL import Image  # here, not at start-up: Pillow costs tens of milliseconds
+
     try:
         with Image.open(io.BytesIO(data)) as img:
             fmt = (img.format or "png").lower()

@@ -1,12 +1,13 @@
-"""Is a downloaded file a playable MP4? Opened and one frame decoded with PyAV (in a thread)."""
+"""Is a downloaded file a playable MP4? Opened and one frame decoded with PyAV (in a thread).
+
+PyAV is imported on the first verification, not with the engine: it costs ~100 ms at start-up.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import av
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class NotPlayable(ValueError):
 
 def verify_mp4(path: Path) -> VideoInfo:
     """Check the container, the video stream and the first frame; raise ``NotPlayable``."""
+    import av
+    import av.error
+
     with path.open("rb") as fh:
         head = fh.read(12)
     if len(head) < 12 or head[4:8] != b"ftyp":
