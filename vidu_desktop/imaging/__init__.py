@@ -7,17 +7,53 @@ Pure functions run in a thread pool; nothing here imports Qt. The entry points:
 - ``prepare_image(input, options, budget=...)`` -> ``PreparedImage`` or raises ``ImageProblem``.
 - ``PrepareOptions.for_model(provider, model, fix_ratio=..., aspect=...)``: the rules and choices.
 - ``budget.body_size`` / ``budget.overhead`` / ``image_budget``: measured request sizes.
+
+Importing the package is cheap: each name loads its module on first use (Pillow and httpx come
+with the pipeline, not with ``import vidu_desktop.imaging``, so the app's start-up skips them).
 """
 
-from .batch import BatchProgress, BatchResult, MemoryGate, prepare_batch
-from .budget import body_limit, body_size, image_budget, overhead, per_image_limit
-from .cache import PrepareCache
-from .encode import PRIVACY_PROMISE
-from .errors import ImageProblem, OriginalInfo, ProblemKind, RatioOffer
-from .options import PrepareOptions
-from .prepare import prepare_image
-from .result import Outcome, PreparedImage
-from .sources import BytesSource, FileSource, ImageInput, UrlSource, as_source
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .batch import BatchProgress, BatchResult, MemoryGate, prepare_batch
+    from .budget import body_limit, body_size, image_budget, overhead, per_image_limit
+    from .cache import PrepareCache
+    from .encode import PRIVACY_PROMISE
+    from .errors import ImageProblem, OriginalInfo, ProblemKind, RatioOffer
+    from .options import PrepareOptions
+    from .prepare import prepare_image
+    from .result import Outcome, PreparedImage
+    from .sources import BytesSource, FileSource, ImageInput, UrlSource, as_source
+
+_WHERE = {
+    "BatchProgress": "batch",
+    "BatchResult": "batch",
+    "MemoryGate": "batch",
+    "prepare_batch": "batch",
+    "body_limit": "budget",
+    "body_size": "budget",
+    "image_budget": "budget",
+    "overhead": "budget",
+    "per_image_limit": "budget",
+    "PrepareCache": "cache",
+    "PRIVACY_PROMISE": "encode",
+    "ImageProblem": "errors",
+    "OriginalInfo": "errors",
+    "ProblemKind": "errors",
+    "RatioOffer": "errors",
+    "PrepareOptions": "options",
+    "prepare_image": "prepare",
+    "Outcome": "result",
+    "PreparedImage": "result",
+    "BytesSource": "sources",
+    "FileSource": "sources",
+    "ImageInput": "sources",
+    "UrlSource": "sources",
+    "as_source": "sources",
+}
 
 __all__ = [
     "PRIVACY_PROMISE",
@@ -45,3 +81,16 @@ __all__ = [
     "prepare_batch",
     "prepare_image",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -18,15 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from vidu_desktop.core.capabilities import ImageRules
 
 from .budget import DEFAULT_OVERHEAD, body_limit, body_size, image_budget
 from .cache import PrepareCache
 from .errors import ImageProblem
 from .options import PrepareOptions
-from .prepare import prepare_image
 from .result import Outcome, PreparedImage
 from .sources import ImageInput, UrlSource, as_source
 
@@ -125,6 +122,10 @@ def prepare_batch(inputs: Sequence[ImageInput], options: PrepareOptions | None =
     ``overhead``: the measured JSON body without images (``budget.overhead``) when known.
     Raises ``concurrent.futures.CancelledError`` when ``cancel`` is set before the end.
     """
+    import httpx  # here, not at import: the app's start-up does not load httpx or Pillow
+
+    from .prepare import prepare_image
+
     options = options or PrepareOptions()
     options.validate()
     total = len(inputs)

@@ -15,7 +15,6 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import httpx
 from PIL import Image
 
 from . import convert, encode
@@ -39,6 +38,8 @@ from .result import PreparedImage
 from .sources import ImageInput, Loaded, as_source, load
 
 if TYPE_CHECKING:
+    import httpx
+
     from .cache import PrepareCache
 
 #: progress(stage, fraction of this picture done); stages: reading, decoding, encoding, done.

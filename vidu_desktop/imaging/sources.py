@@ -11,12 +11,13 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote, urlsplit
 
-import httpx
-
 from .errors import ImageProblem, ProblemKind, format_bytes
+
+if TYPE_CHECKING:  # httpx is imported when a link is downloaded, not at start-up
+    import httpx
 
 _CHUNK = 1 << 20
 #: Files up to this size are read once into memory (hash and decode from the same bytes);
@@ -187,6 +188,8 @@ def _url_failed(url: str, why: str) -> ImageProblem:
 
 def _load_url(source: UrlSource, cap: int, timeout_s: float,
               client: httpx.Client | None) -> Loaded:
+    import httpx
+
     url = source.url
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:

@@ -37,13 +37,9 @@ from vidu_desktop.imaging import (
     PrepareOptions,
     ProblemKind,
     UrlSource,
-    prepare_image,
 )
 from vidu_desktop.imaging.budget import data_uri_length
-from vidu_desktop.imaging.encode import thumbnail as make_thumbnail
-from vidu_desktop.imaging.geometry import ratio_in_range
 from vidu_desktop.imaging.options import parse_ratio
-from vidu_desktop.imaging.probe import open_image
 from vidu_desktop.imaging.sources import Loaded, load
 
 from .tray_item import SourceRef
@@ -95,6 +91,11 @@ def adopt_prepared(data: bytes, name: str, options: PrepareOptions,
     Preparing prepared bytes again would re-encode them: a new hash each time a draft is
     opened, and a little quality lost. Anything in doubt goes through the pipeline instead.
     """
+    # Pillow comes with the first picture, not with the window (start-up)
+    from vidu_desktop.imaging.encode import thumbnail as make_thumbnail
+    from vidu_desktop.imaging.geometry import ratio_in_range
+    from vidu_desktop.imaging.probe import open_image
+
     sha = hashlib.sha256(data).hexdigest()
     loaded = Loaded(name, sha, len(data), "", data=data)
     try:
@@ -145,6 +146,8 @@ def fetch(job: Job) -> bytes:
 def run_job(job: Job, cache: PrepareCache | None, gate: MemoryGate,
             progress: Callable[[float], None]) -> JobResult:
     """Prepare one picture (on a worker thread). Never raises."""
+    from vidu_desktop.imaging.prepare import prepare_image  # Pillow: not at start-up
+
     fetched: bytes | None = None
     try:
         source: Path | bytes
