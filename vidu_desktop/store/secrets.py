@@ -5,6 +5,8 @@ When no real keychain works (no backend, the ``fail``/``null`` backend, an empty
 error while saving) a key is kept in memory for the session only, ``persistent`` is False and
 :data:`NO_KEYCHAIN_WARNING` tells the user. A key is never written to a file and never logged;
 never install ``keyrings.alt``, which would store it in plain text.
+
+``keyring`` is imported when a key is first looked up, not with the store (start-up).
 """
 
 from __future__ import annotations
@@ -15,11 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-
-import keyring
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 
@@ -50,6 +47,9 @@ def _name(backend: Any) -> str:
 
 def keychain_usable(backend: Any) -> bool:
     """Whether ``backend`` is a real keychain (and not one that fails or discards)."""
+    import keyring.backends.fail
+    import keyring.backends.null
+
     if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
         return False
     try:
@@ -80,7 +80,11 @@ class SecretStore:
     # -- status -------------------------------------------------------------------------------
 
     def _keyring(self) -> Any:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
 
     @property
     def persistent(self) -> bool:
@@ -134,6 +138,8 @@ class SecretStore:
         backend = self._keyring()
         if self._failure or not keychain_usable(backend):
             return
+        import keyring.errors
+
         try:
             backend.delete_password(self._service, user)
         except keyring.errors.PasswordDeleteError:
