@@ -118,18 +118,21 @@ async def test_key(pid: Any, key: str, base_url: str) -> Any:
 
 
 def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
-          engine_settings: Any = None, secrets: Any = None) -> tuple[Any, Any]:
+          engine_settings: Any = None, secrets: Any = None,
+          lazy_sandbox: bool = False) -> tuple[Any, Any]:
     """The session (engine, stores, keys) and the window, ready to show.
 
     ``sandbox``: True to start in sandbox mode, None to start in it when no key is configured,
-    False never to."""
+    False never to. ``lazy_sandbox``: start the emulator after the window is shown
+    (``Session.start``) or when a sandbox request needs it, not before the window."""
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.store import AppPaths, SecretStore
     from vidu_desktop.ui.main_window import MainWindow
     from vidu_desktop.ui.session import Session
 
     session = Session(secrets or SecretStore(), key_tester=test_key,
-                      sandbox_starter=sandbox_starter, demo_key=DEMO_KEY)
+                      sandbox_starter=sandbox_starter, demo_key=DEMO_KEY,
+                      lazy_sandbox=lazy_sandbox)
     want_sandbox = sandbox_starter is not None and (
         sandbox or (sandbox is None and not session.has_any_key()))
     session.open_profile(AppPaths(profile_dir), engine_settings, sandbox=want_sandbox)
@@ -146,8 +149,9 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
     paths = AppPaths(profile).ensure()
     logging_ = setup_logging(paths.logs_dir, args.log_level, extra_keys=[DEMO_KEY])
     sandbox = Sandbox(paths.cache_dir / "sandbox")
+    # the emulator starts once the window is shown (session.start below), not before it
     session, window = build(profile, sandbox=True if args.sandbox else None,
-                            sandbox_starter=sandbox.start)
+                            sandbox_starter=sandbox.start, lazy_sandbox=True)
     logging_.redactor.set_source(session.known_keys)  # every key the session may use
     session.changed.connect(logging_.redactor.refresh)  # a key saved or deleted
     crash = CrashHandler(logging_.last_lines, logging_.redactor.redact, window)

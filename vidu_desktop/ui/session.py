@@ -12,6 +12,13 @@ the outbox is never sent to the emulator. ``engine_changed`` tells the window to
 engine's events and list its tasks. :meth:`start` (called by the shell once the window is shown)
 resumes the active library's unfinished tasks and its outbox, and again after each switch.
 
+**The emulator may start late** (``lazy_sandbox``, the app's choice): then sandbox mode does
+not wait for the built-in emulator (its import and start take about half a second). The sandbox
+engine asks for the emulator's address only when it makes its first adapter
+(:class:`SandboxEngine`), and :meth:`start` starts the emulator on a worker thread before
+resuming. So the window is shown first, and a sandbox request can never go to a real host: the
+sandbox engine has no other address.
+
 **Shared by both modes:** the settings (window layout, host addresses, prompt history) and the
 drafts, kept in the profile's own database through the session's connection. A draft is a
 composition, not a task: what the user composed in the sandbox is still there after adding a
@@ -26,6 +33,7 @@ import asyncio
 import dataclasses
 import logging
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +41,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import ProviderId, provider
-from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.engine import Engine, EngineSettings
 from vidu_desktop.store import (
     AppPaths,
@@ -83,6 +91,34 @@ class SandboxReferences(ReferenceStore):
         return super().get(sha256) or self.profile.get(sha256)
 
 
+class SandboxEngine(Engine):
+    """The sandbox library's engine: every host is the built-in emulator, with the demo key.
+
+    ``emulator`` gives the emulator's root URL, starting it on first call (it may block for the
+    start, once); it is called when an adapter is made, not while the engine is built."""
+
+    def __init__(self, paths: AppPaths, demo_key: str, settings: EngineSettings,
+                 emulator: Callable[[], str]) -> None:
+        super().__init__(paths, lambda _pid: demo_key, settings)
+        self._emulator = emulator
+
+    def base_url(self, host: str) -> str:
+        if not self.settings.base_urls:
+            try:
+                root = self._emulator()
+            except Exception as exc:
+                log.exception("the sandbox emulator did not start")
+                raise AppError(ErrorKind.LOCAL, f"The sandbox could not start ({exc}).",
+                               "Restart Vidu Studio; see the log for details.") from None
+            self.point_at(root)
+        return self.settings.base_urls[ProviderId(host).value]
+
+    def point_at(self, root: str) -> None:
+        """Every host's address: the emulator at ``root``."""
+        for pid in ProviderId:
+            self.settings.base_urls[pid.value] = f"{root}/{pid.value}"
+
+
 class Session(QObject):
     """``changed`` fires when sandbox mode is entered or left, or a key or address changed;
     ``engine_changed`` when another library (and engine) became the active one."""
@@ -91,14 +127,18 @@ class Session(QObject):
     engine_changed = Signal()
 
     def __init__(self, secrets: SecretStore, *, key_tester: KeyTester,
-                 sandbox_starter: SandboxStarter | None, demo_key: str) -> None:
+                 sandbox_starter: SandboxStarter | None, demo_key: str,
+                 lazy_sandbox: bool = False) -> None:
         super().__init__()
         self.secrets = secrets
         self.key_tester = key_tester
         self._sandbox_starter = sandbox_starter
         self._demo_key = demo_key
         self.sandbox = False
-        self.sandbox_url = ""
+        self.sandbox_url = ""  # the emulator's root URL, once it is started
+        self._sandbox_lock = threading.Lock()  # the UI thread and the starting worker
+        #: start the emulator when first needed, not when sandbox mode is entered
+        self._lazy_sandbox = lazy_sandbox
         self.paths: AppPaths | None = None
         self._conn: sqlite3.Connection | None = None
         self._profile_refs: ReferenceStore | None = None
@@ -158,11 +198,13 @@ class Session(QObject):
     def _open_engine(self, sandbox: bool) -> Engine:
         settings = dataclasses.replace(self._engine_settings, base_urls={})
         paths = self.library_paths(sandbox)
+        engine: Engine
         if sandbox:
-            for pid in ProviderId:
-                settings.base_urls[pid.value] = f"{self.sandbox_url}/{pid.value}"
-            demo = self._demo_key
-            engine = Engine(paths, lambda _pid: demo, settings)
+            if not self._lazy_sandbox:
+                self.sandbox_root()  # start the emulator now
+            engine = SandboxEngine(paths, self._demo_key, settings, self.sandbox_root)
+            if self.sandbox_url:
+                engine.point_at(self.sandbox_url)
             engine.refs = SandboxReferences(engine.conn, paths, self.draft_refs)
         else:
             for pid in ProviderId:
@@ -204,6 +246,9 @@ class Session(QObject):
             log.error("session background work failed", exc_info=task.exception())
 
     async def _start_engine(self, engine: Engine) -> None:
+        if isinstance(engine, SandboxEngine) and not self.sandbox_url:
+            # off the UI thread: importing and starting the emulator takes a while
+            await asyncio.get_running_loop().run_in_executor(None, self.sandbox_root)
         if engine is self._engine:
             resumed = await engine.start()
             log.info("%s library: %d task(s) resumed",
@@ -299,13 +344,24 @@ class Session(QObject):
     def can_sandbox(self) -> bool:
         return self._sandbox_starter is not None
 
+    def sandbox_root(self) -> str:
+        """The emulator's root URL, started now if it is not yet (blocks until it runs; safe
+        from any thread, the emulator starts once)."""
+        with self._sandbox_lock:
+            if not self.sandbox_url:
+                if self._sandbox_starter is None:
+                    raise RuntimeError("sandbox mode is not available in this session")
+                self.sandbox_url = self._sandbox_starter().rstrip("/")
+            return self.sandbox_url
+
     def enter_sandbox(self) -> None:
-        """Switch to the sandbox library (the real engine closes in the background)."""
+        """Switch to the sandbox library (the real engine closes in the background). With
+        ``lazy_sandbox`` the emulator starts later: in :meth:`start`, or when the sandbox engine
+        first needs it."""
         if self.sandbox and self._engine is not None:
             return
         if self._sandbox_starter is None:
             raise RuntimeError("sandbox mode is not available in this session")
-        self.sandbox_url = self._sandbox_starter().rstrip("/")
         self._switch(True)
 
     def leave_sandbox(self) -> None:

@@ -1,0 +1,137 @@
+"""Start-up: the window is built and painted without the heavy libraries (httpx, PyAV, Pillow,
+the emulator), and in sandbox mode the emulator starts after the window, before the resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import httpx
+from conftest import data_uri, make_image
+
+from vidu_desktop.app import build
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.states import TaskState
+
+from .conftest import fast_engine
+
+#: Modules the first paint must not wait for: each is imported when it is first needed.
+HEAVY = ["httpx", "av", "PIL", "uvicorn", "vidu_desktop.emulator.server",
+         "vidu_desktop.providers.registry", "vidu_desktop.imaging.prepare"]
+
+_CHILD = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+import asyncio, qasync
+from vidu_desktop import app as shell
+from vidu_desktop.ui import theme
+
+app = QApplication(sys.argv[:1])
+theme.install(app, "light")
+heavy = json.loads(sys.argv[2])
+seen = {"imports": [m for m in heavy if m in sys.modules]}
+
+def never():
+    raise AssertionError("the emulator was started before the window")
+
+async def main():
+    session, window = shell.build(Path(sys.argv[1]), sandbox=sys.argv[3] == "sandbox",
+                                  sandbox_starter=never, lazy_sandbox=True)
+    window.show()
+    app.processEvents()
+    seen["built"] = [m for m in heavy if m in sys.modules]
+    seen["sandbox"] = session.sandbox
+    window.close()
+    await window.composer.bg.close()
+    await session.close()
+
+asyncio.run(main(), loop_factory=lambda: qasync.QEventLoop(app))
+print(json.dumps(seen))
+"""
+
+
+def _child(profile: Path, mode: str) -> dict[str, object]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_CHILD), str(profile),
+                          json.dumps(HEAVY), mode], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_the_window_is_built_without_the_heavy_libraries(tmp_path):
+    seen = _child(tmp_path / "profile", "hosts")
+    assert seen == {"imports": [], "built": [], "sandbox": False}
+
+
+def test_sandbox_mode_shows_the_window_before_the_emulator_starts(tmp_path):
+    seen = _child(tmp_path / "profile", "sandbox")
+    assert seen == {"imports": [], "built": [], "sandbox": True}
+
+
+def _lazy_window(windows, qtbot, starter):
+    session, window = build(windows.profile, sandbox=True, sandbox_starter=starter,
+                            engine_settings=fast_engine(), lazy_sandbox=True)
+    qtbot.addWidget(window)
+    windows.made.append((session, window))
+    window.show()
+    qtbot.waitExposed(window)
+    return session, window
+
+
+def test_a_sandbox_task_resumes_once_the_late_emulator_runs(windows, qtbot, run, emulator):
+    httpx.post(f"{emulator.url}/_emulator/config",
+               json={"processing_s": 600}).raise_for_status()
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    engine = window.session.engine
+    image = ReferenceImage(data_uri(make_image(400, 300)), label="the cat")
+    rec = run(engine.submit(GenerationRequest(ProviderId.NOVITA, "vidu-q1", "a cat on a sofa",
+                                              (image,))))
+    qtbot.waitUntil(lambda: engine.tasks.get(rec.local_id).state == TaskState.PROCESSING,
+                    timeout=10_000)
+    windows.close(window)  # quit while it renders
+
+    started: list[int] = []
+
+    def starter() -> str:
+        started.append(1)
+        return emulator.url
+
+    session, window = _lazy_window(windows, qtbot, starter)
+    assert session.sandbox and started == []  # the window is up; the emulator is not yet
+    assert session.engine.tasks.get(rec.local_id).state == TaskState.PROCESSING
+    run(session.start())  # what the shell does once the window is shown
+    assert started == [1]
+    assert session.engine.settings.base_urls == {
+        p.value: f"{emulator.url}/{p.value}" for p in ProviderId}
+    qtbot.waitUntil(lambda: session.engine.tasks.get(rec.local_id).state
+                    == TaskState.SUCCEEDED, timeout=30_000)
+    assert started == [1]
+
+
+def test_a_sandbox_submit_before_the_start_waits_for_the_emulator(windows, qtbot, run,
+                                                                   emulator):
+    started: list[int] = []
+
+    def starter() -> str:
+        started.append(1)
+        return emulator.url
+
+    session, _window = _lazy_window(windows, qtbot, starter)
+    assert started == []
+    image = ReferenceImage(data_uri(make_image(400, 300)), label="the cat")
+    rec = run(session.engine.submit(GenerationRequest(ProviderId.VIDU, "viduq1",
+                                                      "a cat on a sofa", (image,))))
+    assert started == [1]  # the first adapter asked for the emulator: never a real host
+    done = run(session.engine.wait(rec.local_id), timeout=30)
+    assert done.state == TaskState.SUCCEEDED
+    run(session.start())
+    assert started == [1]
