@@ -61,6 +61,23 @@ def qt_warnings() -> Iterator[list[str]]:
     assert not seen, "unexpected Qt warnings:\n" + "\n".join(seen)
 
 
+#: A GUI test still running after this many seconds is stuck: see ``native_watchdog``.
+STUCK_S = 300
+
+
+@pytest.fixture(autouse=True)
+def native_watchdog() -> Iterator[None]:
+    """pytest-timeout needs the GIL to fire; a test stuck in native code that holds it (a
+    multimedia deadlock, say) would hang the run until CI's limit. faulthandler's watchdog is a
+    C thread: after ``STUCK_S`` it prints every thread's Python stack and ends the process, so
+    the run fails with the place it stuck."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(STUCK_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def gc_on_the_main_thread() -> Iterator[None]:
     """Python's cyclic GC runs in whatever thread happens to allocate: a worker thread (the
