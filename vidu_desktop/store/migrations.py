@@ -145,10 +145,19 @@ _V2_REFERENCES_OUTBOX_SETTINGS = Migration(
     ],
 )
 
+_V3_BALANCE_INDEX = Migration(
+    "an index for the balance each host reported last (the status bar asks at start-up; "
+    "without it the query reads every task: ~15 ms for 10,000)",
+    [
+        "CREATE INDEX tasks_balance ON tasks (provider, updated_at) WHERE balance IS NOT NULL",
+    ],
+)
+
 #: Every migration, oldest first. The schema version of a fresh database is ``len(MIGRATIONS)``.
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_TASKS_EVENTS_ARTIFACTS_DRAFTS,
     _V2_REFERENCES_OUTBOX_SETTINGS,
+    _V3_BALANCE_INDEX,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
