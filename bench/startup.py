@@ -8,6 +8,12 @@ window, the first page of the task list, the first paint). Several runs each, in
 medians are printed, with their ratio and the median of the per-pair ratios (target: within
 1.5x of the empty window). Numbers only; nothing is asserted.
 
+A first, untimed run of each warms the file cache and writes the bytecode caches
+(``__pycache__``) even where ``PYTHONDONTWRITEBYTECODE`` is set: an installed app has its
+modules compiled (pip and PyInstaller compile them), and compiling vidu_desktop's ~90 modules
+from source on every run (0.1-0.25 s here) is not what a user waits for. The timed runs
+read them.
+
     .venv/bin/python bench/startup.py [--tasks 10000] [--runs 7]
 
 The app runs out of sandbox mode with no keys (nothing is resumed: the filled tasks are
@@ -117,10 +123,12 @@ def fill(profile: Path, n: int) -> None:
     conn.close()
 
 
-def once(code: str, *args: str) -> float:
+def once(code: str, *args: str, warm: bool = False) -> float:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
            "PYTHONPATH": str(ROOT)}
+    if warm:  # write the bytecode caches, as installing the app does (pip, PyInstaller)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.time()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                          env=env, timeout=120, check=False)
@@ -140,8 +148,8 @@ def main() -> None:
         t0 = time.perf_counter()
         fill(profile, args.tasks)
         print(f"filled {args.tasks:,} tasks in {time.perf_counter() - t0:.1f} s")
-        once(EMPTY)  # warm the file cache for both
-        once(APP, str(profile))
+        once(EMPTY, warm=True)  # warm the file and bytecode caches for both
+        once(APP, str(profile), warm=True)
         empty: list[float] = []
         app: list[float] = []
         for _ in range(args.runs):  # interleaved: a burst of load elsewhere hits both alike
