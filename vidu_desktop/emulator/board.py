@@ -19,7 +19,7 @@ from typing import Any
 from .accounts import Accounts
 from .config import EmulatorConfig
 from .faults import FaultPlan, FaultRule
-from .media import Renderer, RenderResult, RenderSpec
+from .media import Renderer, RenderResult, RenderSpec, pad_video
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,8 @@ class Board:
                       fault.message or "generation failed")
             return
         task.result = await render
+        if fault is not None and fault.action == "pad":
+            task.result = await asyncio.to_thread(pad_video, task.result, fault.size_bytes)
         task.charged = task.cost
         self.accounts.charge(task.provider, task.key, task.cost)
         self._set(task, Phase.SUCCESS)

@@ -9,7 +9,8 @@ Actions on HTTP routes: ``status`` (answer ``status`` in the host's error shape,
 mid-body), ``truncate`` (downloads: send part of the file, then cut), ``malformed`` (200 with
 broken JSON), ``expire`` (downloads: the signed URL has expired).
 Actions on tasks (route ``task``, taken at submit): ``fail`` (the task fails with ``code``),
-``stuck`` (it stays queued).
+``stuck`` (it stays queued), ``pad`` (not a failure: the task succeeds with its video padded to
+``size_bytes`` by a trailing MP4 ``free`` box, a big result for download tests).
 
 Text form for the CLI: ``action=status,status=429,route=submit,retry_after=2,times=1``.
 """
@@ -22,9 +23,9 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 ACTIONS = frozenset({"status", "slow", "reset", "truncate", "malformed", "expire", "fail",
-                     "stuck"})
+                     "stuck", "pad"})
 ROUTES = frozenset({"submit", "poll", "list", "cancel", "result", "download", "task", "any"})
-TASK_ACTIONS = frozenset({"fail", "stuck"})
+TASK_ACTIONS = frozenset({"fail", "stuck", "pad"})
 
 
 @dataclass
@@ -37,6 +38,7 @@ class FaultRule:
     delay_s: float = 0.0
     code: str = ""  # the provider's failure code for ``fail`` (e.g. CreationPolicyViolation)
     message: str = ""
+    size_bytes: int = 0  # ``pad``: the size of the padded result video
     times: int | None = 1
     after: int = 0
     probability: float = 1.0
