@@ -73,7 +73,7 @@ class CompareWidget(PlayerBase):
         layout.addLayout(grid, 1)
         layout.addWidget(self.controls)
 
-        self.b.audio.setMuted(True)
+        self.b.set_muted(True)
         self._wire()
         self.a.player.playbackStateChanged.connect(self._on_state)
         self.a.player.durationChanged.connect(self._on_duration)
@@ -112,7 +112,7 @@ class CompareWidget(PlayerBase):
 
     def play(self) -> None:
         if self.a.ready and self.b.ready:
-            self.b.seek(self.a.player.position())
+            self.b.seek(self.a.position())
             self.a.play()
             self.b.play()
 
@@ -120,17 +120,17 @@ class CompareWidget(PlayerBase):
         self.a.pause()
         self.b.pause()
         if self.b.ready:
-            self.b.seek(self.a.player.position())
+            self.b.seek(self.a.position())
 
     def seek(self, ms: int) -> None:
         self.a.seek(ms)
         self.b.seek(ms)
 
     def step(self, frames: int) -> None:
-        self.a.step(frames)
-        if self.b.ready:
+        target = self.a.step(frames)
+        if self.b.ready and target is not None:
             self.b.pause()
-            self.b.seek(self.a.player.position())
+            self.b.seek(target)
 
     def drift(self) -> int:
         """Follower minus master, in ms."""
@@ -146,11 +146,11 @@ class CompareWidget(PlayerBase):
         if end > 0 and master >= end:
             return  # B is shorter and has finished: let it rest on its last frame
         if not self.b.is_playing():
-            follower.setPosition(master)
+            self.b.set_position(master)
             self.b.play()
             self.corrections += 1
         elif abs(follower.position() - master) > DRIFT_MS:
-            follower.setPosition(master)
+            self.b.set_position(master)
             self.corrections += 1
 
     # -- reactions --------------------------------------------------------------------------

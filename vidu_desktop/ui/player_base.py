@@ -24,6 +24,7 @@ class PlayerBase(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.controls = PlayerControls()
         self._loop = False
+        self._muted = False  # as asked (the audio output applies it from the event loop)
 
     @property
     def clock(self) -> VideoScreen:
@@ -69,12 +70,13 @@ class PlayerBase(QWidget):
         self.clock.player.setLoops(QMediaPlayer.Loops.Infinite if self._loop else 1)
 
     def set_muted(self, muted: bool) -> None:
-        self.clock.audio.setMuted(muted)
+        self._muted = muted
+        self.clock.set_muted(muted)
         self.controls.set_muted(muted)
 
     def set_volume(self, value: int) -> None:
         value = max(0, min(100, int(value)))
-        self.clock.audio.setVolume(value / 100)
+        self.clock.set_volume(value / 100)
         self.controls.set_volume(value)
 
     def toggle_fullscreen(self) -> None:
@@ -104,5 +106,5 @@ class PlayerBase(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not handle_key(self, event, looping=self._loop,
-                          muted=self.clock.audio.isMuted()):
+                          muted=self._muted):
             super().keyPressEvent(event)

@@ -6,6 +6,15 @@ The video is drawn by a ``QGraphicsVideoItem`` in a ``QGraphicsView`` (not a ``Q
 under the offscreen platform a QVideoWidget renders into a native window that ``grab()`` cannot
 see, whereas the graphics item paints through QPainter, so screenshots and tests see the frames.
 The cover is decoded off the UI thread (``QImageReader`` in the global thread pool).
+
+**The player is driven through queued slot calls** (``_call``), never by calling ``play()``,
+``stop()``, ``setSource()``… directly from Python. FFmpeg's audio renderer thread deletes its
+objects on its own; their destructor disconnects from our Python-made ``QAudioOutput``, whose
+PySide wrapper needs the GIL while Qt holds the connection lock. A direct ``stop()`` from Python
+holds the GIL and waits for that same lock: a deadlock (seen in the tests; reproduced within a
+few hundred play/stop cycles). A queued call runs the C++ slot from the event loop, where the
+GIL is released, so the renderer thread can finish. The calls still happen in order; state is
+read from the player's signals and getters as before.
 """
 
 from __future__ import annotations
@@ -13,7 +22,18 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSizeF, Qt, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    Q_ARG,
+    QMetaObject,
+    QObject,
+    QRectF,
+    QSizeF,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
@@ -108,7 +128,7 @@ class VideoScreen(QStackedWidget):
 
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
-        self.audio.setVolume(0.8)
+        self.audio.setVolume(0.8)  # before any playback: no renderer thread yet
         self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(self.view.item)
         self.player.errorOccurred.connect(self._on_error)
@@ -123,6 +143,8 @@ class VideoScreen(QStackedWidget):
         self._armed = False  # a play/seek/step asked for frames: the next one replaces the cover
         self._shown = False  # frame_shown was emitted for this source
         self._last_frame: QVideoFrame | None = None
+        self._pending_ms: int | None = None  # a seek asked for, not yet applied
+        self.player.positionChanged.connect(self._on_position)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -136,8 +158,8 @@ class VideoScreen(QStackedWidget):
     def prepare(self, video: Path, cover: Path | None = None) -> bool:
         """Show ``cover`` and check ``video`` without opening it yet (see ``open``)."""
         self._token += 1
-        self.player.stop()
-        self.player.setSource(QUrl())
+        self.stop()
+        self._call(self.player, "setSource", Q_ARG(QUrl, QUrl()))
         self.source, self.failed = Path(video), False
         self._armed = self._shown = False
         self._last_frame = None
@@ -158,12 +180,13 @@ class VideoScreen(QStackedWidget):
     def open(self) -> None:
         """Hand the prepared file to the media player (it opens it asynchronously)."""
         if self.ready and self.source is not None:
-            self.player.setSource(QUrl.fromLocalFile(str(self.source.resolve())))
+            url = QUrl.fromLocalFile(str(self.source.resolve()))
+            self._call(self.player, "setSource", Q_ARG(QUrl, url))
 
     def unload(self) -> None:
         self._token += 1
-        self.player.stop()
-        self.player.setSource(QUrl())
+        self.stop()
+        self._call(self.player, "setSource", Q_ARG(QUrl, QUrl()))
         self.source, self.failed = None, False
         self._last_frame = None
         self.cover.set_image(None)
@@ -174,7 +197,7 @@ class VideoScreen(QStackedWidget):
         if self.failed:
             return
         self.failed = True
-        self.player.stop()
+        self.stop()
         self.message.setText(text)
         self.setCurrentWidget(self.message)
         self.error.emit(text)
@@ -196,35 +219,64 @@ class VideoScreen(QStackedWidget):
     def play(self) -> None:
         if self.ready:
             self._armed = True
-            self.player.play()
+            self._call(self.player, "play")
 
     def pause(self) -> None:
         if self.ready:
-            self.player.pause()
+            self._call(self.player, "pause")
+
+    def stop(self) -> None:
+        self._call(self.player, "stop")
 
     def seek(self, ms: int) -> None:
         if not self.ready:
             return
         self._armed = True
         if self.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState:
-            self.player.pause()  # a stopped player shows no frame; a paused one shows the seek
+            self._call(self.player, "pause")  # stopped shows no frame; paused shows the seek
         duration = self.player.duration()
         ms = max(0, ms if duration <= 0 else min(ms, duration))
-        self.player.setPosition(ms)
+        self.set_position(ms)
 
-    def step(self, frames: int) -> None:
-        """Pause, then move ``frames`` frames (negative: back)."""
+    def set_position(self, ms: int) -> None:
+        self._pending_ms = int(ms)
+        self._call(self.player, "setPosition", Q_ARG("qint64", int(ms)))
+
+    def set_volume(self, volume: float) -> None:
+        """0.0-1.0 (applied from the event loop, like every call here)."""
+        self._call(self.audio, "setVolume", Q_ARG("float", float(volume)))
+
+    def set_muted(self, muted: bool) -> None:
+        self._call(self.audio, "setMuted", Q_ARG(bool, bool(muted)))
+
+    @staticmethod
+    def _call(target: QObject, slot: str, *args: object) -> None:
+        """Call ``slot`` of the player or the audio output from the event loop (see the module
+        docstring: a direct call can deadlock with FFmpeg's audio thread)."""
+        QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.QueuedConnection, *args)
+
+    def step(self, frames: int) -> int | None:
+        """Pause, then move ``frames`` frames (negative: back); the position it goes to."""
         if not self.ready:
-            return
+            return None
         self.pause()
         frame_ms = 1000.0 / self.fps()
-        current = round(self.player.position() / frame_ms)  # snap to the frame grid
-        self.seek(round((current + frames) * frame_ms))
+        current = round(self.position() / frame_ms)  # snap to the frame grid
+        target = round((current + frames) * frame_ms)
+        self.seek(target)
+        return target
+
+    def position(self) -> int:
+        """Where the player is, or is about to be after a seek not yet applied."""
+        return self._pending_ms if self._pending_ms is not None else self.player.position()
 
     def is_playing(self) -> bool:
         return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     # -- reactions --------------------------------------------------------------------------
+
+    def _on_position(self, _ms: int) -> None:
+        self._pending_ms = None
 
     @Slot(int, QImage)
     def _on_cover(self, token: int, image: QImage) -> None:
