@@ -14,7 +14,8 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.states import TaskState
@@ -297,9 +298,10 @@ class Lifecycle:
         sidecar["video"] = {"codec": info.codec, "width": info.width, "height": info.height,
                             "duration_s": info.duration_s, "fps": info.fps,
                             "audio": info.has_audio}
-        write_sidecar(media.sidecar, sidecar, secrets=self.e.known_keys())
-        self.e.artifacts.record(self.id, ArtifactKind.SIDECAR, media.sidecar,
-                                size=media.sidecar.stat().st_size)
+        # written and synced to disk off the loop (an fsync can take tens of ms)
+        size = await asyncio.to_thread(_write_sidecar, media.sidecar, sidecar,
+                                       self.e.known_keys())
+        self.e.artifacts.record(self.id, ArtifactKind.SIDECAR, media.sidecar, size=size)
         self.e.bus.publish(EngineEvent("state", rec))
         return rec
 
@@ -310,3 +312,8 @@ class Lifecycle:
 
 def _span(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.3g} s"
+
+
+def _write_sidecar(path: Path, data: dict[str, Any], secrets: list[str]) -> int:
+    write_sidecar(path, data, secrets=secrets)
+    return path.stat().st_size

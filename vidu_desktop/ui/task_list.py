@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vidu_desktop.engine import Engine, EngineEvent
@@ -19,6 +19,8 @@ from .task_view import TaskView
 
 if TYPE_CHECKING:
     from .composer import Composer
+
+OUTBOX_REFRESH_MS = 200
 
 __all__ = ["OUTBOX_TEXT", "STATE_TEXT", "OutboxBanner", "TaskFeed", "TaskList", "host_name",
            "state_text"]
@@ -104,20 +106,25 @@ class OutboxBanner(QFrame):
 
 class TaskFeed:
     """Routes engine events to the list and the outbox banner (on the UI thread: the engine
-    runs on the same qasync loop)."""
+    runs on the same qasync loop). The banner re-reads the outbox at most every
+    ``OUTBOX_REFRESH_MS`` (a burst of state changes is one query, not one each)."""
 
     def __init__(self, engine: Engine, tasks: TaskList, banner: OutboxBanner) -> None:
         self.engine = engine
         self.tasks = tasks
         self.banner = banner
         banner.retry.connect(engine.wake_outbox)
+        self._outbox_timer = QTimer(banner)
+        self._outbox_timer.setSingleShot(True)
+        self._outbox_timer.setInterval(OUTBOX_REFRESH_MS)
+        self._outbox_timer.timeout.connect(self.refresh_outbox)
         self._unsubscribe = engine.bus.subscribe(self._on_event)
         self.refresh_outbox()
 
     def _on_event(self, event: EngineEvent) -> None:
         self.tasks.on_event(event)
-        if event.kind == "state":
-            self.refresh_outbox()
+        if event.kind == "state" and not self._outbox_timer.isActive():
+            self._outbox_timer.start()
 
     def waiting(self) -> list[TaskRecord]:
         records = (self.engine.tasks.get(i) for i in self.engine.outbox.pending())
@@ -128,4 +135,5 @@ class TaskFeed:
 
     def close(self) -> None:
         self._unsubscribe()
+        self._outbox_timer.stop()
         self.tasks.shutdown()
