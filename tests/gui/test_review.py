@@ -36,6 +36,8 @@ def finished(window: Any, qtbot: Any, local_id: str, state: TaskState = _S.SUCCE
     qtbot.waitUntil(lambda: tasks.get(local_id).state.is_terminal, timeout=30_000)
     rec = tasks.get(local_id)
     assert rec.state == state, rec.error
+    model = window.task_list.model  # the list follows the engine's events, a moment later
+    qtbot.waitUntil(lambda: getattr(model.record_of(local_id), "state", None) == state)
     return rec
 
 

@@ -86,7 +86,7 @@ def test_an_unfinished_sandbox_task_is_resumed_only_in_sandbox_mode(
     sandbox = session.engine
     qtbot.waitUntil(lambda: sandbox.tasks.get(rec.local_id).state == TaskState.SUCCEEDED,
                     timeout=20_000)
-    assert window.task_list.state_of(rec.local_id) == "done"
+    qtbot.waitUntil(lambda: window.task_list.state_of(rec.local_id) == "done")  # the event
     assert submissions(emulator) == 1  # followed, not sent again
 
 

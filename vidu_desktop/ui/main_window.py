@@ -286,7 +286,10 @@ class MainWindow(QMainWindow):
         return {a.kind: a.path for a in self.session.engine.artifacts.for_task(local_id)}
 
     def _on_picked(self, records: list[TaskRecord]) -> None:
-        """One task selected: its take in Review, ready to play; two finished takes: compared."""
+        """One task selected: its take in Review, ready to play; two finished takes: compared.
+        (Read again from the store: the list's copy may be a moment behind the engine.)"""
+        tasks = self.session.engine.tasks
+        records = [r for r in (tasks.get(r.local_id) for r in records) if r is not None]
         if len(records) == 1:
             self.review.show_take(records[0])
         elif len(records) == 2 and all(r.state == TaskState.SUCCEEDED for r in records):
