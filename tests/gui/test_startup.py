@@ -22,7 +22,8 @@ from .conftest import fast_engine
 
 #: Modules the first paint must not wait for: each is imported when it is first needed.
 HEAVY = ["httpx", "av", "PIL", "uvicorn", "vidu_desktop.emulator.server",
-         "vidu_desktop.providers.registry", "vidu_desktop.imaging.prepare"]
+         "vidu_desktop.providers.registry", "vidu_desktop.imaging.prepare",
+         "PySide6.QtMultimedia"]
 
 _CHILD = """
 import json, sys

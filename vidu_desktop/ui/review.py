@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
@@ -18,9 +19,11 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
 
 from . import theme
-from .compare import CompareWidget
-from .player import PlayerWidget
 from .task_model import host_name
+
+if TYPE_CHECKING:  # QtMultimedia loads when the first take is shown, not at start-up
+    from .compare import CompareWidget
+    from .player import PlayerWidget
 
 #: Files of a task by kind (the task list's actions know them from the store).
 FilesOf = Callable[[str], dict[ArtifactKind, Path]]
@@ -73,6 +76,8 @@ class ReviewPane(QWidget):
     @property
     def player(self) -> PlayerWidget:
         if self._player is None:
+            from .player import PlayerWidget
+
             self._player = PlayerWidget(self.stack)
             self._player.setObjectName("review-player")
             self._player.error.connect(self.message)
@@ -82,6 +87,8 @@ class ReviewPane(QWidget):
     @property
     def compare_view(self) -> CompareWidget:
         if self._compare is None:
+            from .compare import CompareWidget
+
             self._compare = CompareWidget(self.stack)
             self._compare.setObjectName("review-compare")
             self._compare.error.connect(self.message)
