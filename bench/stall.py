@@ -57,32 +57,14 @@ from types import FrameType
 from typing import Any
 
 import httpx
-from keyring.backend import KeyringBackend
 from PIL import Image
+
+from vidu_desktop.store.memory_keyring import MemoryKeyring
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1_000_000
 TARGET_MS = 50.0
 PACKAGE = f"{os.sep}vidu_desktop{os.sep}"
-
-
-class MemoryKeyring(KeyringBackend):
-    """Keys in a dict: the bench never touches a real keychain (never ``keyrings.alt``)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 # -- the probes --------------------------------------------------------------------------------
