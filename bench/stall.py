@@ -39,10 +39,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import contextlib
 import gc
-import io
 import os
 import statistics
 import subprocess
@@ -57,7 +55,7 @@ from types import FrameType
 from typing import Any
 
 import httpx
-from PIL import Image
+from bench_common import reference, request_for, start_emulator
 
 from vidu_desktop.store.memory_keyring import MemoryKeyring
 
@@ -257,27 +255,6 @@ def describe(handle: asyncio.Handle) -> str:
 
 # -- the run -----------------------------------------------------------------------------------
 
-def reference() -> Any:
-    from vidu_desktop.core.request import ReferenceImage
-
-    img = Image.new("RGB", (640, 360), (200, 80, 40))
-    for x in range(0, 640, 40):
-        img.paste((x * 255 // 640, 120, 255 - x * 255 // 640), (x, 0, x + 20, 360))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=90)
-    return ReferenceImage("data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode(),
-                          "bench.jpg")
-
-
-def request_for(host: Any, image: Any, i: int) -> Any:
-    from vidu_desktop.core.capabilities import Mode, provider
-    from vidu_desktop.core.request import GenerationRequest
-
-    model = provider(host).models_for(Mode.REFERENCE2VIDEO)[0].model
-    return GenerationRequest(provider=host, model=model, prompt=f"stall benchmark task {i}",
-                             images=(image,), seed=1)
-
-
 def scaled_settings(scale: float) -> Any:
     from vidu_desktop.engine import EngineSettings
 
@@ -345,11 +322,12 @@ async def measure(args: argparse.Namespace, url: str, profile: Path) -> Result:
         # warm-up: one task per host (the first Vidu one with the big result)
         if size:
             add_pad_rule(url, size)
-        await run_all(engine, [request_for(h, image, -1) for h in hosts])
+        await run_all(engine, [request_for(h, image, -1, "stall benchmark") for h in hosts])
         if size:
             add_pad_rule(url, size)
         await asyncio.sleep(0.5)
-        requests = [request_for(hosts[i % len(hosts)], image, i) for i in range(args.tasks)]
+        requests = [request_for(hosts[i % len(hosts)], image, i, "stall benchmark")
+                    for i in range(args.tasks)]
 
         period = args.tick_ms / 1000
         qt, chain = Ticks(period), Ticks(period)
@@ -419,20 +397,6 @@ async def measure(args: argparse.Namespace, url: str, profile: Path) -> Result:
 
 
 # -- the emulator ------------------------------------------------------------------------------
-
-def start_child_emulator(args: argparse.Namespace, media: Path
-                         ) -> tuple[subprocess.Popen[str], str]:
-    cmd = [sys.executable, "-m", "vidu_desktop.emulator", "--port", "0", "--time-scale",
-           str(args.time_scale), "--preview-scale", str(args.preview_scale), "--threads",
-           "--media-dir", str(media)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    if "listening on" not in first:
-        proc.kill()
-        raise SystemExit(f"the emulator did not start: {first!r}")
-    return proc, first.rsplit(" ", 1)[-1].strip()
-
 
 # -- the report --------------------------------------------------------------------------------
 
@@ -574,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         child: subprocess.Popen[str] | None = None
         server: Any = None
         if args.emulator_process:
-            child, url = start_child_emulator(args, work / "emulator")
+            child, url = start_emulator(args.time_scale, args.preview_scale, work / "emulator")
         else:
             from vidu_desktop.emulator.config import EmulatorConfig
             from vidu_desktop.emulator.server import EmulatorServer

@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import io
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from PIL import Image
+from bench_common import reference, request_for, start_emulator
 
-from vidu_desktop.core.capabilities import Mode, ProviderId, provider
-from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.emulator.config import DEMO_KEY
 from vidu_desktop.engine import Engine, EngineSettings
@@ -49,37 +46,6 @@ from vidu_desktop.providers.download import download
 from vidu_desktop.store import AppPaths
 
 MB = 1_000_000
-
-
-def start_emulator(time_scale: float, preview_scale: float, media_dir: Path
-                   ) -> tuple[subprocess.Popen[str], str]:
-    """``vidu-emulator --port 0`` in a child process; its URL from its first line."""
-    cmd = [sys.executable, "-m", "vidu_desktop.emulator", "--port", "0",
-           "--time-scale", str(time_scale), "--preview-scale", str(preview_scale),
-           "--threads", "--media-dir", str(media_dir)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    if "listening on" not in first:
-        proc.kill()
-        raise SystemExit(f"the emulator did not start: {first!r}")
-    return proc, first.rsplit(" ", 1)[-1].strip()
-
-
-def reference() -> ReferenceImage:
-    img = Image.new("RGB", (640, 360), (200, 80, 40))
-    for x in range(0, 640, 40):
-        img.paste((x * 255 // 640, 120, 255 - x * 255 // 640), (x, 0, x + 20, 360))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=90)
-    uri = "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
-    return ReferenceImage(uri, "bench.jpg")
-
-
-def request_for(host: ProviderId, image: ReferenceImage, i: int) -> GenerationRequest:
-    model = provider(host).models_for(Mode.REFERENCE2VIDEO)[0].model
-    return GenerationRequest(provider=host, model=model, prompt=f"benchmark task {i}",
-                             images=(image,), seed=1)
 
 
 def scaled_settings(scale: float, url: str, hosts: list[ProviderId]) -> EngineSettings:
