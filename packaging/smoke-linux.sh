@@ -92,7 +92,7 @@ fi
 SELF="$WORK/self-test-profile"
 check "vidu-desktop --sandbox --self-test (generate, download, play, screenshot)" \
     timeout 300 "$OUT/vidu-desktop" --sandbox --profile-dir "$SELF" --self-test
-grep -E "^(self-test|  )" "$WORK/out.txt" | sed 's/^/      /' || true
+sed -n '/^self-test /,$p' "$WORK/out.txt" | grep -E "^(self-test |  [a-z0-9])" | sed 's/^/      /' || true
 check "self-test.png saved" test -s "$SELF/self-test.png"
 
 echo "      bundle: $OUT ($(du -sh "$OUT" | cut -f1))"
