@@ -188,7 +188,9 @@ async def self_test(window: Any, folder: Path, outcome: list[int]) -> None:
     from vidu_desktop.ui.self_test import SelfTest
 
     result = await SelfTest(window, folder).run()
-    print(result.report(), flush=True)
+    log.info("%s", result.report())
+    if sys.stdout is not None:  # None in a windowed Windows build: the log has it
+        print(result.report(), flush=True)
     outcome.append(0 if result.ok else 1)
     window.close()
 
