@@ -289,3 +289,27 @@ def test_play_and_stop_over_and_over_never_deadlocks(qtbot: Any, player: PlayerW
         qtbot.waitUntil(lambda: screen.player.playbackState()
                         == QMediaPlayer.PlaybackState.StoppedState, timeout=3000)
     qtbot.waitUntil(lambda: player.audio.volume() == pytest.approx(0.87))
+
+
+def test_control_icons_follow_the_theme(qtbot: Any, qapp: QApplication) -> None:
+    """The style's media icons are dark whatever the theme; the bar draws them in the
+    palette's button-text colour, so they stay visible on the dark theme."""
+    from vidu_desktop.ui import theme
+    from vidu_desktop.ui.player_controls import PlayerControls
+
+    def ink(controls: PlayerControls) -> int:
+        """The lightness of the play icon's opaque pixels."""
+        image = controls.play_button.icon().pixmap(18, 18).toImage()
+        values = [image.pixelColor(x, y) for x in range(image.width())
+                  for y in range(image.height())]
+        inked = [c.lightness() for c in values if c.alpha() > 200]
+        assert inked, "the icon is empty"
+        return sum(inked) // len(inked)
+
+    controls = PlayerControls()
+    qtbot.addWidget(controls)
+    assert ink(controls) < 100  # light theme: dark icons
+    theme.install(qapp, "dark")
+    qtbot.waitUntil(lambda: ink(controls) > 160)  # re-drawn on the palette change
+    controls.set_playing(True)  # icons set later are drawn in the current colour too
+    assert ink(controls) > 160

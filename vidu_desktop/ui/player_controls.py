@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+ICON = 18  # px: the control bar's icons
 
 
 def format_ms(ms: int) -> str:
@@ -62,6 +64,22 @@ def handle_key(target: Playable, event: QKeyEvent, *, looping: bool, muted: bool
     return True
 
 
+def tinted(icon: QIcon, color: QColor) -> QIcon:
+    """``icon``'s shapes filled with ``color``, at 1x and 2x."""
+    out = QIcon()
+    for scale in (1, 2):
+        source = icon.pixmap(QSize(ICON * scale, ICON * scale))
+        image = QPixmap(source.size())
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.drawPixmap(0, 0, source)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(image.rect(), color)
+        painter.end()
+        out.addPixmap(image)
+    return out
+
+
 class PlayerControls(QWidget):
     """The bar under the video. ``set_*`` methods reflect state; signals ask for changes."""
 
@@ -77,6 +95,7 @@ class PlayerControls(QWidget):
         super().__init__(parent)
         self._duration = 0
         self._dragging = False
+        self._icons: dict[QToolButton, QStyle.StandardPixmap] = {}
         self.play_button = self._button(QStyle.StandardPixmap.SP_MediaPlay, "Play (Space)")
         self.back_button = self._button(QStyle.StandardPixmap.SP_MediaSeekBackward,
                                         "Previous frame (,)")
@@ -131,8 +150,8 @@ class PlayerControls(QWidget):
 
     def _button(self, icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
         button = QToolButton()
-        button.setIcon(self.style().standardIcon(icon))
-        button.setIconSize(QSize(18, 18))
+        button.setIconSize(QSize(ICON, ICON))
+        self._set_icon(button, icon)
         button.setAutoRaise(True)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
@@ -150,7 +169,7 @@ class PlayerControls(QWidget):
     def set_playing(self, playing: bool) -> None:
         pixmap = QStyle.StandardPixmap.SP_MediaPause if playing \
             else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(pixmap))
+        self._set_icon(self.play_button, pixmap)
         tip = "Pause (Space)" if playing else "Play (Space)"
         self.play_button.setToolTip(tip)
         self.play_button.setAccessibleName(tip.split(" (")[0])
@@ -183,7 +202,20 @@ class PlayerControls(QWidget):
     def _mute_icon(self, muted: bool) -> None:
         pixmap = QStyle.StandardPixmap.SP_MediaVolumeMuted if muted \
             else QStyle.StandardPixmap.SP_MediaVolume
-        self.mute_button.setIcon(self.style().standardIcon(pixmap))
+        self._set_icon(self.mute_button, pixmap)
+
+    def _set_icon(self, button: QToolButton, which: QStyle.StandardPixmap) -> None:
+        """The style's icon, drawn in the palette's button-text colour (the standard media
+        icons are dark whatever the theme: invisible on the dark one)."""
+        self._icons[button] = which
+        color = self.palette().color(QPalette.ColorRole.ButtonText)
+        button.setIcon(tinted(self.style().standardIcon(which), color))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            for button, which in list(self._icons.items()):
+                self._set_icon(button, which)
 
     def _on_mute(self, muted: bool) -> None:
         self._mute_icon(muted)
