@@ -157,14 +157,9 @@ class VideoScreen(QStackedWidget):
 
     def prepare(self, video: Path, cover: Path | None = None) -> bool:
         """Show ``cover`` and check ``video`` without opening it yet (see ``open``)."""
-        self._token += 1
-        self.stop()
-        self._call(self.player, "setSource", Q_ARG(QUrl, QUrl()))
-        self.source, self.failed = Path(video), False
+        self.unload()
+        self.source = Path(video)
         self._armed = self._shown = False
-        self._last_frame = None
-        self.cover.set_image(None)
-        self.setCurrentWidget(self.cover)
         if cover is not None and Path(cover).is_file():
             QThreadPool.globalInstance().start(
                 lambda p=Path(cover), t=self._token, sink=self._loads: _decode(p, t, sink))
@@ -184,11 +179,13 @@ class VideoScreen(QStackedWidget):
             self._call(self.player, "setSource", Q_ARG(QUrl, url))
 
     def unload(self) -> None:
+        """Stop, close the file and show an empty cover (a cover still decoding is dropped)."""
         self._token += 1
         self.stop()
         self._call(self.player, "setSource", Q_ARG(QUrl, QUrl()))
         self.source, self.failed = None, False
         self._last_frame = None
+        self._pending_ms = None  # a seek in the old file is no position in the next one
         self.cover.set_image(None)
         self.setCurrentWidget(self.cover)
 
