@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self.v_split.setStretchFactor(1, 2)
         self.v_split.setChildrenCollapsible(False)
         left_layout.addWidget(self.v_split, 1)
-        self.review = ReviewPane(self._files_of, self)
+        # the files of a task: asked of the current list's actions (the library may switch)
+        self.review = ReviewPane(lambda local_id: self.task_list.actions.files(local_id), self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("left-tabs")
         self.tabs.setDocumentMode(True)
@@ -281,9 +282,6 @@ class MainWindow(QMainWindow):
         view.play_requested.connect(self.play_task)
         view.compare_requested.connect(self.compare_tasks)
         view.actions.deleted.connect(self.review.forget)
-
-    def _files_of(self, local_id: str) -> dict[Any, Any]:
-        return {a.kind: a.path for a in self.session.engine.artifacts.for_task(local_id)}
 
     def _on_picked(self, records: list[TaskRecord]) -> None:
         """One task selected: its take in Review, ready to play; two finished takes: compared.

@@ -19,7 +19,7 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
 
 from . import theme
-from .task_model import host_name
+from .task_model import excerpt, host_name
 
 if TYPE_CHECKING:  # QtMultimedia loads when the first take is shown, not at start-up
     from .compare import CompareWidget
@@ -34,17 +34,13 @@ HINT = ("Select a finished task in the Tasks list to see it here; double-click i
 
 def take_label(rec: TaskRecord, limit: int = 60) -> str:
     """"Vidu viduq1 · a fox runs through…" for a caption."""
-    prompt = " ".join(rec.prompt.split())
-    if len(prompt) > limit:
-        prompt = prompt[:limit - 1].rstrip() + "…"
-    return f"{host_name(rec)} {rec.model} · {prompt or '(no prompt)'}"
+    return f"{host_name(rec)} {rec.model} · {excerpt(rec.prompt, limit)}"
 
 
 class ReviewPane(QWidget):
-    """``showing`` carries the local ids on screen (one for the player, two for compare, none
-    for the hint); ``message`` a sentence for the status bar."""
+    """``ids``: the local ids on screen (one for the player, two for compare, none for the
+    hint); ``message`` a sentence for the status bar."""
 
-    showing = Signal(list)
     message = Signal(str)
 
     def __init__(self, files_of: FilesOf, parent: QWidget | None = None) -> None:
@@ -106,7 +102,7 @@ class ReviewPane(QWidget):
         self.hint.setText(text)
         self.title.setText("Review")
         self.stack.setCurrentWidget(self.hint)
-        self._set_ids([])
+        self.ids = []
 
     def show_take(self, rec: TaskRecord, *, play: bool = False) -> bool:
         """The take's cover in the player (and play it when ``play``). False when it has no
@@ -126,7 +122,7 @@ class ReviewPane(QWidget):
         self.stack.setCurrentWidget(player)
         self.title.setText(take_label(rec))
         self.title.setToolTip(rec.prompt)
-        self._set_ids([rec.local_id])
+        self.ids = [rec.local_id]
         ok = player.load(files.get(ArtifactKind.VIDEO, Path()), files.get(ArtifactKind.COVER))
         if ok and play:
             player.play()
@@ -150,7 +146,7 @@ class ReviewPane(QWidget):
         self.stack.setCurrentWidget(view)
         self.title.setText("Compare two takes")
         self.title.setToolTip("")
-        self._set_ids([a.local_id, b.local_id])
+        self.ids = [a.local_id, b.local_id]
         ok = view.load(files_a.get(ArtifactKind.VIDEO, Path()),
                        files_b.get(ArtifactKind.VIDEO, Path()),
                        files_a.get(ArtifactKind.COVER), files_b.get(ArtifactKind.COVER),
@@ -179,11 +175,6 @@ class ReviewPane(QWidget):
         for view in (self._player, self._compare):
             if view is not None:
                 view.pause()
-
-    def _set_ids(self, ids: list[str]) -> None:
-        if ids != self.ids:
-            self.ids = ids
-            self.showing.emit(list(ids))
 
     def shutdown(self) -> None:
         """Release the media (the window closes)."""
