@@ -14,29 +14,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
-from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.states import ACTIVE, TaskState
 from vidu_desktop.engine import Engine, EngineEvent
 from vidu_desktop.store import TaskFilter, TaskRecord
 
 from . import theme
 from .review import take_label
+from .task_model import host_label, money
 
 REFRESH_MS = 300
 _S = TaskState
-
-
-def money(amount: float, unit: str) -> str:
-    if unit == "USD":
-        return f"${amount:.2f}"
-    return f"{amount:g} {unit}".strip()
-
-
-def host_label(pid: str) -> str:
-    try:
-        return provider(ProviderId(pid)).display_name
-    except ValueError:
-        return pid
 
 
 class StatusSummary(QWidget):

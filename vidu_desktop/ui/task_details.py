@@ -22,7 +22,7 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
 
 from . import theme
-from .task_model import TaskModel, cost_text, host_name
+from .task_model import TaskModel, cost_text, excerpt, host_name
 
 _S = TaskState
 
@@ -163,8 +163,7 @@ class TaskDetails(QWidget):
             widget.setVisible(rec is not None)
         if rec is None:
             return
-        prompt = " ".join(rec.prompt.split()) or "(no prompt)"
-        self.title.setText(prompt if len(prompt) <= 160 else prompt[:159] + "…")
+        self.title.setText(excerpt(rec.prompt, 160))
         self.title.setToolTip(rec.prompt)
         model = self.model
         line = [f"{host_name(rec)} {rec.model}{model.take_text(rec)}",

@@ -53,11 +53,22 @@ OUTBOX_TEXT = "waiting in the outbox"
 Index = QModelIndex | QPersistentModelIndex
 
 
+def excerpt(prompt: str, limit: int) -> str:
+    """The prompt on one line, at most ``limit`` characters (cut with "…")."""
+    text = " ".join(prompt.split()) or "(no prompt)"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def host_name(rec: TaskRecord) -> str:
+    return host_label(rec.provider)
+
+
+def host_label(pid: str) -> str:
+    """"Vidu", "Segmind"…: a host's name for people (the id itself when it is unknown)."""
     try:
-        return provider(rec.provider).display_name
+        return provider(pid).display_name
     except KeyError:
-        return rec.provider
+        return pid
 
 
 def state_text(rec: TaskRecord, in_outbox: bool = False) -> str:
@@ -93,15 +104,16 @@ def elapsed(rec: TaskRecord, now: float) -> float:
 
 def cost_text(rec: TaskRecord) -> str:
     if rec.actual_cost is not None:
-        return _money(rec.actual_cost, rec.actual_cost_unit)
+        return money(rec.actual_cost, rec.actual_cost_unit)
     if rec.credits is not None:
-        return _money(rec.credits, "credits")
+        return money(rec.credits, "credits")
     if rec.estimated_cost is not None:
-        return "~" + _money(rec.estimated_cost, rec.estimated_cost_unit)
+        return "~" + money(rec.estimated_cost, rec.estimated_cost_unit)
     return ""
 
 
-def _money(amount: float, unit: str) -> str:
+def money(amount: float, unit: str) -> str:
+    """"$0.40" for USD, "8 credits" otherwise."""
     return f"${amount:.2f}" if unit == "USD" else f"{amount:g} {unit}".strip()
 
 
@@ -328,9 +340,7 @@ class TaskModel(QAbstractTableModel):
 
     def display(self, rec: TaskRecord, col: int) -> str:
         if col == TASK:
-            prompt = " ".join(rec.prompt.split()) or "(no prompt)"
-            short = prompt if len(prompt) <= 70 else prompt[:69] + "…"
-            return f"{short}\n{host_name(rec)} {rec.model}{self.take_text(rec)}"
+            return f"{excerpt(rec.prompt, 70)}\n{host_name(rec)} {rec.model}{self.take_text(rec)}"
         if col == STATE:
             second = self.time_text(rec)
             if self.compact:
