@@ -154,13 +154,16 @@ class Windows:
         self.made: list[tuple[Any, Any]] = []
 
     def __call__(self, *, sandbox: bool | None = False, sandbox_url: str = "",
+                 sandbox_starter: Callable[[], str] | None = None, lazy_sandbox: bool = False,
                  profile: Path | None = None, size: tuple[int, int] = (1280, 800),
                  show: bool = True) -> Any:
+        """``sandbox_url``: the emulator's; or ``sandbox_starter`` gives it when asked."""
         from vidu_desktop.app import build
 
-        starter = (lambda: sandbox_url) if sandbox_url else None
+        starter = sandbox_starter or ((lambda: sandbox_url) if sandbox_url else None)
         session, window = build(profile or self.profile, sandbox=sandbox,
-                                sandbox_starter=starter, engine_settings=fast_engine())
+                                sandbox_starter=starter, engine_settings=fast_engine(),
+                                lazy_sandbox=lazy_sandbox)
         self.qtbot.addWidget(window)
         self.made.append((session, window))
         window.resize(*size)

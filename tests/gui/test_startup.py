@@ -13,12 +13,9 @@ from pathlib import Path
 import httpx
 from conftest import data_uri, make_image
 
-from vidu_desktop.app import build
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
-
-from .conftest import fast_engine
 
 #: Modules the first paint must not wait for: each is imported when it is first needed.
 HEAVY = ["httpx", "av", "PIL", "uvicorn", "vidu_desktop.emulator.server",
@@ -78,14 +75,9 @@ def test_sandbox_mode_shows_the_window_before_the_emulator_starts(tmp_path):
     assert seen == {"imports": [], "built": [], "sandbox": True}
 
 
-def _lazy_window(windows, qtbot, starter):
-    session, window = build(windows.profile, sandbox=True, sandbox_starter=starter,
-                            engine_settings=fast_engine(), lazy_sandbox=True)
-    qtbot.addWidget(window)
-    windows.made.append((session, window))
-    window.show()
-    qtbot.waitExposed(window)
-    return session, window
+def _lazy_window(windows, starter):
+    window = windows(sandbox=True, sandbox_starter=starter, lazy_sandbox=True)
+    return window.session, window
 
 
 def test_a_sandbox_task_resumes_once_the_late_emulator_runs(windows, qtbot, run, emulator):
@@ -106,7 +98,7 @@ def test_a_sandbox_task_resumes_once_the_late_emulator_runs(windows, qtbot, run,
         started.append(1)
         return emulator.url
 
-    session, window = _lazy_window(windows, qtbot, starter)
+    session, window = _lazy_window(windows, starter)
     assert session.sandbox and started == []  # the window is up; the emulator is not yet
     assert session.engine.tasks.get(rec.local_id).state == TaskState.PROCESSING
     run(session.start())  # what the shell does once the window is shown
@@ -126,7 +118,7 @@ def test_a_sandbox_submit_before_the_start_waits_for_the_emulator(windows, qtbot
         started.append(1)
         return emulator.url
 
-    session, _window = _lazy_window(windows, qtbot, starter)
+    session, _window = _lazy_window(windows, starter)
     assert started == []
     image = ReferenceImage(data_uri(make_image(400, 300)), label="the cat")
     rec = run(session.engine.submit(GenerationRequest(ProviderId.VIDU, "viduq1",
