@@ -54,9 +54,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def excerpt(prompt: str, limit: int) -> str:
-    """The prompt on one line, at most ``limit`` characters (cut with "…")."""
+    """The prompt on one line, at most ``limit`` characters (cut with "…", no space before
+    it)."""
     text = " ".join(prompt.split()) or "(no prompt)"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def host_name(rec: TaskRecord) -> str:
