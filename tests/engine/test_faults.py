@@ -213,22 +213,3 @@ def test_expired_download_url_is_refreshed(host: str, emu: Emu,
     first = calls.index("file")
     assert calls[first + 1] == "api", calls  # refused link -> ask the host for the task again
     assert "file" in calls[first + 2:]
-
-
-def test_submit_500_fails_as_outage_and_is_never_resent(emu: Emu,
-                                                        make_engine: EngineFactory) -> None:
-    """A 5xx answer means the host answered: the outcome is known (failed), not unknown."""
-    emu.fault("status", route="submit", status=500, times=1)
-
-    async def scenario() -> None:
-        async with make_engine() as engine:
-            rec = await engine.submit(request_for("vidu"))
-            done = await engine.wait(rec.local_id)
-            assert done.state == TaskState.FAILED
-            assert done.error is not None and done.error.kind == ErrorKind.OUTAGE
-            assert done.submit_attempts == 1
-            assert TaskState.OUTCOME_UNKNOWN not in states_seen(engine, rec.local_id)
-            assert (await engine.start()) == []  # nothing to pick up again at start
-    run(scenario())
-    assert emu.requests("vidu", "submit") == 1
-    assert emu.requests("vidu", "list") == 0  # not even reconciled: nothing to find

@@ -98,7 +98,8 @@ def test_submit_is_never_retried() -> None:
     vidu, slept = fake.adapter(ProviderId.VIDU)
     err = run_error(vidu.submit(request(ProviderId.VIDU), "tok"))
     assert err.kind == ErrorKind.OUTAGE and len(fake.requests) == 1 and slept == []
-    assert err.details["outcome"] == "rejected"
+    # the host's own error answer proves no task was made: the engine may send it again
+    assert err.details["outcome"] == "not_created"
 
 
 @pytest.mark.parametrize(("answer", "kind", "outcome"), [
@@ -111,6 +112,13 @@ def test_submit_is_never_retried() -> None:
     (js({"code": 502}, 502), ErrorKind.OUTAGE, "unknown"),
     (js({"state": "created"}), ErrorKind.PROTOCOL, "unknown"),
     (js({"reason": "CreditInsufficient", "code": 400}, 400), ErrorKind.CREDITS, "rejected"),
+    (js({"reason": "TooManyRequests", "code": 429}, 429), ErrorKind.RATE_LIMITED,
+     "not_created"),
+    (js({"reason": "InternalServiceFailure", "code": 500}, 500), ErrorKind.OUTAGE,
+     "not_created"),
+    # a 503 page from something in front of the host proves nothing about the task
+    (httpx.Response(503, content=b"<html>busy</html>"), ErrorKind.OUTAGE, "unknown"),
+    (js({"reason": "Canceled", "code": 499}, 499), ErrorKind.CANCELLED, "unknown"),
 ])
 def test_submit_outcomes(answer: object, kind: ErrorKind, outcome: str) -> None:
     fake = Fake(answer)  # type: ignore[arg-type]

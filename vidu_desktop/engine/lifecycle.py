@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.errors import AppError, ErrorKind, Promise
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.providers.base import Adapter, RemoteStatus
 from vidu_desktop.providers.download import download
+from vidu_desktop.providers.submit_outcome import SubmitOutcome, outcome_of
 from vidu_desktop.store import (
     ArtifactKind,
     TaskRecord,
@@ -29,6 +30,7 @@ from vidu_desktop.store import (
     write_sidecar,
 )
 
+from . import hints
 from .events import EngineEvent
 from .verify import NotPlayable, verify_mp4
 
@@ -88,32 +90,63 @@ class Lifecycle:
     # -- submit ------------------------------------------------------------------------------
     async def send(self, rec: TaskRecord, adapter: Adapter, *, resend: bool = False
                    ) -> TaskRecord:
+        """Submit the task. An answer that proves the host made no task for a passing reason
+        (429, a busy backend: ``NOT_CREATED``) is sent again after Retry-After or a backoff,
+        for up to ``submit_retry_s``; every other failure is sent exactly once."""
         request = self.e.refs.rehydrate(rec.request)
-        self.e.tasks.record_submit_attempt(self.id, resend=resend)
-        try:
-            async with self.e.host_slot(rec.provider):
-                sent = await adapter.submit(request, rec.client_token)
-        except AppError as err:
-            if err.details.get("outcome") == "unknown":
-                self.move(_S.OUTCOME_UNKNOWN, detail="the submit answer was lost", error=err)
-                return await self.reconcile(self.record(), adapter)
-            if err.details.get("outcome") == "not_sent" or (
-                    "outcome" not in err.details
-                    and err.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)):
-                # the request never reached the host: keep it in the outbox, send it later
-                with transaction(self.e.conn):  # never a draft outside the outbox
-                    self.e.tasks.undo_submit_attempt(self.id)
-                    rec = self.e.tasks.transition(self.id, _S.DRAFT, error=err,
-                                                  detail="offline: waiting in the outbox")
-                    self.e.outbox.enqueue(self.id)
-                self.e.bus.publish(EngineEvent("state", rec))
-                self.e.start_outbox()
-                return rec
-            return self.move(_S.FAILED, detail="the host refused the task", error=err)
+        cfg = self.e.settings
+        started = time.monotonic()
+        refusals = 0
+        while True:
+            self.e.tasks.record_submit_attempt(self.id, resend=resend)
+            try:
+                async with self.e.host_slot(rec.provider):
+                    sent = await adapter.submit(request, rec.client_token)
+                break
+            except AppError as err:
+                outcome = outcome_of(err)
+                if outcome is None and err.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT):
+                    outcome = SubmitOutcome.UNKNOWN if err.details.get("sent") != "no" \
+                        else SubmitOutcome.NOT_SENT
+                if outcome == SubmitOutcome.UNKNOWN:
+                    self.move(_S.OUTCOME_UNKNOWN, detail="the submit answer was lost",
+                              error=hints.lost_answer(err, adapter.host))
+                    return await self.reconcile(self.record(), adapter)
+                if outcome == SubmitOutcome.NOT_SENT:
+                    return self.to_outbox(err)
+                if outcome != SubmitOutcome.NOT_CREATED:
+                    return self.move(_S.FAILED, detail="the host refused the task",
+                                     error=hints.refused(err))
+                # the host made no task: the attempt is taken back (a crash while waiting
+                # leaves a row that is simply sent again), then wait and send again
+                self.e.tasks.undo_submit_attempt(self.id)
+                refusals += 1
+                wait = err.retry_after if err.retry_after is not None \
+                    else cfg.backoff(refusals)
+                waited = time.monotonic() - started
+                if waited + wait > cfg.submit_retry_s:
+                    return self.move(_S.FAILED, error=hints.gave_up(err, adapter.host, waited),
+                                     detail=f"{adapter.host} did not take the task")
+                rec = self.e.tasks.transition(self.id, _S.SUBMITTING, error=err, detail=(
+                    f"waiting for {adapter.host}: {hints.busy_reason(err)}, next try in "
+                    f"{max(1, round(wait))} s"))
+                self.e.bus.publish(EngineEvent("state", rec))  # told, like a state change
+                await self.pause(wait, at_least=err.retry_after or 0.0)
         self.e.tasks.set_remote_id(self.id, sent.remote_id, trace_id=sent.trace_id,
                                    remote_state=sent.wire_state, resolved_seed=sent.seed)
         return self.move(_S.QUEUED, detail=f"accepted as {sent.remote_id}",
                          remote_state=sent.wire_state)
+
+    def to_outbox(self, err: AppError) -> TaskRecord:
+        """The request never reached the host: keep it in the outbox, send it later."""
+        with transaction(self.e.conn):  # never a draft outside the outbox
+            self.e.tasks.undo_submit_attempt(self.id)
+            rec = self.e.tasks.transition(self.id, _S.DRAFT, error=err,
+                                          detail="offline: waiting in the outbox")
+            self.e.outbox.enqueue(self.id)
+        self.e.bus.publish(EngineEvent("state", rec))
+        self.e.start_outbox()
+        return rec
 
     async def reconcile(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
         """A submit may have reached the host: find it, never resend on our own."""
@@ -121,9 +154,10 @@ class Lifecycle:
             rec = self.move(_S.OUTCOME_UNKNOWN,
                             detail="the app stopped while submitting; checking the host")
         if not adapter.supports_reconcile:
-            return self.move(_S.OUTCOME_UNKNOWN, detail=(
-                f"{adapter.spec.display_name} cannot be asked whether the task arrived. "
-                "Resend it (it may be charged twice) or stop tracking it."))
+            detail = (f"{adapter.spec.display_name} cannot be asked whether the task arrived. "
+                      "Resend it (it may be charged twice) or stop tracking it.")
+            return self.move(_S.OUTCOME_UNKNOWN, detail=detail, error=hints.unresolved(
+                rec.error, detail, Promise.RESEND))
         since = datetime.fromtimestamp(rec.created_at - 600, UTC)
         attempts = max(1, self.e.settings.reconcile_attempts)
         failure: AppError | None = None
@@ -146,11 +180,13 @@ class Lifecycle:
                     f"not found at the host yet; looking again ({attempt} of {attempts})"))
                 await self.pause(self.e.settings.reconcile_delay_s)
         if failure is not None:
-            return self.move(_S.OUTCOME_UNKNOWN, error=failure, detail=(
-                "could not ask the host whether the task arrived; resume to try again"))
-        return self.move(_S.OUTCOME_UNKNOWN, detail=(
-            "the host has no task from this submit; resend it (it may be charged twice if it "
-            "did arrive) or stop tracking it"))
+            detail = "could not ask the host whether the task arrived; resume to try again"
+            return self.move(_S.OUTCOME_UNKNOWN, detail=detail, error=hints.unresolved(
+                failure, detail, Promise.RESUME))
+        detail = ("the host has no task from this submit; resend it (it may be charged twice "
+                  "if it did arrive) or stop tracking it")
+        return self.move(_S.OUTCOME_UNKNOWN, detail=detail, error=hints.unresolved(
+            self.record().error, detail, Promise.RESEND))
 
     # -- follow ------------------------------------------------------------------------------
     async def follow(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
@@ -166,7 +202,7 @@ class Lifecycle:
             except AppError as err:
                 unreadable = unreadable + 1 if err.kind == ErrorKind.PROTOCOL else 0
                 if not err.can_retry or unreadable >= cfg.protocol_error_limit:
-                    return self.move(_S.FAILED, error=err, detail=(
+                    return self.move(_S.FAILED, error=hints.stopped(err), detail=(
                         f"following stopped: {err.message} Resume the task to look again."))
                 failures += 1
                 wait = err.retry_after or cfg.backoff(failures)
@@ -211,18 +247,19 @@ class Lifecycle:
             return AppError(ErrorKind.TIMEOUT, "Still processing after "
                             f"{_span(cfg.processing_timeout_s)}; the app stopped following it.",
                             "Resume the task to look again: the host may still finish it.",
-                            retryable=True)
+                            retryable=True, promise=Promise.RESUME)
         if rec.state == _S.QUEUED and cfg.queue_timeout_s is not None \
                 and now - state_since > cfg.queue_timeout_s:
             return AppError(ErrorKind.TIMEOUT, "Still queued at the host after "
                             f"{_span(cfg.queue_timeout_s)}, the set limit.",
-                            "Resume to keep waiting, or cancel it.", retryable=True)
+                            "Resume to keep waiting, or cancel it.", retryable=True,
+                            promise=Promise.RESUME)
         return None
 
     def succeeded_remotely(self, status: RemoteStatus) -> TaskRecord:
         if not status.video_url:
             err = AppError(ErrorKind.PROTOCOL, "The host reported success without a video.")
-            return self.move(_S.FAILED, error=err, detail=err.message)
+            return self.move(_S.FAILED, error=hints.stopped(err), detail=err.message)
         self.e.tasks.set_result(self.id, url=status.video_url, expires_at=status.url_expires_at,
                                 cover_url=status.cover_url or "", resolved_seed=status.seed)
         if status.cost is not None:
@@ -272,9 +309,10 @@ class Lifecycle:
                     with contextlib.suppress(AppError):
                         rec = await self.refresh_url(rec, adapter)
                 elif not err.can_retry:
-                    return self.move(_S.FAILED, error=err, detail="the download failed")
+                    return self.move(_S.FAILED, error=hints.stopped(err),
+                                     detail="the download failed")
             if attempt >= cfg.download_attempts:
-                return self.move(_S.FAILED, error=err, detail=(
+                return self.move(_S.FAILED, error=hints.stopped(err), detail=(
                     f"the download failed {attempt} times; resume to try again"))
             rec = self.e.tasks.transition(self.id, _S.DOWNLOADING, detail=(
                 f"{err.message} Trying again."))

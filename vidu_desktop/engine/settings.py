@@ -15,6 +15,9 @@ class EngineSettings:
     #: give up following a task after it has *processed* this long (queue time does not count);
     #: counted from when this run of the app saw it processing, so a resume gets a fresh span
     processing_timeout_s: float = 30 * 60.0
+    #: keep sending a submit that the host refused for a passing reason (429, a busy backend:
+    #: its answer proves no task was made) for this long, then fail it (nothing is charged)
+    submit_retry_s: float = 30 * 60.0
     #: give up waiting in the queue after this long (None: wait as long as the host queues)
     queue_timeout_s: float | None = None
     retry_base_s: float = 1.0  # backoff for transient failures while following or downloading

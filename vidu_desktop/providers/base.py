@@ -41,6 +41,7 @@ from .http import (
     redact,
     trace_id_of,
 )
+from .submit_outcome import SubmitOutcome, classify
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
     import httpx
@@ -275,16 +276,17 @@ class Adapter(ABC):
         """The task's state now; transient failures retried, others raised as AppError."""
 
     async def submit(self, request: GenerationRequest, client_token: str) -> Submitted:
-        """Send the task once. Never retried: when the answer is lost the AppError has
-        ``details["outcome"] == "unknown"`` (reconcile before sending again); when the host
-        refused it, ``"rejected"``; when nothing was sent, ``"not_sent"``."""
+        """Send the task once; never retried here. A failed submit's AppError carries
+        ``details["outcome"]``, a :class:`SubmitOutcome`: whether a task may exist at the host
+        (``unknown``: reconcile before sending again), proved not made (``not_created``: safe to
+        send again later), refused (``rejected``) or never sent (``not_sent``)."""
         path, body = self.build_submit(request, client_token)
         reply = await self._request("POST", path, json_body=body, retry=False, submit=True,
                                     read_timeout=self.timeouts.submit_read)
         try:
             return self.parse_submit(reply.data, reply.headers)
         except AppError as err:
-            err.details.setdefault("outcome", "unknown")
+            err.details.setdefault("outcome", SubmitOutcome.UNKNOWN)
             raise
 
     async def cancel(self, remote_id: str) -> CancelOutcome:
@@ -375,7 +377,7 @@ class Adapter(ABC):
                                         read_timeout=read_timeout, accept=accept)
             except AppError as err:
                 if submit:
-                    err.details["outcome"] = submit_outcome(err)
+                    err.details["outcome"] = classify(self.pid, err)
                     raise
                 attempt += 1
                 if attempt >= attempts or err.kind not in RETRY_KINDS or err.code in (
@@ -387,14 +389,3 @@ class Adapter(ABC):
                 log.info("%s %s %s failed (%s); try %d of %d in %.2f s", self.pid.value,
                          method, path, err.kind.value, attempt + 1, attempts, wait)
                 await self._sleep(wait)
-
-
-def submit_outcome(err: AppError) -> str:
-    """Whether a failed submit may have created a (billed) task at the host."""
-    if err.details.get("sent") == "no":
-        return "not_sent"
-    if err.http_status is None or err.http_status in (502, 504) or err.code == "bad_json":
-        return "unknown"
-    if 200 <= err.http_status < 300:
-        return "unknown"
-    return "rejected"

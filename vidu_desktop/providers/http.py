@@ -288,8 +288,10 @@ def error_from_response(status: int, data: Mapping[str, Any] | None, text: str,
     said = f" {host} says: {message}" if message else f" ({host}, HTTP {status})"
     retry_after = retry_after_of(headers) if status in (429, 503) or kind in (
         ErrorKind.RATE_LIMITED, ErrorKind.OUTAGE) else None
+    # "answer": whether the body was the host's own JSON (a gateway's page proves less)
     return AppError(kind, base + said, http_status=status, code=redact(code, key),
-                    trace_id=trace_id_of(data, headers), retry_after=retry_after)
+                    trace_id=trace_id_of(data, headers), retry_after=retry_after,
+                    details={"answer": "json" if data else "text"})
 
 
 def error_from_exception(exc: httpx.HTTPError, *, host: str, key: str) -> AppError:

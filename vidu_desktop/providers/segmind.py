@@ -32,7 +32,6 @@ from .base import (
     as_progress,
     path_segment,
     slim,
-    submit_outcome,
     video_params,
     wire_to_state,
 )
@@ -45,6 +44,7 @@ from .http import (
     read_capped,
     trace_id_of,
 )
+from .submit_outcome import SubmitOutcome, classify
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
     import httpx
@@ -207,7 +207,7 @@ class SegmindAdapter(Adapter):
                     if status >= 300:
                         text = "" if data else raw[:300].decode("utf-8", "replace")
                         err = self._http_error(status, data, text, response.headers)
-                        err.details["outcome"] = submit_outcome(err)
+                        err.details["outcome"] = classify(self.pid, err)
                         raise err
                     return self._sync_json(data, response.headers)
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -218,10 +218,10 @@ class SegmindAdapter(Adapter):
                                             on_progress=on_progress, url=url)
         except httpx.HTTPError as exc:
             err = self._transport_error(exc)
-            err.details["outcome"] = submit_outcome(err)
+            err.details["outcome"] = classify(self.pid, err)
             raise err from None
         except AppError as err:
-            err.details.setdefault("outcome", "unknown")
+            err.details.setdefault("outcome", SubmitOutcome.UNKNOWN)
             raise
         return self._sync_status(response.headers, size, time.monotonic() - started)
 
@@ -245,7 +245,7 @@ class SegmindAdapter(Adapter):
         if not url:
             raise AppError(ErrorKind.PROTOCOL, f"{self.host} answered the synchronous request "
                            "with JSON that holds no video.", trace_id=trace_id_of(data, headers),
-                           code="no_video_url", details={"outcome": "unknown"})
+                           code="no_video_url", details={"outcome": SubmitOutcome.UNKNOWN})
         status = self._sync_status(headers, 0, 0.0)
         return replace(status, video_url=url, url_expires_at=expiry_from_url(url),
                        raw=slim(data))

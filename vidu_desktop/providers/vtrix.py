@@ -35,6 +35,7 @@ from .base import (
 )
 from .codes import kind_for_http, task_failure
 from .http import code_and_message, expiry_from_url, trace_id_of
+from .submit_outcome import SubmitOutcome, classify_refusal
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
     import httpx
@@ -121,7 +122,8 @@ class VtrixAdapter(Adapter):
             raise AppError(kind, f"{self.host} did not accept the task"
                            + (f": {self.redact(message)}" if message else " (no task id)."),
                            trace_id=trace, code=code or "no_task_id",
-                           details={"outcome": "rejected" if code or message else "unknown"})
+                           details={"outcome": classify_refusal(self.pid, code) if code or message
+                                    else SubmitOutcome.UNKNOWN})
         return Submitted(str(remote_id), str(task.get("status") or "pending"),
                          None, trace, slim(data))
 
