@@ -343,6 +343,7 @@ async def run_engine(args: argparse.Namespace) -> int:
         settings.poll_max_s = max(args.poll, min(settings.poll_max_s, args.poll * 8))
     if args.timeout is not None:
         settings.processing_timeout_s = args.timeout
+        settings.submit_retry_s = args.timeout  # and how long a busy host may keep refusing
     try:
         settings.base_urls = base_urls(paths, args.base_url)
     except ValueError as exc:

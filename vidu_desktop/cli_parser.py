@@ -25,7 +25,8 @@ def add_common(p: argparse.ArgumentParser, *, top: bool) -> None:
     p.add_argument("--poll", type=float, default=default(None),
                    help="first poll interval in seconds")
     p.add_argument("--timeout", type=float, default=default(None), help=(
-        "stop following after this many seconds of processing (queue time does not count)"))
+        "stop following after this many seconds of processing (queue time does not count); "
+        "also how long a busy host (429, 503) may keep refusing the submit"))
     p.add_argument("-v", "--verbose", action="count", default=default(0),
                    help="log to stderr (-vv: debug)")
 

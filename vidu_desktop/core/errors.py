@@ -96,7 +96,7 @@ AT_REST_HINTS: dict[ErrorKind, str] = {
     ErrorKind.NETWORK: "Check the internet connection, then resume the task.",
     ErrorKind.TIMEOUT: "Resume the task to look again: the host may still finish it.",
     ErrorKind.OUTAGE: "Resume the task later: the host may still finish it.",
-    ErrorKind.EXPIRED: "Resume the task: the app asks the host for a fresh link.",
+    ErrorKind.EXPIRED: "Resume the task to fetch a fresh link from the host.",
     ErrorKind.PROTOCOL: "Resume the task to look again; copy the trace id if you report it.",
     ErrorKind.BAD_RESULT: "Resume the task to download it again; the task is kept.",
 }

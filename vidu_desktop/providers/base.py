@@ -2,7 +2,9 @@
 
 An adapter is pure mapping (``build_submit``, ``parse_status``: unit-testable on recorded JSON)
 over a thin HTTP shell (``_request``: auth, caps, retries, error mapping). Submits are never
-retried automatically: they cost money. Polls are retried with backoff, jitter and Retry-After.
+retried here: they cost money; the adapter says what a failed one proves (``submit_outcome``)
+and the engine sends again only what the host proved it did not make. Polls are retried with
+backoff, jitter and Retry-After.
 """
 
 from __future__ import annotations
