@@ -212,6 +212,7 @@ async def resume_one(engine: Engine, rec: TaskRecord, args: argparse.Namespace) 
 
 
 async def cmd_resume(engine: Engine, args: argparse.Namespace) -> int:
+    engine.start_sweep()  # partial files a crash left; awaited when the engine closes
     if args.id:
         found = [(i, find(engine, i)) for i in args.id]
         missing = [i for i, r in found if r is None]

@@ -31,7 +31,9 @@ from vidu_desktop.store import (
     ReferenceStore,
     TaskRecord,
     TaskStore,
+    library_facts,
     open_database,
+    sweep,
 )
 
 from . import references
@@ -69,6 +71,7 @@ class Engine:
         self._running: dict[str, asyncio.Task[TaskRecord]] = {}
         self._sender = OutboxSender(self)
         self._http: httpx.AsyncClient | None = None
+        self._sweep: asyncio.Task[None] | None = None
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -248,7 +251,9 @@ class Engine:
             await self._next_change(local_id, running)
 
     async def start(self) -> list[str]:
-        """Resume every unfinished task (and the outbox). Returns the ids resumed."""
+        """Resume every unfinished task (and the outbox), and clear away the partial files a
+        crash left (in the background). Returns the ids resumed."""
+        self.start_sweep()
         resumed = []
         for rec in self.tasks.in_states(RESUMABLE):
             try:
@@ -261,6 +266,25 @@ class Engine:
         if len(self.outbox):
             self.wake_outbox()
         return resumed
+
+    def start_sweep(self) -> None:
+        """Remove, off the loop, the partial and orphaned files crashed runs left."""
+        states, recorded = library_facts(self.conn)
+        paths = self.paths
+
+        async def run() -> None:
+            removed = await asyncio.to_thread(
+                sweep, paths.media_root, paths.refs_dir, paths.cache_dir, states=states,
+                recorded=recorded)
+            if removed:
+                log.info("removed %d partial or orphaned file(s)", len(removed))
+
+        self._sweep = asyncio.get_running_loop().create_task(run())
+
+    async def swept(self) -> None:
+        """Wait for the start's clean-up (tests, ``vidu-cli resume``)."""
+        if self._sweep is not None:
+            await self._sweep
 
     async def resume(self, local_id: str, *, resend: bool = False) -> TaskRecord:
         """Pick a task up again: reconcile, follow, download; or (``resend``) submit a task
@@ -331,6 +355,9 @@ class Engine:
 
     async def close(self) -> None:
         await self._sender.close()  # first: it would start new work
+        if self._sweep is not None:
+            with contextlib.suppress(Exception):
+                await self._sweep  # a file walk in a thread: it cannot be cancelled midway
         pending: list[asyncio.Task[Any]] = list(self._running.values())
         for task in pending:
             task.cancel()

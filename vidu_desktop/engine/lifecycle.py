@@ -24,6 +24,7 @@ from vidu_desktop.providers.download import download
 from vidu_desktop.providers.submit_outcome import SubmitOutcome, outcome_of
 from vidu_desktop.store import (
     ArtifactKind,
+    TaskMedia,
     TaskRecord,
     sidecar_for,
     transaction,
@@ -32,7 +33,7 @@ from vidu_desktop.store import (
 
 from . import hints
 from .events import EngineEvent
-from .verify import NotPlayable, verify_mp4
+from .verify import NotPlayable, VideoInfo, verify_mp4
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -284,9 +285,54 @@ class Lifecycle:
         return self.record()
 
     async def fetch(self, rec: TaskRecord, adapter: Adapter) -> TaskRecord:
-        cfg = self.e.settings
         media = self.e.layout.for_record(rec)
         media.folder.mkdir(parents=True, exist_ok=True)
+        info = await self.saved_video(media.video)
+        if info is None:  # not saved yet (a crash after saving it skips the download)
+            fetched = await self.download_video(rec, adapter, media.part)
+            if isinstance(fetched, TaskRecord):
+                return fetched
+            info = fetched
+            os.replace(media.part, media.video)
+            self.e.artifacts.record(self.id, ArtifactKind.VIDEO, media.video,
+                                    size=info.size_bytes, sha256=info.sha256, verified=True)
+            rec = self.record()
+        if rec.cover_url:
+            await self.fetch_cover(rec.cover_url, media.cover_part, media.cover)
+        return await self.finish(media, info)
+
+    async def saved_video(self, video: Path) -> VideoInfo | None:
+        """The verified video already saved for this task (a resume after a crash that came
+        between saving it and finishing the task), or None."""
+        known = self.e.artifacts.get(self.id, ArtifactKind.VIDEO)
+        if known is None or not known.verified or not video.is_file():
+            return None
+        try:
+            info = await asyncio.to_thread(verify_mp4, video)
+        except (NotPlayable, OSError):
+            return None
+        return info if info.sha256 == known.sha256 else None
+
+    async def fetch_cover(self, url: str, part: Path, cover: Path) -> None:
+        """The cover is a nicety: a failure is logged, and its partial file removed."""
+        try:
+            await download(self.e.http, url, part, max_bytes=20 * 1024 * 1024)
+            os.replace(part, cover)
+            self.e.artifacts.record(self.id, ArtifactKind.COVER, cover,
+                                    size=cover.stat().st_size)
+        except (AppError, OSError) as exc:
+            log.warning("cover of task %s not downloaded: %s", self.id, exc)
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+        except BaseException:  # cancelled (the app closes): nothing half-written stays
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+            raise
+
+    async def download_video(self, rec: TaskRecord, adapter: Adapter, part: Path
+                             ) -> VideoInfo | TaskRecord:
+        """Download and verify the video into ``part``: its info, or the FAILED record."""
+        cfg = self.e.settings
         attempt = 0
         while True:
             attempt += 1
@@ -296,12 +342,11 @@ class Lifecycle:
                                           and rec.result_expires_at < time.time() + 5):
                     rec = await self.refresh_url(rec, adapter)
                 self.downloading = rec
-                await download(self.e.http, rec.result_url, media.part,
+                await download(self.e.http, rec.result_url, part,
                                max_bytes=cfg.max_video_bytes, on_progress=self.on_bytes)
-                info = await asyncio.to_thread(verify_mp4, media.part)
-                break
+                return await asyncio.to_thread(verify_mp4, part)
             except NotPlayable as exc:
-                media.part.unlink(missing_ok=True)
+                part.unlink(missing_ok=True)
                 err = AppError(ErrorKind.BAD_RESULT, str(exc))
             except AppError as exc:
                 err = exc
@@ -318,18 +363,8 @@ class Lifecycle:
                 f"{err.message} Trying again."))
             self.e.bus.publish(EngineEvent("progress", rec))
             await self.pause(cfg.backoff(attempt))
-        os.replace(media.part, media.video)
-        self.e.artifacts.record(self.id, ArtifactKind.VIDEO, media.video,
-                                size=info.size_bytes, sha256=info.sha256, verified=True)
-        if rec.cover_url:
-            try:
-                await download(self.e.http, rec.cover_url, media.cover.with_suffix(".part"),
-                               max_bytes=20 * 1024 * 1024)
-                os.replace(media.cover.with_suffix(".part"), media.cover)
-                self.e.artifacts.record(self.id, ArtifactKind.COVER, media.cover,
-                                        size=media.cover.stat().st_size)
-            except (AppError, OSError) as exc:  # the cover is a nicety; the video is what matters
-                log.warning("cover of task %s not downloaded: %s", self.id, exc)
+
+    async def finish(self, media: TaskMedia, info: VideoInfo) -> TaskRecord:
         rec = self.e.tasks.transition(self.id, _S.SUCCEEDED, detail=(
             f"{info.width}x{info.height}, {info.duration_s:.1f} s, saved"))
         sidecar = sidecar_for(rec, self.e.artifacts.for_task(self.id))

@@ -14,6 +14,7 @@ from .db import migrate, open_database, schema_version, transaction
 from .drafts import Draft, DraftReference, DraftStore
 from .errors import DatabaseTooNewError, StoreError, TaskNotFoundError
 from .files import atomic_write_bytes, check_no_secrets
+from .leftovers import library_facts, sweep
 from .migrations import MIGRATIONS, SCHEMA_VERSION, Migration
 from .outbox import Outbox
 from .paths import AppPaths
@@ -29,6 +30,6 @@ __all__ = [
     "DraftReference", "DraftStore", "KeySource", "MediaLayout", "Migration", "Outbox",
     "PreparedReference", "ReferenceMeta", "ReferenceStore", "SecretStore", "Settings",
     "StoreError", "TaskEvent", "TaskFilter", "TaskMedia", "TaskNotFoundError", "TaskRecord",
-    "TaskStore", "atomic_write_bytes", "check_no_secrets", "migrate", "open_database",
-    "schema_version", "sidecar_for", "transaction", "write_sidecar",
+    "TaskStore", "atomic_write_bytes", "check_no_secrets", "library_facts", "migrate",
+    "open_database", "schema_version", "sidecar_for", "sweep", "transaction", "write_sidecar",
 ]

@@ -5,6 +5,7 @@ Layout under the media root::
     videos/<yyyy-mm>/<local_id>.mp4        the verified video
     videos/<yyyy-mm>/<local_id>.mp4.part   while downloading (resumed with Range)
     videos/<yyyy-mm>/<local_id>.cover.jpg  the host's cover image
+    videos/<yyyy-mm>/<local_id>.cover.<pid>.part  while process <pid> downloads the cover
     videos/<yyyy-mm>/<local_id>.json       the sidecar: every parameter, seed, ids, cost, timings
 
 The month is the task's creation month in local time, so a task's paths never move.
@@ -13,6 +14,7 @@ The month is the task's creation month in local time, so a task's paths never mo
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -54,6 +56,11 @@ class TaskMedia:
     part: Path
     cover: Path
     sidecar: Path
+
+    @property
+    def cover_part(self) -> Path:
+        """Where this process downloads the cover (its id in the name: see ``leftovers``)."""
+        return self.cover.with_name(f"{self.cover.name.split('.')[0]}.cover.{os.getpid()}.part")
 
 
 @dataclass(frozen=True)
