@@ -6,7 +6,8 @@ task, any) and fires ``times`` times (None: always) after skipping ``after`` mat
 
 Actions on HTTP routes: ``status`` (answer ``status`` in the host's error shape, with
 ``retry_after``), ``slow`` (wait ``delay_s`` then answer normally), ``reset`` (cut the connection
-mid-body), ``truncate`` (downloads: send part of the file, then cut), ``malformed`` (200 with
+mid-body), ``truncate`` (downloads: send part of the file, then cut), ``stall`` (downloads: send
+half the file, wait ``delay_s``, then the rest), ``malformed`` (200 with
 broken JSON), ``expire`` (downloads: the signed URL has expired).
 Actions on tasks (route ``task``, taken at submit): ``fail`` (the task fails with ``code``),
 ``stuck`` (it stays queued), ``pad`` (not a failure: the task succeeds with its video padded to
@@ -22,8 +23,8 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-ACTIONS = frozenset({"status", "slow", "reset", "truncate", "malformed", "expire", "fail",
-                     "stuck", "pad"})
+ACTIONS = frozenset({"status", "slow", "reset", "truncate", "stall", "malformed", "expire",
+                     "fail", "stuck", "pad"})
 ROUTES = frozenset({"submit", "poll", "list", "cancel", "result", "download", "task", "any"})
 TASK_ACTIONS = frozenset({"fail", "stuck", "pad"})
 

@@ -96,6 +96,8 @@ class FileStore:
         cut = None
         if fault is not None and fault.action in ("truncate", "reset"):
             cut = max(1, length // 2) if fault.action == "truncate" else min(length, CHUNK)
+        pause = (max(1, length // 2), fault.delay_s) if fault is not None \
+            and fault.action == "stall" else None
         headers = {"Accept-Ranges": "bytes", "Content-Length": str(length),
                    "Last-Modified": time.strftime("%a, %d %b %Y %H:%M:%S GMT",
                                                   time.gmtime(path.stat().st_mtime)),
@@ -103,7 +105,7 @@ class FileStore:
         if status == 206:
             headers["Content-Range"] = f"bytes {start}-{end}/{size}"
         media_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-        return StreamingResponse(_read(path, start, length, cut), status_code=status,
+        return StreamingResponse(_read(path, start, length, cut, pause), status_code=status,
                                  headers=headers, media_type=media_type)
 
 
@@ -127,16 +129,23 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     return start, min(end, size - 1)
 
 
-async def _read(path: Path, start: int, length: int, cut: int | None) -> AsyncIterator[bytes]:
+async def _read(path: Path, start: int, length: int, cut: int | None,
+                pause: tuple[int, float] | None = None) -> AsyncIterator[bytes]:
+    """The bytes, cut off after ``cut``, or (``pause``: bytes, seconds) halted midway."""
+    import asyncio
+
     sent = 0
     limit = length if cut is None else cut
     with path.open("rb") as fh:
         fh.seek(start)
         while sent < limit:
-            chunk = fh.read(min(CHUNK, limit - sent))
+            step = CHUNK if pause is None or sent >= pause[0] else min(CHUNK, pause[0] - sent)
+            chunk = fh.read(min(step, limit - sent))
             if not chunk:
                 break
             sent += len(chunk)
             yield chunk
+            if pause is not None and sent == pause[0]:
+                await asyncio.sleep(pause[1])
     if cut is not None:
         raise InjectedDisconnect("scripted fault: connection cut mid-body")
