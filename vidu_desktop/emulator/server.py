@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from vidu_desktop.core.capabilities import ProviderId
 
+from . import unrouted
 from .accounts import Accounts
 from .board import Board
 from .config import EmulatorConfig
@@ -85,7 +86,7 @@ def _control_routes(world: World) -> list[BaseRoute]:
                 data = await request.json()
                 items = data.get("rules", [data]) if isinstance(data, dict) else data
                 for item in items:
-                    world.faults.add(FaultRule(**item))
+                    world.faults.add(FaultRule.from_dict(item))
             except (ValueError, TypeError) as exc:
                 return JSONResponse({"error": f"bad fault rule: {exc}"}, status_code=400)
         return JSONResponse({"rules": [r.to_dict() for r in world.faults.rules()],
@@ -166,15 +167,8 @@ def build_app(world: World) -> Starlette:
         if contract.pid in _ROOT_HOSTS:
             routes.extend(own)
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return JSONResponse({"code": 404, "reason": "NotFound", "message": "not found"},
-                            status_code=404)
-
-    async def not_allowed(request: Request, exc: Exception) -> Response:
-        return Response("<html><body><h1>405 Method Not Allowed</h1></body></html>",
-                        status_code=405, media_type="text/html")
-
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})
+    # unknown paths and wrong verbs are answered in the envelope of the host asked
+    return Starlette(routes=routes, exception_handlers=unrouted.handlers(world.contracts))
 
 
 def _is_injected(exc: BaseException | None) -> bool:
