@@ -72,6 +72,7 @@ def test_the_create_answer_says_what_the_task_will_cost(emulator: EmulatorServer
                                                         image_uri: ImageUri) -> None:
     body = submit(emulator, ref_body(image_uri)).json()
     assert Q1_COST == 8 and body["credits"] == Q1_COST
+    assert "code" not in body  # the official MCP client takes any "code" for an error
     cheaper = submit(emulator, ref_body(image_uri, model="vidu2.0")).json()
     assert cheaper["credits"] == 4
     done = until(emulator, body["task_id"])
@@ -82,6 +83,7 @@ def test_account_info_reports_balance_concurrency_and_queue(emulator: EmulatorSe
                                                             image_uri: ImageUri) -> None:
     set_key(emulator, "acct-key", 100)
     idle = account(emulator)
+    assert "code" not in idle
     assert idle == {"remains": [{"type": "metered", "credit_remain": 100,
                                  "concurrency_limit": 5, "current_concurrency": 0,
                                  "queue_count": 0}], "packages": []}

@@ -6,8 +6,9 @@ Routes: ``POST /ent/v2/reference2video`` (``images[]`` or ``subjects[]`` form), 
 ``vidu_account``). Auth is ``Authorization: Token {key}``. Every error answer, an unknown path
 (404 ``NotFound``) or verb (405 ``MethodNotAllowed`` [I]) included, is Kratos-style
 ``{"code": <status>, "reason": "<Reason>", "message": "...", "metadata": {"trace_id": "..."}}``
-(the cancel page's sample; the official MCP client reads ``code``, ``message`` and
-``metadata.trace_id``). Callbacks (signed, retried) live in ``vidu_callbacks``.
+(the cancel page's sample). The official MCP client (shengshu-ai/vidu-mcp ``client.py``) takes
+any answer with a ``code`` for an error and reports its ``message`` and ``metadata.trace_id``,
+so no success answer carries a ``code``. Callbacks (signed, retried) live in ``vidu_callbacks``.
 
 ``credits``: the create answer carries the credits the task will cost, the capability table's
 price (the create schema lists ``credits``, e.g. the mirror docs.kfcv50.link/schema-213979541,
