@@ -132,6 +132,16 @@ def test_every_error_is_in_the_hosts_envelope(emu: EmulatorServer, host: str, ba
             assert response.headers["retry-after"] == "2"
 
 
+@pytest.mark.parametrize(("host", "path"), [
+    ("vidu", "/ent/v2/tasks/"), ("vidu", "/vidu/ent/v2/tasks/"), ("vidu", "/vidu"),
+    ("novita", "/novita/v3/async/task-result/"), ("highwayapi", "/highwayapi/"),
+    ("segmind", "/segmind/v2/requests/abc/status/"), ("vtrix", "/vtrix/model/v1/generation/"),
+])
+def test_a_slash_too_many_is_not_found_not_redirected(emu: EmulatorServer, host: str,
+                                                      path: str) -> None:
+    check_envelope(host, "unknown_path", HTTP.get(emu.url + path, headers=auth(host)))
+
+
 def test_unknown_root_paths_follow_the_auth_header(emu: EmulatorServer) -> None:
     vidu = HTTP.get(f"{emu.url}/no/such/path")
     check_envelope("vidu", "unknown_path", vidu)

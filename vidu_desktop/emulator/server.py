@@ -18,7 +18,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
 
 from vidu_desktop.core.capabilities import ProviderId
 
@@ -163,12 +163,16 @@ def build_app(world: World) -> Starlette:
     for contract in world.contracts:
         own = [Route(path, contract.endpoint(kind, handler), methods=[method])
                for method, path, kind, handler in contract.routes()]
-        routes.append(Mount(f"/{contract.pid.value}", routes=own))
+        routes.append(Mount(f"/{contract.pid.value}",
+                            app=Router(routes=own, redirect_slashes=False)))
         if contract.pid in _ROOT_HOSTS:
             routes.extend(own)
 
-    # unknown paths and wrong verbs are answered in the envelope of the host asked
-    return Starlette(routes=routes, exception_handlers=unrouted.handlers(world.contracts))
+    # unknown paths and wrong verbs are answered in the envelope of the host asked; a path
+    # with a slash too many is one of them, as on the real hosts, not a redirect to another
+    app = Starlette(routes=routes, exception_handlers=unrouted.handlers(world.contracts))
+    app.router.redirect_slashes = False
+    return app
 
 
 def _is_injected(exc: BaseException | None) -> bool:
