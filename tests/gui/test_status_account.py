@@ -18,7 +18,8 @@ COST = provider(ProviderId.VIDU).model("viduq1", Mode.REFERENCE2VIDEO).cost.amou
 
 
 def line(balance, running=0, queued=0):
-    return f"Vidu balance: {balance:g} credits · {running}/5 running, {queued} queued"
+    return (f"Vidu balance: {balance:g} credits · {running}/5 running, {queued} queued"
+            " (sandbox)")
 
 
 def queued(emulator):
@@ -73,3 +74,14 @@ def test_leaving_the_sandbox_drops_the_account_line(windows, qtbot, run, emulato
     qtbot.waitUntil(lambda: window.summary.account.isVisible(), timeout=10_000)
     window.mode_banner.sandbox_button.click()  # the real library: no Vidu key here
     assert not window.summary.account.isVisible() and window.summary.account.text() == ""
+
+
+def test_the_account_line_says_what_the_host_gave():
+    from vidu_desktop.engine import AccountInfo
+    from vidu_desktop.ui.status import account_text
+
+    assert account_text("vidu", AccountInfo(992.0, "credits", 5, 2, 1)) == \
+        "Vidu balance: 992 credits · 2/5 running, 1 queued"
+    assert account_text("vidu", AccountInfo(None, "credits", 5, 2)) == "Vidu: 2/5 running"
+    assert account_text("vidu", AccountInfo(10.0, "credits")) == "Vidu balance: 10 credits"
+    assert account_text("vidu", AccountInfo(None, "credits")) == ""

@@ -117,6 +117,8 @@ class StatusSummary(QWidget):
     def show_accounts(self) -> None:
         text = " · ".join(filter(None, (account_text(pid, info)
                                         for pid, info in self.accounts.info.items())))
+        if text and self.sandbox():  # the emulator's pretend account, not the user's
+            text += " (sandbox)"
         self.account.setText(text)
         self.account.setVisible(bool(text))
         self.refresh()
