@@ -43,7 +43,7 @@ class AccountFeed(QObject):
         self.ready = ready
         self.min_gap_s = min_gap_s
         self.info: dict[str, AccountInfo] = {}
-        self.asked = 0  # requests rounds made (for tests and logs)
+        self.asked = 0  # how many times the hosts were asked
         self._bg = Background()
         self._busy = False
         self._again = False

@@ -63,7 +63,8 @@ class StatusSummary(QWidget):
         self.spend.setToolTip("What the hosts charged for the tasks that finished today")
         self.account = QLabel(self)
         self.account.setObjectName("status-account")
-        self.account.setToolTip("The host's account as it says now: the credits left, the "
+        self.account.setToolTip("The account as the host said when last asked (at start, "
+                                "after a task finishes, every minute): the credits left, the "
                                 "tasks running of the account's limit and those queued")
         self.account.setVisible(False)
         self.balance = QLabel(self)
