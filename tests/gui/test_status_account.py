@@ -85,3 +85,5 @@ def test_the_account_line_says_what_the_host_gave():
     assert account_text("vidu", AccountInfo(None, "credits", 5, 2)) == "Vidu: 2/5 running"
     assert account_text("vidu", AccountInfo(10.0, "credits")) == "Vidu balance: 10 credits"
     assert account_text("vidu", AccountInfo(None, "credits")) == ""
+    assert account_text("vidu", AccountInfo(1234567.0, "credits")) == \
+        "Vidu balance: 1234567 credits"  # in full, not 1.23457e+06
