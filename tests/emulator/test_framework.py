@@ -23,7 +23,11 @@ def test_parse_fault_reads_every_field_and_rejects_nonsense() -> None:
         "status", 429, "submit", 2.0, 3)
     assert parse_fault("action=fail,code=CreationPolicyViolation").route == "task"
     assert parse_fault("action=slow,delay_s=0.5,times=always").times is None
-    for bad in ("status=500", "action=explode", "action=status,route=nowhere", "action=status,x"):
+    # the README's word for the host, and the older one
+    assert parse_fault("action=status,host=vidu").provider == "vidu"
+    assert parse_fault("action=status,provider=segmind").provider == "segmind"
+    for bad in ("status=500", "action=explode", "action=status,route=nowhere", "action=status,x",
+                "action=status,host=nowhere", "action=status,host=vidu,provider=vtrix"):
         with pytest.raises(ValueError):
             parse_fault(bad)
 

@@ -111,7 +111,7 @@ def test_reference2video_runs_to_success_with_a_downloadable_mp4(
                                  "off_peak", "credits", "prompt")} == {
         "type": "reference2video", "state": "created", "model": "viduq1", "duration": 5,
         "aspect_ratio": "16:9", "resolution": "1080p", "movement_amplitude": "small",
-        "bgm": False, "payload": "tok-1", "off_peak": False, "credits": 0,
+        "bgm": False, "payload": "tok-1", "off_peak": False, "credits": 8,  # what it will cost
         "prompt": "a fox in snow"}
     done = until(emulator, body["task_id"])
     assert done["state"] == "success" and done["err_code"] == "" and done["credits"] == 8

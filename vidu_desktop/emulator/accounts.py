@@ -11,6 +11,7 @@ class Accounts:
         self._lock = threading.Lock()
         self._start = dict(keys)
         self._balances: dict[tuple[str, str], float] = {}
+        self._granted: dict[tuple[str, str], float] = {}  # balances set for one host
         self.submissions: Counter[tuple[str, str]] = Counter()  # (provider, key) -> accepted
         self.requests: Counter[tuple[str, str]] = Counter()  # (provider, route) -> requests
 
@@ -24,9 +25,11 @@ class Accounts:
                 self._start[key] = balance
                 for pk in [pk for pk in self._balances if pk[1] == key]:
                     del self._balances[pk]
+                    self._granted.pop(pk, None)
             else:
                 self._start.setdefault(key, balance)
                 self._balances[(provider, key)] = balance
+                self._granted[(provider, key)] = balance
 
     def remove_key(self, key: str) -> None:
         with self._lock:
@@ -35,6 +38,11 @@ class Accounts:
     def balance(self, provider: str, key: str) -> float:
         with self._lock:
             return self._balances.get((provider, key), self._start.get(key, 0.0))
+
+    def granted(self, provider: str, key: str) -> float:
+        """The balance the key was given on this host, before any charge."""
+        with self._lock:
+            return self._granted.get((provider, key), self._start.get(key, 0.0))
 
     def can_afford(self, provider: str, key: str, cost: float) -> bool:
         return self.balance(provider, key) >= cost

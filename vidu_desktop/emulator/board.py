@@ -91,6 +91,7 @@ class Board:
                                  use_processes=config.render_processes)
         self._drivers: dict[str, asyncio.Task[None]] = {}
         self._slots: dict[tuple[str, str], asyncio.Semaphore] = {}
+        self._holding: set[str] = set()  # ids of the tasks that hold a concurrency slot
 
     # -- creating and finding ------------------------------------------------------------
     def submit(self, task: EmuTask, concurrency: int | None = None) -> EmuTask:
@@ -109,6 +110,14 @@ class Board:
 
     def get(self, task_id: str) -> EmuTask | None:
         return self.tasks.get(task_id)
+
+    def load(self, provider: str, key: str) -> tuple[int, int]:
+        """(tasks running, tasks waiting) for one key: running ones hold a concurrency slot,
+        waiting ones are not final and hold none yet."""
+        mine = [t for t in self.tasks.values()
+                if t.provider == provider and t.key == key and not t.final]
+        running = sum(1 for t in mine if t.id in self._holding)
+        return running, len(mine) - running
 
     # -- changes ----------------------------------------------------------------------------
     def _set(self, task: EmuTask, phase: Phase, code: str = "", message: str = "") -> None:
@@ -156,10 +165,12 @@ class Board:
             slot = self._slot(task, concurrency)
             if slot is not None:
                 await slot.acquire()
+            self._holding.add(task.id)
             try:
                 await asyncio.sleep(cfg.scaled(cfg.queue_s))
                 await self._process(task)
             finally:
+                self._holding.discard(task.id)
                 if slot is not None:
                     slot.release()
         except asyncio.CancelledError:

@@ -81,6 +81,20 @@ class Contract:
     def image_error(self, exc: ImageRejected) -> ProviderError:
         return ProviderError(400, exc.issue.value, f"images[{exc.index}]: {exc.detail}")
 
+    def unrouted_error(self, status: int, method: str, path: str) -> ProviderError:
+        """The host's error for a path no route serves (404) or a verb the path does not
+        take (405)."""
+        if status == 405:
+            return ProviderError(405, "405", f"method {method} not allowed")
+        return ProviderError(404, "404", "not found")
+
+    def unrouted(self, status: int, method: str, path: str,
+                 headers: dict[str, str] | None = None) -> Response:
+        """The whole answer for ``unrouted_error`` (``headers``: e.g. 405's ``Allow``)."""
+        err = self.unrouted_error(status, method, path)
+        err.headers.update(headers or {})
+        return self.error(err)
+
     def fault_error(self, rule: FaultRule) -> ProviderError:
         headers = {}
         if rule.retry_after is not None:

@@ -1,7 +1,8 @@
 """Scripted faults: what the emulator does wrong, when and how often, deterministic with a seed.
 
-A rule matches a provider (or any), a route kind (submit, poll, list, cancel, result, download,
-task, any) and fires ``times`` times (None: always) after skipping ``after`` matches, with a
+A rule matches a host (``host``, or any; ``provider`` is the older name of the same field and
+still accepted), a route kind (submit, poll, list, cancel, result, download, task, account, any)
+and fires ``times`` times (None: always) after skipping ``after`` matches, with a
 ``probability`` drawn from the seeded generator.
 
 Actions on HTTP routes: ``status`` (answer ``status`` in the host's error shape, with
@@ -13,7 +14,7 @@ Actions on tasks (route ``task``, taken at submit): ``fail`` (the task fails wit
 ``stuck`` (it stays queued), ``pad`` (not a failure: the task succeeds with its video padded to
 ``size_bytes`` by a trailing MP4 ``free`` box, a big result for download tests).
 
-Text form for the CLI: ``action=status,status=429,route=submit,retry_after=2,times=1``.
+Text form for the CLI: ``action=status,status=429,route=submit,host=vidu,retry_after=2,times=1``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,15 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from vidu_desktop.core.capabilities import ProviderId
+
 ACTIONS = frozenset({"status", "slow", "reset", "truncate", "stall", "malformed", "expire",
                      "fail", "stuck", "pad"})
-ROUTES = frozenset({"submit", "poll", "list", "cancel", "result", "download", "task", "any"})
+ROUTES = frozenset({"submit", "poll", "list", "cancel", "result", "download", "task", "account",
+                    "any"})
+HOSTS = frozenset(p.value for p in ProviderId)
+#: Other names a rule's fields are known by: the README (and ``--fault``) say ``host``.
+ALIASES = {"host": "provider"}
 TASK_ACTIONS = frozenset({"fail", "stuck", "pad"})
 
 
@@ -50,21 +57,42 @@ class FaultRule:
             raise ValueError(f"unknown fault action {self.action!r}; one of {sorted(ACTIONS)}")
         if self.route not in ROUTES:
             raise ValueError(f"unknown fault route {self.route!r}; one of {sorted(ROUTES)}")
+        if self.provider is not None and self.provider not in HOSTS:
+            raise ValueError(f"unknown fault host {self.provider!r}; one of {sorted(HOSTS)}")
         if self.action in TASK_ACTIONS:
             self.route = "task"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FaultRule:
+        """A rule from JSON (the control API), ``host`` or ``provider`` naming the host."""
+        return cls(**_unalias(data))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def _unalias(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        real = ALIASES.get(name, name)
+        if real in out and out[real] != value:
+            raise ValueError(f"fault field {real!r} given twice, as {name!r} too")
+        out[real] = value
+    return out
+
+
 def parse_fault(text: str) -> FaultRule:
-    """``action=status,status=503,route=poll,times=2`` -> FaultRule."""
+    """``action=status,status=503,route=poll,host=vidu,times=2`` -> FaultRule."""
     types = {f.name: f.type for f in fields(FaultRule)}
+    names = sorted((set(types) - {"id", "provider"}) | set(ALIASES))
     values: dict[str, Any] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, sep, raw = part.partition("=")
+        name = ALIASES.get(name.strip(), name.strip())
         if not sep or name not in types or name == "id":
-            raise ValueError(f"bad fault field {part!r}; fields: {sorted(types)}")
+            raise ValueError(f"bad fault field {part!r}; fields: {names}")
+        if name in values:
+            raise ValueError(f"fault field {part!r} given twice")
         kind = str(types[name])
         if raw.lower() in ("none", "always") and "None" in kind:
             values[name] = None

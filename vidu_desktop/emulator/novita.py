@@ -26,6 +26,8 @@ host's task), ``REQUEST_ENTITY_TOO_LARGE`` (413), ``INTERNAL_SERVER_ERROR`` (500
 (``VIDU_Q1_REFERENCE2VIDEO``, ``VIDU_Q1_IMG2VIDEO``), the failed task's ``reason`` text
 (``"<code>: <message>"``) and ``"0"`` for the ``debug_info`` times not reached yet.
 A client that hangs up before its body is read gets 499 ``CLIENT_CLOSED_REQUEST`` (never seen).
+An unknown path is 404 ``NOT_FOUND`` and a wrong verb 405 ``METHOD_NOT_ALLOWED`` [I], in the
+same body.
 """
 
 from __future__ import annotations
@@ -130,6 +132,12 @@ class NovitaContract(Contract):
 
     def image_error(self, exc: ImageRejected) -> ProviderError:
         return self._fail(400, f"invalid field: images[{exc.index}] ({exc.detail})")
+
+    def unrouted_error(self, status: int, method: str, path: str) -> ProviderError:
+        # [I]: the gateway's reasons for a path or verb it does not serve are not documented
+        if status == 405:
+            return ProviderError(405, "METHOD_NOT_ALLOWED", f"method {method} not allowed")
+        return ProviderError(404, "NOT_FOUND", f"no such endpoint: {path[:200]}")
 
     def fault_error(self, rule: FaultRule) -> ProviderError:
         headers = {}

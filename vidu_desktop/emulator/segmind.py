@@ -24,8 +24,8 @@ Acceptable") for "Not enough credits", "Invalid content type" and rejected param
 base64; 406 = content type not JSON, value out of range or not in the allowed set, too many
 images, prompt too long, an image that cannot be used (not downloadable, not PNG/JPEG/WebP, too
 small, ratio outside 1:4..4:1, too large), balance below the $0.50 cost; 413 = body over 20 MB;
-404 = unknown model slug or unknown/expired request id (``Request <id> not found``); 405 =
-wrong verb (HTML body, answered by the server globally); 429 carries
+404 = unknown model slug or unknown/expired request id (``Request <id> not found``), or an
+unknown path (``{"error": "Not Found"}`` [I]); 405 = wrong verb (an HTML body); 429 carries
 ``x-rate-limit-reset-at-utc`` (ISO 8601 UTC) and no ``Retry-After``.
 
 Decisions where the docs are silent [I]:
@@ -159,6 +159,17 @@ class SegmindContract(Contract):
     def image_error(self, exc: ImageRejected) -> ProviderError:
         status = 400 if exc.issue == Issue.ENCODING else 406
         return ProviderError(status, exc.issue.value, f"image_urls[{exc.index}]: {exc.detail}")
+
+    def unrouted_error(self, status: int, method: str, path: str) -> ProviderError:
+        return ProviderError(404, "not_found", "Not Found")  # [I]: 405 is answered as HTML
+
+    def unrouted(self, status: int, method: str, path: str,
+                 headers: dict[str, str] | None = None) -> Response:
+        if status == 405:  # the docs: a wrong verb gets an HTML page, not JSON
+            return Response("<html><head><title>405 Method Not Allowed</title></head><body>"
+                            "<h1>405 Method Not Allowed</h1></body></html>", status_code=405,
+                            media_type="text/html", headers=headers)
+        return super().unrouted(status, method, path, headers)
 
     def fault_error(self, rule: FaultRule) -> ProviderError:
         if rule.status == 429:

@@ -18,10 +18,11 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
 
 from vidu_desktop.core.capabilities import ProviderId
 
+from . import unrouted
 from .accounts import Accounts
 from .board import Board
 from .config import EmulatorConfig
@@ -85,7 +86,7 @@ def _control_routes(world: World) -> list[BaseRoute]:
                 data = await request.json()
                 items = data.get("rules", [data]) if isinstance(data, dict) else data
                 for item in items:
-                    world.faults.add(FaultRule(**item))
+                    world.faults.add(FaultRule.from_dict(item))
             except (ValueError, TypeError) as exc:
                 return JSONResponse({"error": f"bad fault rule: {exc}"}, status_code=400)
         return JSONResponse({"rules": [r.to_dict() for r in world.faults.rules()],
@@ -162,19 +163,16 @@ def build_app(world: World) -> Starlette:
     for contract in world.contracts:
         own = [Route(path, contract.endpoint(kind, handler), methods=[method])
                for method, path, kind, handler in contract.routes()]
-        routes.append(Mount(f"/{contract.pid.value}", routes=own))
+        routes.append(Mount(f"/{contract.pid.value}",
+                            app=Router(routes=own, redirect_slashes=False)))
         if contract.pid in _ROOT_HOSTS:
             routes.extend(own)
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return JSONResponse({"code": 404, "reason": "NotFound", "message": "not found"},
-                            status_code=404)
-
-    async def not_allowed(request: Request, exc: Exception) -> Response:
-        return Response("<html><body><h1>405 Method Not Allowed</h1></body></html>",
-                        status_code=405, media_type="text/html")
-
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})
+    # unknown paths and wrong verbs are answered in the envelope of the host asked; a path
+    # with a slash too many is one of them, as on the real hosts, not a redirect to another
+    app = Starlette(routes=routes, exception_handlers=unrouted.handlers(world.contracts))
+    app.router.redirect_slashes = False
+    return app
 
 
 def _is_injected(exc: BaseException | None) -> bool:

@@ -1,10 +1,20 @@
 """The Vidu official API (api.vidu.com, ``/ent/v2``), strict as its documentation.
 
 Routes: ``POST /ent/v2/reference2video`` (``images[]`` or ``subjects[]`` form), ``POST
-/ent/v2/img2video``, ``GET /ent/v2/tasks/{id}/creations``, ``GET /ent/v2/tasks`` (list) and
-``POST /ent/v2/tasks/{id}/cancel``. Auth is ``Authorization: Token {key}``; errors are Kratos-style
-``{"code": <status>, "reason": "<Reason>", "message": "...", "metadata": {"trace_id": "..."}}``.
-Callbacks (signed, retried) live in ``vidu_callbacks``.
+/ent/v2/img2video``, ``GET /ent/v2/tasks/{id}/creations``, ``GET /ent/v2/tasks`` (list),
+``POST /ent/v2/tasks/{id}/cancel`` and ``GET /ent/v2/credits`` (account info, in
+``vidu_account``). Auth is ``Authorization: Token {key}``. Every error answer, an unknown path
+(404 ``NotFound``) or verb (405 ``MethodNotAllowed`` [I]) included, is Kratos-style
+``{"code": <status>, "reason": "<Reason>", "message": "...", "metadata": {"trace_id": "..."}}``
+(the cancel page's sample). The official MCP client (shengshu-ai/vidu-mcp ``client.py``) takes
+any answer with a ``code`` for an error and reports its ``message`` and ``metadata.trace_id``,
+so no success answer carries a ``code``. Callbacks (signed, retried) live in ``vidu_callbacks``.
+
+``credits``: the create answer carries the credits the task will cost, the capability table's
+price (the create schema lists ``credits``, e.g. the mirror docs.kfcv50.link/schema-213979541,
+whose placeholder sample says 0). The query (``/creations``, the list, callbacks) gives "the
+number of credits consumed by this task" (platform.vidu.com/docs/get-generation): 0 until the
+task succeeded, 0 when it failed.
 
 Emulator choices where the docs are silent:
 
@@ -45,6 +55,7 @@ from .contract import BadInput, Contract, Handler, ProviderError
 from .faults import FaultRule
 from .fields import FieldProblem
 from .images import ImageRejected, Issue
+from .vidu_account import ViduAccount, whole_credits
 from .vidu_callbacks import CallbackSender, is_loopback_url
 
 if TYPE_CHECKING:
@@ -119,6 +130,7 @@ class ViduContract(Contract):
         super().__init__(world, pid)
         self.callbacks = CallbackSender(world.config, pid.value, self._callback_body)
         world.board.listeners.append(self.callbacks.on_change)
+        self.account = ViduAccount(self)
 
     def routes(self) -> list[tuple[str, str, str, Handler]]:
         return [
@@ -127,6 +139,7 @@ class ViduContract(Contract):
             ("GET", "/ent/v2/tasks/{id}/creations", "poll", self.creations),
             ("GET", "/ent/v2/tasks", "list", self.list_tasks),
             ("POST", "/ent/v2/tasks/{id}/cancel", "cancel", self.cancel),
+            ("GET", "/ent/v2/credits", "account", self.account.credits),
         ]
 
     async def close(self) -> None:
@@ -161,6 +174,11 @@ class ViduContract(Contract):
         reason, text = _IMAGE_REASONS.get(exc.issue, ("PageSizeOutOfRange",
                                                       "page size out of range"))
         return ProviderError(400, reason, f"{text}: {label}: {exc.detail}")
+
+    def unrouted_error(self, status: int, method: str, path: str) -> ProviderError:
+        if status == 405:  # not in the error table [I]: Kratos-style reason for the verb
+            return ProviderError(405, "MethodNotAllowed", "method not allowed")
+        return ProviderError(404, "NotFound", "not found")  # the table's 404 NotFound
 
     def fault_error(self, rule: FaultRule) -> ProviderError:
         reason = rule.code or _REASONS.get(rule.status, "InternalServiceFailure")
@@ -299,7 +317,8 @@ class ViduContract(Contract):
         if task.mode == Mode.REFERENCE2VIDEO:
             out["aspect_ratio"] = p["aspect_ratio"]
         out.update(resolution=p["resolution"], movement_amplitude=p["movement_amplitude"],
-                   bgm=p["bgm"], payload=p["payload"], off_peak=p["off_peak"], credits=0,
+                   bgm=p["bgm"], payload=p["payload"], off_peak=p["off_peak"],
+                   credits=whole_credits(task.cost),
                    created_at=_rfc3339(task.extra["created_ns"]))
         return out
 
@@ -311,9 +330,8 @@ class ViduContract(Contract):
         return task
 
     def _credits(self, task: EmuTask) -> float | int:
-        if task.phase != Phase.SUCCESS:
-            return 0
-        return int(task.charged) if float(task.charged).is_integer() else task.charged
+        """What the task consumed (the query's ``credits``): 0 until it succeeded."""
+        return whole_credits(task.charged) if task.phase == Phase.SUCCESS else 0
 
     def _creations(self, task: EmuTask, server_url: str) -> list[dict[str, Any]]:
         result = task.result

@@ -24,7 +24,8 @@ an integer, as the source document types it ("code integer"; the official CLI's 
   field: neither Q1 image model has styles), 8008003004 Invalid image (encoding, format, size,
   ratio, download failure).
 * 401 (code 401) missing/other-scheme/unknown key; 403 (code 403) insufficient balance;
-  404 (code 404) unknown task or another key's task; 413 (code 413) body over 20 MB;
+  404 (code 404) unknown task or another key's task, or an unknown path; 405 (code 405) a
+  verb the path does not take [I]; 413 (code 413) body over 20 MB;
   429 / 500 / 503 injected faults (code = the rule's ``code`` when set, e.g. 8008003099
   Provider unavailable, else the status), with ``Retry-After`` when the rule has one.
 

@@ -19,6 +19,7 @@ from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.core.validation import validate
+from vidu_desktop.providers.account import AccountInfo, AccountSource
 from vidu_desktop.providers.base import Adapter, CancelOutcome
 from vidu_desktop.providers.http import make_client
 from vidu_desktop.store import (
@@ -325,6 +326,22 @@ class Engine:
                 raise AppError(ErrorKind.LOCAL, "This task never reached the host; retry it "
                                "as a new submission.")
         return None
+
+    async def account_info(self, host: str) -> AccountInfo | None:
+        """``host``'s account now (balance, concurrency, queue) where the host has an account
+        endpoint (Vidu); None for the others and when no key is set for it. AppError when the
+        host cannot say. One request, counted against the host's requests in flight."""
+        from vidu_desktop.providers.registry import adapter_class  # the adapters: not at start
+
+        pid = ProviderId(host)
+        if not issubclass(adapter_class(pid), AccountSource):
+            return None
+        if pid.value not in self._adapters and not self._keys(pid):
+            return None
+        adapter = self.adapter(pid.value)
+        assert isinstance(adapter, AccountSource)
+        async with self.host_slot(pid.value):
+            return await adapter.account_info()
 
     async def cancel(self, local_id: str) -> CancelOutcome:
         """Cancel on the server where the host allows it, else stop tracking. Says which."""

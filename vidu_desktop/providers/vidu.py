@@ -1,6 +1,8 @@
 """Vidu's official API (``/ent/v2``) and the mirrors that re-host its schema under another
 address (often with Bearer auth: pass ``base_url`` and ``auth``).
 
+Account: ``account_info`` reads ``GET /ent/v2/credits`` (platform.vidu.com/docs/get-account-info).
+
 Reconciliation: the submit carries the client token in ``payload``, which Vidu echoes on every
 task; ``find_by_token`` pages through ``GET /ent/v2/tasks`` to find it. When the user set a
 payload too, both travel as JSON: ``{"vidu_desktop_token": <token>, "user": <user payload>}``;
@@ -21,11 +23,13 @@ from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 
+from .account import AccountInfo
 from .base import (
     Adapter,
     CancelOutcome,
     RemoteStatus,
     Submitted,
+    as_float,
     as_int,
     as_progress,
     path_segment,
@@ -95,6 +99,26 @@ def rfc3339(when: datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_account(data: Mapping[str, Any], host: str, trace_id: str = "") -> AccountInfo:
+    """The account from a ``/ent/v2/credits`` answer. The page's field table calls the array
+    ``remaining_credits``, its example ``remains``: either is read. One entry per package type
+    (test, metered, concurrent): the credits add up; the concurrency figures describe the
+    organisation, so the largest is taken [I: the docs do not say how the entries combine]."""
+    remains = data.get("remains", data.get("remaining_credits"))
+    if not isinstance(remains, list) or not all(isinstance(r, dict) for r in remains):
+        raise AppError(ErrorKind.PROTOCOL, f"{host} sent account info without the remaining "
+                       "credits.", trace_id=trace_id, code="no_remains")
+    credits = [c for c in (as_float(r.get("credit_remain")) for r in remains) if c is not None]
+
+    def largest(name: str) -> int | None:
+        values = [v for v in (as_int(r.get(name)) for r in remains) if v is not None]
+        return max(values) if values else None
+
+    return AccountInfo(balance=sum(credits) if credits or not remains else None,
+                       unit="credits", concurrency_limit=largest("concurrency_limit"),
+                       running=largest("current_concurrency"), queued=largest("queue_count"))
 
 
 class ViduAdapter(Adapter):
@@ -212,4 +236,9 @@ class ViduAdapter(Adapter):
 
     async def check_key(self) -> None:
         await self._request("GET", "/ent/v2/tasks", params={"pager.pagesz": 1}, retry=False)
+
+    async def account_info(self) -> AccountInfo:
+        """Balance, concurrency and queue now. Not retried: the caller asks again later."""
+        reply = await self._request("GET", "/ent/v2/credits", retry=False)
+        return parse_account(reply.data, self.host, trace_id_of(reply.data, reply.headers))
 

@@ -148,7 +148,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.feed = TaskFeed(session.engine, self.task_list, self.outbox_banner)
-        self.summary = StatusSummary(session.engine, lambda: self.session.sandbox, self)
+        self.summary = StatusSummary(session.engine, lambda: self.session.sandbox, self,
+                                     ready=lambda: self.session.engine_ready)
+        session.engine_started.connect(self.summary.accounts.ask)
         self.statusBar().addPermanentWidget(self.summary)
         icon = app_icon()
         self.setWindowIcon(icon)

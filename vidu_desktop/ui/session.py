@@ -121,10 +121,12 @@ class SandboxEngine(Engine):
 
 class Session(QObject):
     """``changed`` fires when sandbox mode is entered or left, or a key or address changed;
-    ``engine_changed`` when another library (and engine) became the active one."""
+    ``engine_changed`` when another library (and engine) became the active one;
+    ``engine_started`` when the active engine has started (its hosts may be asked now)."""
 
     changed = Signal()
     engine_changed = Signal()
+    engine_started = Signal()
 
     def __init__(self, secrets: SecretStore, *, key_tester: KeyTester,
                  sandbox_starter: SandboxStarter | None, demo_key: str,
@@ -145,6 +147,7 @@ class Session(QObject):
         self._engine_settings = EngineSettings()
         self._engine: Engine | None = None
         self._started = False
+        self._running_engine: Engine | None = None  # the last engine started
         self._background: set[asyncio.Task[Any]] = set()
         self._retired: list[Engine] = []  # closed later when no loop was running
 
@@ -253,6 +256,14 @@ class Session(QObject):
             resumed = await engine.start()
             log.info("%s library: %d task(s) resumed",
                      "sandbox" if self.sandbox else "real", len(resumed))
+            if engine is self._engine:
+                self._running_engine = engine
+                self.engine_started.emit()
+
+    @property
+    def engine_ready(self) -> bool:
+        """Whether the active engine has started (the sandbox one: its emulator runs)."""
+        return self._engine is not None and self._running_engine is self._engine
 
     async def start(self) -> None:
         """Resume the active library's unfinished tasks and its outbox (and each library's

@@ -1,7 +1,10 @@
-"""Around the window: the status bar's summary (active tasks, today's spend, the remaining
-balance where a host reports one) and a notification when a task finishes or fails.
+"""Around the window: the status bar's summary (active tasks, today's spend, the account of a
+host that has an account endpoint, the remaining balance other hosts report) and a notification
+when a task finishes or fails.
 
 Both follow the engine's events; the summary re-reads the store at most a few times a second.
+The account (Vidu: "Vidu balance: 992 credits · 2/5 running, 1 queued") comes from
+:class:`AccountFeed`, read in the background.
 Notifications go through the system tray where the system has one
 (``QSystemTrayIcon.isSystemTrayAvailable()``); everywhere the status bar says it too.
 """
@@ -15,10 +18,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
 from vidu_desktop.core.states import ACTIVE, TaskState
-from vidu_desktop.engine import Engine, EngineEvent
+from vidu_desktop.engine import AccountInfo, Engine, EngineEvent
 from vidu_desktop.store import TaskFilter, TaskRecord
 
 from . import theme
+from .account_feed import AccountFeed
 from .review import take_label
 from .task_model import host_label, money
 
@@ -26,12 +30,29 @@ REFRESH_MS = 300
 _S = TaskState
 
 
+def account_text(host: str, info: AccountInfo) -> str:
+    """"Vidu balance: 992 credits · 2/5 running, 1 queued" (the parts the host gave)."""
+    parts = []
+    if info.balance is not None:
+        parts.append(f"{host_label(host)} balance: {money(info.balance, info.unit)}")
+    if info.running is not None or info.concurrency_limit is not None:
+        limit = f"/{info.concurrency_limit}" if info.concurrency_limit is not None else ""
+        load = f"{info.running or 0}{limit} running"
+        if info.queued is not None:
+            load += f", {info.queued} queued"
+        parts.append(load if parts else f"{host_label(host)}: {load}")
+    return " · ".join(parts)
+
+
 class StatusSummary(QWidget):
-    """"2 running · Today: 12 credits, $0.40 · Segmind balance: $7.00" on the right of the
-    status bar. In sandbox mode the spend is the emulator's pretend cost, and it says so."""
+    """"2 running · Today: 12 credits, $0.40 · Vidu balance: 992 credits · 2/5 running,
+    1 queued · Segmind balance: $7.00" on the right of the status bar. In sandbox mode the
+    spend is the emulator's pretend cost, and it says so. ``ready``: whether the engine has
+    started (before that its hosts are not asked for their accounts)."""
 
     def __init__(self, engine: Engine, sandbox: Callable[[], bool],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 ready: Callable[[], bool] = lambda: True) -> None:
         super().__init__(parent)
         self.setObjectName("status-summary")
         self.sandbox = sandbox
@@ -40,13 +61,19 @@ class StatusSummary(QWidget):
         self.spend = QLabel(self)
         self.spend.setObjectName("status-spend")
         self.spend.setToolTip("What the hosts charged for the tasks that finished today")
+        self.account = QLabel(self)
+        self.account.setObjectName("status-account")
+        self.account.setToolTip("The account as the host said when last asked (at start, "
+                                "after a task finishes, every minute): the credits left, the "
+                                "tasks running of the account's limit and those queued")
+        self.account.setVisible(False)
         self.balance = QLabel(self)
         self.balance.setObjectName("status-balance")
         self.balance.setToolTip("The remaining balance each host reported last")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(14)
-        for label in (self.active, self.spend, self.balance):
+        for label in (self.active, self.spend, self.account, self.balance):
             theme.set_role(label, "muted")
             layout.addWidget(label)
         self._timer = QTimer(self)
@@ -55,6 +82,8 @@ class StatusSummary(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._unsubscribe: Callable[[], None] = lambda: None
         self.engine = engine
+        self.accounts = AccountFeed(engine, ready, self)
+        self.accounts.changed.connect(self.show_accounts)
         self.follow(engine)
 
     def follow(self, engine: Engine) -> None:
@@ -62,6 +91,7 @@ class StatusSummary(QWidget):
         self._unsubscribe()
         self.engine = engine
         self._unsubscribe = engine.bus.subscribe(self._on_event)
+        self.accounts.follow(engine)
         self.refresh()
 
     def _on_event(self, event: EngineEvent) -> None:
@@ -78,16 +108,27 @@ class StatusSummary(QWidget):
                           if amount) or "nothing"
         pretend = " (sandbox: no real cost)" if self.sandbox() else ""
         self.spend.setText(f"Today: {words}{pretend}")
-        balances = tasks.latest_balances()
+        balances = {pid: value for pid, value in tasks.latest_balances().items()
+                    if pid not in self.accounts.info}  # an account says it better
         self.balance.setText(" · ".join(
             f"{host_label(pid)} balance: {money(amount, unit)}"
             for pid, (amount, unit) in balances.items()))
         self.balance.setVisible(bool(balances))
 
+    def show_accounts(self) -> None:
+        text = " · ".join(filter(None, (account_text(pid, info)
+                                        for pid, info in self.accounts.info.items())))
+        if text and self.sandbox():  # the emulator's pretend account, not the user's
+            text += " (sandbox)"
+        self.account.setText(text)
+        self.account.setVisible(bool(text))
+        self.refresh()
+
     def close_feed(self) -> None:
         self._unsubscribe()
         self._unsubscribe = lambda: None
         self._timer.stop()
+        self.accounts.close()
 
 
 class Notifier(QObject):

@@ -114,8 +114,9 @@ def cost_text(rec: TaskRecord) -> str:
 
 
 def money(amount: float, unit: str) -> str:
-    """"$0.40" for USD, "8 credits" otherwise."""
-    return f"${amount:.2f}" if unit == "USD" else f"{amount:g} {unit}".strip()
+    """"$0.40" for USD, "8 credits" otherwise (a balance of 1234567 credits in full, not
+    "1.23457e+06")."""
+    return f"${amount:.2f}" if unit == "USD" else f"{amount:.10g} {unit}".strip()
 
 
 def matches(task_filter: TaskFilter, rec: TaskRecord) -> bool:
