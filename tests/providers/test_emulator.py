@@ -144,7 +144,7 @@ def test_malformed_json(emulator: Any, api_key: str, image_uri: ImageUri) -> Non
         with pytest.raises(AppError) as info:
             await adapter.submit(gen_request(pid, image_uri()), "t2")
         assert info.value.kind == ErrorKind.PROTOCOL
-        assert info.value.details["outcome"] == "unknown"
+        assert info.value.outcome == "unknown"
         await adapter.close()
 
     asyncio.run(flow())
@@ -158,7 +158,7 @@ def test_bad_key_fails_fast_with_auth(emulator: Any, image_uri: ImageUri,
         with pytest.raises(AppError) as info:
             await adapter.submit(gen_request(pid, image_uri()), "t")
         assert info.value.kind == ErrorKind.AUTH and info.value.http_status == 401
-        assert info.value.details["outcome"] == "rejected"
+        assert info.value.outcome == "rejected"
         before = requests_for(emulator, pid, "poll")
         with pytest.raises(AppError) as info:
             await adapter.status("0123456789")
@@ -378,7 +378,7 @@ def test_small_image_is_invalid_image(emulator: Any, api_key: str, image_uri: Im
 
     err = asyncio.run(flow())
     assert err.kind == ErrorKind.INVALID_IMAGE, err
-    assert err.details["outcome"] == "rejected" and not err.retryable
+    assert err.outcome == "rejected" and not err.retryable
 
 
 def test_vidu_input_moderation_at_submit(emulator: Any, api_key: str,

@@ -306,7 +306,7 @@ def test_vtrix_submit_without_id_reads_the_error() -> None:
     with pytest.raises(AppError) as info:
         vtrix.parse_submit({"error": {"code": "8008003004", "message": "Invalid image"}}, H)
     assert info.value.kind == ErrorKind.INVALID_IMAGE
-    assert info.value.details["outcome"] == "rejected"
+    assert info.value.outcome == "rejected"
 
 
 @pytest.mark.parametrize(("pid", "data"), [

@@ -99,7 +99,7 @@ def test_submit_is_never_retried() -> None:
     err = run_error(vidu.submit(request(ProviderId.VIDU), "tok"))
     assert err.kind == ErrorKind.OUTAGE and len(fake.requests) == 1 and slept == []
     # the host's own error answer proves no task was made: the engine may send it again
-    assert err.details["outcome"] == "not_created"
+    assert err.outcome == "not_created"
 
 
 @pytest.mark.parametrize(("answer", "kind", "outcome"), [
@@ -124,7 +124,7 @@ def test_submit_outcomes(answer: object, kind: ErrorKind, outcome: str) -> None:
     fake = Fake(answer)  # type: ignore[arg-type]
     vidu, _ = fake.adapter(ProviderId.VIDU)
     err = run_error(vidu.submit(request(ProviderId.VIDU), "tok"))
-    assert err.kind == kind and err.details["outcome"] == outcome
+    assert err.kind == kind and err.outcome == outcome
     assert len(fake.requests) == 1
 
 

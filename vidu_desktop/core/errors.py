@@ -29,6 +29,21 @@ class ErrorKind(StrEnum):
     LOCAL = "local"  # disk full, permissions, a bug
 
 
+class SubmitOutcome(StrEnum):
+    """What a failed submit proves about a (paid) task at the host; each host's table of
+    answers is ``providers/submit_outcome.py``. Only ``NOT_SENT`` and ``NOT_CREATED`` may be
+    sent again without the user; ``UNKNOWN`` is reconciled or left to the user."""
+
+    NOT_SENT = "not_sent"  # the connection was never made
+    NOT_CREATED = "not_created"  # the host answered: no task, for a reason that passes
+    REJECTED = "rejected"  # the host answered: no task, and the same request fails again
+    UNKNOWN = "unknown"  # the request may have made a task
+
+    @property
+    def may_be_billed(self) -> bool:
+        return self == SubmitOutcome.UNKNOWN
+
+
 class Promise(StrEnum):
     """What an error's hint says happens next, or what the user should do. The engine keeps
     it true: an error the engine has stopped retrying never says ``AUTOMATIC`` (see
@@ -115,6 +130,14 @@ class AppError(Exception):
     details: dict[str, str] = field(default_factory=dict)
     #: what the hint promises; the kind's own with its own hint, NONE with another hint
     promise: Promise | None = None
+    #: a transport failure: False when the connection was never made (nothing reached the
+    #: host), True when the request may have reached it; None for an HTTP answer
+    sent: bool | None = None
+    #: a failed submit: what it proves about a task at the host (set by the adapter)
+    outcome: SubmitOutcome | None = None
+    #: an HTTP error answer: whether its body was the host's own JSON (a page from a gateway
+    #: in front of the host proves less)
+    from_host: bool | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.kind.value)

@@ -17,11 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vidu_desktop.core.errors import AppError, ErrorKind, Promise
+from vidu_desktop.core.errors import AppError, ErrorKind, Promise, SubmitOutcome
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.providers.base import Adapter, RemoteStatus
 from vidu_desktop.providers.download import download
-from vidu_desktop.providers.submit_outcome import SubmitOutcome, outcome_of
 from vidu_desktop.store import (
     ArtifactKind,
     TaskMedia,
@@ -105,10 +104,10 @@ class Lifecycle:
                     sent = await adapter.submit(request, rec.client_token)
                 break
             except AppError as err:
-                outcome = outcome_of(err)
+                outcome = err.outcome
                 if outcome is None and err.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT):
-                    outcome = SubmitOutcome.UNKNOWN if err.details.get("sent") != "no" \
-                        else SubmitOutcome.NOT_SENT
+                    outcome = SubmitOutcome.NOT_SENT if err.sent is False \
+                        else SubmitOutcome.UNKNOWN
                 if outcome == SubmitOutcome.UNKNOWN:
                     self.move(_S.OUTCOME_UNKNOWN, detail="the submit answer was lost",
                               error=hints.lost_answer(err, adapter.host))

@@ -279,7 +279,7 @@ class Adapter(ABC):
 
     async def submit(self, request: GenerationRequest, client_token: str) -> Submitted:
         """Send the task once; never retried here. A failed submit's AppError carries
-        ``details["outcome"]``, a :class:`SubmitOutcome`: whether a task may exist at the host
+        ``outcome``, a :class:`SubmitOutcome`: whether a task may exist at the host
         (``unknown``: reconcile before sending again), proved not made (``not_created``: safe to
         send again later), refused (``rejected``) or never sent (``not_sent``)."""
         path, body = self.build_submit(request, client_token)
@@ -288,7 +288,7 @@ class Adapter(ABC):
         try:
             return self.parse_submit(reply.data, reply.headers)
         except AppError as err:
-            err.details.setdefault("outcome", SubmitOutcome.UNKNOWN)
+            err.outcome = err.outcome or SubmitOutcome.UNKNOWN
             raise
 
     async def cancel(self, remote_id: str) -> CancelOutcome:
@@ -379,7 +379,7 @@ class Adapter(ABC):
                                         read_timeout=read_timeout, accept=accept)
             except AppError as err:
                 if submit:
-                    err.details["outcome"] = classify(self.pid, err)
+                    err.outcome = classify(self.pid, err)
                     raise
                 attempt += 1
                 if attempt >= attempts or err.kind not in RETRY_KINDS or err.code in (

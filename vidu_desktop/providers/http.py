@@ -288,29 +288,28 @@ def error_from_response(status: int, data: Mapping[str, Any] | None, text: str,
     said = f" {host} says: {message}" if message else f" ({host}, HTTP {status})"
     retry_after = retry_after_of(headers) if status in (429, 503) or kind in (
         ErrorKind.RATE_LIMITED, ErrorKind.OUTAGE) else None
-    # "answer": whether the body was the host's own JSON (a gateway's page proves less)
     return AppError(kind, base + said, http_status=status, code=redact(code, key),
                     trace_id=trace_id_of(data, headers), retry_after=retry_after,
-                    details={"answer": "json" if data else "text"})
+                    from_host=bool(data))
 
 
 def error_from_exception(exc: httpx.HTTPError, *, host: str, key: str) -> AppError:
-    """AppError for a transport failure. ``details["sent"]`` says whether the request may have
-    reached the host ("no" only when the connection was never made)."""
+    """AppError for a transport failure. ``sent`` says whether the request may have reached
+    the host (False only when the connection was never made)."""
     import httpx
 
     detail = redact(str(exc) or type(exc).__name__, key)
     if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
         return AppError(ErrorKind.TIMEOUT, f"Could not connect to {host} in time ({detail}).",
-                        details={"sent": "no"})
+                        sent=False)
     if isinstance(exc, httpx.TimeoutException):
         return AppError(ErrorKind.TIMEOUT, f"{host} did not answer in time ({detail}).",
-                        details={"sent": "maybe"})
+                        sent=True)
     if isinstance(exc, httpx.ConnectError):
         return AppError(ErrorKind.NETWORK, f"Could not reach {host} ({detail}).",
-                        details={"sent": "no"})
+                        sent=False)
     if isinstance(exc, httpx.TransportError):
         return AppError(ErrorKind.NETWORK, f"The connection to {host} failed ({detail}).",
-                        details={"sent": "maybe"})
+                        sent=True)
     return AppError(ErrorKind.PROTOCOL, f"{host}: unexpected HTTP failure ({detail}).",
-                    details={"sent": "maybe"})
+                    sent=True)

@@ -185,7 +185,7 @@ class SegmindAdapter(Adapter):
                           on_progress: Progress | None = None) -> RemoteStatus:
         """v1: send the task and stream the MP4 answer straight into ``dest``.
 
-        Never retried. A lost answer raises AppError with ``details["outcome"] == "unknown"``
+        Never retried. A lost answer raises AppError with ``outcome == UNKNOWN``
         (the job may have run and been billed; v1 has no way to fetch it again)."""
         import httpx
 
@@ -207,7 +207,7 @@ class SegmindAdapter(Adapter):
                     if status >= 300:
                         text = "" if data else raw[:300].decode("utf-8", "replace")
                         err = self._http_error(status, data, text, response.headers)
-                        err.details["outcome"] = classify(self.pid, err)
+                        err.outcome = classify(self.pid, err)
                         raise err
                     return self._sync_json(data, response.headers)
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -218,10 +218,10 @@ class SegmindAdapter(Adapter):
                                             on_progress=on_progress, url=url)
         except httpx.HTTPError as exc:
             err = self._transport_error(exc)
-            err.details["outcome"] = classify(self.pid, err)
+            err.outcome = classify(self.pid, err)
             raise err from None
         except AppError as err:
-            err.details.setdefault("outcome", SubmitOutcome.UNKNOWN)
+            err.outcome = err.outcome or SubmitOutcome.UNKNOWN
             raise
         return self._sync_status(response.headers, size, time.monotonic() - started)
 
@@ -245,7 +245,7 @@ class SegmindAdapter(Adapter):
         if not url:
             raise AppError(ErrorKind.PROTOCOL, f"{self.host} answered the synchronous request "
                            "with JSON that holds no video.", trace_id=trace_id_of(data, headers),
-                           code="no_video_url", details={"outcome": SubmitOutcome.UNKNOWN})
+                           code="no_video_url", outcome=SubmitOutcome.UNKNOWN)
         status = self._sync_status(headers, 0, 0.0)
         return replace(status, video_url=url, url_expires_at=expiry_from_url(url),
                        raw=slim(data))

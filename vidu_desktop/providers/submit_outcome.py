@@ -24,21 +24,11 @@ file), §5 (Vtrix's model pages: 401, 403, 429, 500; the 8008003xxx codes of the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from vidu_desktop.core.capabilities import ProviderId
-from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.errors import AppError, SubmitOutcome
 
-
-class SubmitOutcome(StrEnum):
-    NOT_SENT = "not_sent"
-    NOT_CREATED = "not_created"
-    REJECTED = "rejected"
-    UNKNOWN = "unknown"
-
-    @property
-    def may_be_billed(self) -> bool:
-        return self == SubmitOutcome.UNKNOWN
+__all__ = ["TABLES", "Answer", "SubmitOutcome", "classify", "classify_refusal"]
 
 
 @dataclass(frozen=True)
@@ -138,11 +128,11 @@ _UNKNOWN_STATUSES = frozenset({408, 499, 502, 504})
 def classify(pid: ProviderId | str, err: AppError) -> SubmitOutcome:
     """What the failed submit ``err`` (to host ``pid``) proves about a task at the host."""
     if err.http_status is None:  # no HTTP answer: a transport failure or an unreadable body
-        return SubmitOutcome.NOT_SENT if err.details.get("sent") == "no" else _UN
+        return SubmitOutcome.NOT_SENT if err.sent is False else _UN
     status = err.http_status
     if 200 <= status < 300:  # accepted, then unreadable: a task may exist
         return _UN
-    from_host = err.details.get("answer") == "json"  # the host's own error envelope
+    from_host = bool(err.from_host)  # the host's own error envelope
     for row in TABLES.get(ProviderId(pid), ()):
         if row.matches(status, err.code):
             if row.outcome == _NC and not from_host:
@@ -163,11 +153,3 @@ def classify_refusal(pid: ProviderId | str, code: str) -> SubmitOutcome:
         if row.status is None and row.matches(0, code):
             return row.outcome
     return _RJ
-
-
-def outcome_of(err: AppError) -> SubmitOutcome | None:
-    """The outcome an adapter recorded on a failed submit, if any."""
-    try:
-        return SubmitOutcome(err.details["outcome"])
-    except (KeyError, ValueError):
-        return None

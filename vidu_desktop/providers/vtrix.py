@@ -122,8 +122,8 @@ class VtrixAdapter(Adapter):
             raise AppError(kind, f"{self.host} did not accept the task"
                            + (f": {self.redact(message)}" if message else " (no task id)."),
                            trace_id=trace, code=code or "no_task_id",
-                           details={"outcome": classify_refusal(self.pid, code) if code or message
-                                    else SubmitOutcome.UNKNOWN})
+                           outcome=classify_refusal(self.pid, code) if code or message
+                           else SubmitOutcome.UNKNOWN)
         return Submitted(str(remote_id), str(task.get("status") or "pending"),
                          None, trace, slim(data))
 
