@@ -96,7 +96,7 @@ def test_build_scripts_exist_and_parse() -> None:
         if shutil.which("bash"):
             subprocess.run(["bash", "-n", str(path)], check=True)
     ps1 = (PACKAGING / "build-windows.ps1").read_text(encoding="utf-8")
-    assert "vidu-desktop.spec" in ps1 and ".[package]" in ps1
+    assert "vidu-desktop.spec" in ps1 and "--require-hashes -r requirements\\dev.txt" in ps1
 
 
 # --- Linux desktop integration --------------------------------------------------------------
