@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import pytest
 
+skipped: list[pytest.TestReport] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):  # an xfail is not a skip
+        skipped.append(report)
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitCode) -> None:
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
     if not skipped:
         return
-    reporter.write("\n")
-    reporter.write_sep("=", f"{len(skipped)} skipped: CI runs every test", red=True)
-    for report in skipped:
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-        reporter.write_line(f"SKIPPED {report.nodeid}: {reason}")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write("\n")
+        reporter.write_sep("=", f"{len(skipped)} skipped: CI runs every test", red=True)
+        for report in skipped:
+            longrepr = report.longrepr
+            reason = longrepr[2] if isinstance(longrepr, tuple) else longrepr
+            reporter.write_line(f"SKIPPED {report.nodeid}: {reason}")
     if exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
