@@ -4,9 +4,9 @@
 #   packaging/build-linux.sh            # build venv: build/venv-linux (created on first run)
 #   VIDU_BUILD_VENV=.venv packaging/build-linux.sh   # reuse an existing venv (e.g. the dev one)
 #
-# The project is installed editable (-e) with the [package] extra, so a dev venv stays a dev venv
-# (skipped when the venv already has PyInstaller and vidu_desktop, e.g. offline; set
-# VIDU_BUILD_REINSTALL=1 to force it). The spec reads the sources from the tree either way.
+# The venv gets the locked dependencies (requirements/dev.txt, hash-checked: the build is made
+# from the lock) and the project editable, so a dev venv stays a dev venv. The spec reads the
+# sources and resources from the tree.
 # Needs Python >= 3.12.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

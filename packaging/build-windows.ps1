@@ -15,14 +15,11 @@ if (-not (Test-Path $Py)) {
     if (Get-Command py -ErrorAction SilentlyContinue) { py -3.12 -m venv $Venv } else { python -m venv $Venv }
     if ($LASTEXITCODE -ne 0) { throw "venv creation failed" }
 }
-& $Py -c "import PyInstaller, vidu_desktop" 2>$null
-if ($env:VIDU_BUILD_REINSTALL -or $LASTEXITCODE -ne 0) {
-    Write-Host "== installing the project with the [package] extra into $Venv"
-    & $Py -m pip install --quiet --disable-pip-version-check -e ".[package]"
-    if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
-} else {
-    Write-Host "== $Venv already has PyInstaller and vidu_desktop (VIDU_BUILD_REINSTALL=1 to reinstall)"
-}
+Write-Host "== installing the locked dependencies (requirements\dev.txt) and the project into $Venv"
+& $Py -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements\dev.txt
+if ($LASTEXITCODE -ne 0) { throw "pip install of the lock failed" }
+& $Py -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+if ($LASTEXITCODE -ne 0) { throw "pip install of the project failed" }
 
 Write-Host "== icons"
 & $Py packaging\make_icons.py --if-needed

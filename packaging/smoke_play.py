@@ -9,7 +9,8 @@ import test would not notice them missing.
 
 ``--bundle`` first checks the rest of what the spec collects, importing it the way the app
 does: the keyring backends for this system, PyAV (encodes one H.264 frame in memory), uvicorn's
-dynamically imported modules, starlette, qasync and the icons under ``resources/``.
+dynamically imported modules, starlette, qasync and the icons, found as the app finds them
+(:func:`vidu_desktop.ui.resources.resource_dir`: ``vidu_desktop/resources/`` in the bundle).
 
 It is also runnable unfrozen (``python packaging/smoke_play.py clip.mp4``) for comparison.
 """
@@ -23,12 +24,11 @@ import sys
 from pathlib import Path
 
 
-def resources_dir() -> Path:
-    """``resources/`` inside the bundle (``sys._MEIPASS``), or the source tree's."""
-    base = getattr(sys, "_MEIPASS", None)
-    if base:
-        return Path(base) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+def resources_dir() -> Path | None:
+    """The app's resources, found as the app finds them (None when missing)."""
+    from vidu_desktop.ui.resources import resource_dir
+
+    return resource_dir()
 
 
 def check_bundle() -> list[str]:
@@ -81,11 +81,18 @@ def check_bundle() -> list[str]:
         except Exception as exc:
             problems.append(f"{name}: {exc!r}")
 
-    icons = resources_dir() / "icons"
-    for rel in ("vidu-studio.svg", "hicolor/256x256/apps/vidu-studio.png"):
-        if not (icons / rel).is_file():
-            problems.append(f"missing resource: {icons / rel}")
-    print("resources:", resources_dir())
+    folder = resources_dir()
+    if folder is None:
+        problems.append("missing resources: vidu_desktop.ui.resources.resource_dir() is None")
+    else:
+        wanted = ["icons/vidu-studio.svg", "icons/hicolor/256x256/apps/vidu-studio.png",
+                  "samples/place-lake.jpg"]
+        if getattr(sys, "frozen", False):  # a checkout keeps them in packaging/linux/
+            wanted.append("linux/vidu-desktop.desktop")
+        for rel in wanted:
+            if not (folder / rel).is_file():
+                problems.append(f"missing resource: {folder / rel}")
+    print("resources:", folder)
     return problems
 
 

@@ -89,14 +89,27 @@ def test_package_extra_installs_pyinstaller() -> None:
 
 
 def test_build_scripts_exist_and_parse() -> None:
-    for name in ("build-linux.sh", "build-macos.sh", "smoke-linux.sh"):
+    for name in ("build-linux.sh", "build-macos.sh", "smoke-linux.sh", "self-test-bundle.sh"):
         path = PACKAGING / name
         assert os.access(path, os.X_OK), f"{name} is not executable"
-        assert "vidu-desktop.spec" in path.read_text() or name == "smoke-linux.sh"
+        assert "vidu-desktop.spec" in path.read_text() or name.startswith(("smoke", "self"))
         if shutil.which("bash"):
             subprocess.run(["bash", "-n", str(path)], check=True)
     ps1 = (PACKAGING / "build-windows.ps1").read_text(encoding="utf-8")
-    assert "vidu-desktop.spec" in ps1 and ".[package]" in ps1
+    assert "vidu-desktop.spec" in ps1 and "--require-hashes -r requirements\\dev.txt" in ps1
+
+
+def test_the_hosted_workflow_runs_the_ci_scripts_on_three_systems() -> None:
+    """.github/workflows/ci.yml cannot run here: at least it calls the scripts that do."""
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert "os: [ubuntu-latest, macos-latest, windows-latest]" in workflow
+    assert 'python-version: "3.12"' in workflow and "shell: bash" in workflow
+    for step in ("run: .ci/run", "VIDU_PACKAGING_TESTS=1 scripts/test",
+                 "packaging/build-macos.sh", "./packaging/build-windows.ps1",
+                 "run: packaging/self-test-bundle.sh", "actions/upload-artifact@v4"):
+        assert step in workflow, step
+    for script in (".ci/run", "scripts/test", "scripts/bootstrap"):
+        assert os.access(ROOT / script, os.X_OK), script
 
 
 # --- Linux desktop integration --------------------------------------------------------------

@@ -1,10 +1,15 @@
-"""The app's resource folder (icons, sample references): ``resources/`` next to the package in
-a source checkout, inside the bundle when frozen by PyInstaller (``sys._MEIPASS``)."""
+"""The app's resource folder (icons, sample references, the Linux desktop files).
+
+An installed wheel carries it as package data, ``vidu_desktop/resources/`` (the build copies it
+from the source folders: see ``setup.py``); so does the frozen app, whose package lives in the
+bundle (``sys._MEIPASS``). A source checkout or an editable install reads the checkout's
+``resources/``, the source of truth.
+"""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
@@ -12,15 +17,21 @@ from PySide6.QtGui import QIcon
 SAMPLES = ("character-robot.jpg", "object-teapot.jpg", "place-lake.jpg")
 
 
+def _candidates() -> list[Path]:
+    found = []
+    packaged = files("vidu_desktop") / "resources"
+    if isinstance(packaged, Path):  # a folder on disk (not a zip import)
+        found.append(packaged)
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file():  # a source checkout or an editable install
+        found.append(checkout / "resources")
+    return found
+
+
 @cache
 def resource_dir() -> Path | None:
-    """Where ``resources/`` is (None when this installation has none)."""
-    candidates = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidates.append(Path(bundle) / "resources")
-    candidates.append(Path(__file__).resolve().parents[2] / "resources")
-    for folder in candidates:
+    """Where the resources are (None when this installation has none)."""
+    for folder in _candidates():
         if (folder / "icons").is_dir():
             return folder
     return None

@@ -98,9 +98,14 @@ class SelfTest:
         w = self.window
         if not w.session.sandbox:
             raise SelfTestFailed("the self-test runs only in sandbox mode (add --sandbox)")
+        t = time.monotonic()
+        sizes = w.windowIcon().availableSizes()
+        if not sizes:
+            raise SelfTestFailed("the app icon (resources/icons) is missing")
         samples = sample_references()
         if not samples:
             raise SelfTestFailed("the bundled sample pictures (resources/samples) are missing")
+        self._step(f"app icon ({len(sizes)} sizes) and {len(samples)} sample pictures found", t)
 
         t = time.monotonic()
         w.tabs.setCurrentIndex(0)
