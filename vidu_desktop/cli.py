@@ -128,8 +128,10 @@ async def follow(engine: Engine, local_id: str, quiet: bool,
                  ) -> TaskRecord:
     """Wait for ``work`` (default: until the engine is done with the task), telling each
     state change on stderr unless ``quiet`` (``label``: with the task's id)."""
+    from vidu_desktop.engine import EventKind
+
     def tell(event: EngineEvent) -> None:
-        if event.local_id == local_id and event.kind == "state":
+        if event.local_id == local_id and event.kind == EventKind.STATE:
             rec = event.record
             print(f"  {local_id[:8] + ' ' if label else ''}{rec.state.value}"
                   + (f": {rec.detail}" if rec.detail else ""), file=sys.stderr, flush=True)

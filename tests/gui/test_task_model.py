@@ -17,7 +17,7 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine import Engine, EngineEvent
+from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import AppPaths, ArtifactKind, TaskStore, transaction
 from vidu_desktop.ui.task_model import COVER, STATE, TASK, RecordRole
 from vidu_desktop.ui.task_view import TaskView
@@ -196,17 +196,17 @@ def test_engine_events_update_only_their_row(engine, view, qtbot):
     changed: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda a, b, _r=None: changed.append((a.row(), b.row())))
     rec = engine.tasks.transition(ids["take0"], _S.PROCESSING, progress=10)
-    model.on_event(EngineEvent("state", rec))
+    model.on_event(EngineEvent(EventKind.STATE, rec))
     for p in (20, 30, 55):  # a burst: coalesced into one repaint of the row
         rec = engine.tasks.transition(ids["take0"], _S.PROCESSING, progress=p)
-        model.on_event(EngineEvent("progress", rec))
+        model.on_event(EngineEvent(EventKind.PROGRESS, rec))
     row = model.row_of(ids["take0"])
     qtbot.waitUntil(lambda: (row, row) in changed)
     assert set(changed) == {(row, row)}
     assert model.index(row, STATE).data().startswith("processing 55%")
     # a new task goes on top, at once
     new = engine.tasks.create(request("vidu", "a brand new take"))
-    model.on_event(EngineEvent("state", new))
+    model.on_event(EngineEvent(EventKind.STATE, new))
     assert model.record(0).local_id == new.local_id and model.total == 9
 
 

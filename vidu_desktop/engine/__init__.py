@@ -3,7 +3,7 @@
 from vidu_desktop.providers.account import AccountInfo
 
 from .engine import Engine
-from .events import EngineEvent, EventBus
+from .events import EngineEvent, EventBus, EventKind
 from .settings import EngineSettings
 
-__all__ = ["AccountInfo", "Engine", "EngineEvent", "EngineSettings", "EventBus"]
+__all__ = ["AccountInfo", "Engine", "EngineEvent", "EngineSettings", "EventBus", "EventKind"]

@@ -39,7 +39,7 @@ from vidu_desktop.store import (
 
 from . import references
 from .cancel import cancel_task
-from .events import EngineEvent, EventBus
+from .events import EngineEvent, EventBus, EventKind
 from .lifecycle import Lifecycle
 from .outbox import OutboxSender
 from .settings import EngineSettings
@@ -151,7 +151,7 @@ class Engine:
         request = self.store_references(request)
         rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
                                 take_index=take_index)
-        self.bus.publish(EngineEvent("state", rec))
+        self.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 
     async def submit(self, request: GenerationRequest, **kwargs: str | int | None
@@ -217,7 +217,7 @@ class Engine:
         """Until the task's next published event (or one of ``others`` is done)."""
         changed = asyncio.Event()
         unsubscribe = self.bus.subscribe(
-            lambda ev: changed.set() if ev.local_id == local_id and ev.kind == "state"
+            lambda ev: changed.set() if ev.local_id == local_id and ev.kind == EventKind.STATE
             else None)
         waiter = asyncio.ensure_future(changed.wait())
         try:

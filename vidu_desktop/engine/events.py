@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
@@ -14,11 +15,17 @@ from vidu_desktop.store import TaskRecord
 log = logging.getLogger(__name__)
 
 
+class EventKind(StrEnum):
+    STATE = "state"  # a stored change: a new state, or a new detail worth telling
+    PROGRESS = "progress"  # progress at the host or a retry note (throttled)
+    DOWNLOAD = "download"  # bytes of the result arrived (throttled; the last one always)
+
+
 @dataclass(frozen=True)
 class EngineEvent:
-    """A task changed. ``kind``: state | progress | download."""
+    """A task changed; what kind of change is ``kind``."""
 
-    kind: str
+    kind: EventKind
     record: TaskRecord
     bytes_done: int | None = None
     bytes_total: int | None = None
@@ -60,8 +67,8 @@ class EventBus:
             self._queues.remove(queue)
 
     def publish(self, event: EngineEvent) -> None:
-        finished = event.kind == "download" and event.bytes_done == event.bytes_total
-        if event.kind != "state" and not finished:
+        finished = event.kind == EventKind.DOWNLOAD and event.bytes_done == event.bytes_total
+        if event.kind != EventKind.STATE and not finished:
             now = time.monotonic()
             if now - self._last_progress.get(event.local_id, 0.0) < self._interval:
                 return

@@ -31,7 +31,7 @@ from vidu_desktop.store import (
 )
 
 from . import hints
-from .events import EngineEvent
+from .events import EngineEvent, EventKind
 from .verify import NotPlayable, VideoInfo, verify_mp4
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class Lifecycle:
              progress: float | None = None, remote_state: str | None = None) -> TaskRecord:
         rec = self.e.tasks.transition(self.id, state, detail=detail, error=error,
                                       progress=progress, remote_state=remote_state)
-        self.e.bus.publish(EngineEvent("state", rec))
+        self.e.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 
     async def pause(self, seconds: float, *, at_least: float = 0.0) -> None:
@@ -130,7 +130,7 @@ class Lifecycle:
                 rec = self.e.tasks.transition(self.id, _S.SUBMITTING, error=err, detail=(
                     f"waiting for {adapter.host}: {hints.busy_reason(err)}, next try in "
                     f"{max(1, round(wait))} s"))
-                self.e.bus.publish(EngineEvent("state", rec))  # told, like a state change
+                self.e.bus.publish(EngineEvent(EventKind.STATE, rec))  # told, like a state change
                 await self.pause(wait, at_least=err.retry_after or 0.0)
         self.e.tasks.set_remote_id(self.id, sent.remote_id, trace_id=sent.trace_id,
                                    remote_state=sent.wire_state, resolved_seed=sent.seed)
@@ -144,7 +144,7 @@ class Lifecycle:
             rec = self.e.tasks.transition(self.id, _S.DRAFT, error=err,
                                           detail="offline: waiting in the outbox")
             self.e.outbox.enqueue(self.id)
-        self.e.bus.publish(EngineEvent("state", rec))
+        self.e.bus.publish(EngineEvent(EventKind.STATE, rec))
         self.e.start_outbox()
         return rec
 
@@ -208,7 +208,7 @@ class Lifecycle:
                 wait = err.retry_after or cfg.backoff(failures)
                 rec = self.e.tasks.transition(self.id, rec.state, detail=(
                     f"{err.message} Retrying in {wait:.3g} s."))
-                self.e.bus.publish(EngineEvent("progress", rec))
+                self.e.bus.publish(EngineEvent(EventKind.PROGRESS, rec))
                 await self.pause(wait, at_least=err.retry_after or 0.0)
                 continue
             failures = unreadable = 0
@@ -227,7 +227,7 @@ class Lifecycle:
                 state_since = time.time()
             else:
                 rec = self.record()
-                self.e.bus.publish(EngineEvent("progress", rec))
+                self.e.bus.publish(EngineEvent(EventKind.PROGRESS, rec))
                 interval = min(cfg.poll_max_s, interval * cfg.poll_factor)
             timeout = self.timed_out(rec, followed_since, state_since)
             if timeout is not None:
@@ -360,7 +360,7 @@ class Lifecycle:
                     f"the download failed {attempt} times; resume to try again"))
             rec = self.e.tasks.transition(self.id, _S.DOWNLOADING, detail=(
                 f"{err.message} Trying again."))
-            self.e.bus.publish(EngineEvent("progress", rec))
+            self.e.bus.publish(EngineEvent(EventKind.PROGRESS, rec))
             await self.pause(cfg.backoff(attempt))
 
     async def finish(self, media: TaskMedia, info: VideoInfo) -> TaskRecord:
@@ -374,12 +374,12 @@ class Lifecycle:
         size = await asyncio.to_thread(_write_sidecar, media.sidecar, sidecar,
                                        self.e.known_keys())
         self.e.artifacts.record(self.id, ArtifactKind.SIDECAR, media.sidecar, size=size)
-        self.e.bus.publish(EngineEvent("state", rec))
+        self.e.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 
     def on_bytes(self, done: int, total: int | None) -> None:
         if self.downloading is not None:
-            self.e.bus.publish(EngineEvent("download", self.downloading, done, total))
+            self.e.bus.publish(EngineEvent(EventKind.DOWNLOAD, self.downloading, done, total))
 
 
 def _span(seconds: float) -> str:

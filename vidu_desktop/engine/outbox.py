@@ -19,7 +19,7 @@ from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import transaction
 
-from .events import EngineEvent
+from .events import EngineEvent, EventKind
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -111,7 +111,7 @@ class OutboxSender:
             rec = self.e.tasks.transition(local_id, _S.FAILED, error=err,
                                           detail="could not send from the outbox: "
                                                  + err.message)
-        self.e.bus.publish(EngineEvent("state", rec))
+        self.e.bus.publish(EngineEvent(EventKind.STATE, rec))
 
     async def _send(self, local_id: str) -> bool:
         """Send one task; False when it came back to the outbox (offline again)."""
@@ -119,7 +119,7 @@ class OutboxSender:
             self.e.outbox.remove(local_id)
             rec = self.e.tasks.transition(local_id, _S.SUBMITTING,
                                           detail="online again: sending")
-        self.e.bus.publish(EngineEvent("state", rec))
+        self.e.bus.publish(EngineEvent(EventKind.STATE, rec))
         self.e.track(local_id, send=True)
         rec = await self.e.wait_until_sent(local_id)
         return rec.state != _S.DRAFT

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.engine import AccountInfo, Engine, EngineEvent
+from vidu_desktop.engine import AccountInfo, Engine, EngineEvent, EventKind
 
 from .background import Background
 
@@ -75,7 +75,7 @@ class AccountFeed(QObject):
         return self._busy
 
     def _on_event(self, event: EngineEvent) -> None:
-        if event.kind == "state" and event.record.state.is_terminal:
+        if event.kind == EventKind.STATE and event.record.state.is_terminal:
             self.ask()
 
     def ask(self) -> None:

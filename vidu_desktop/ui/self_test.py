@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine import EngineEvent
+from vidu_desktop.engine import EngineEvent, EventKind
 
 from .resources import sample_references
 
@@ -135,7 +135,7 @@ class SelfTest:
         engine = w.session.engine
         final: list[EngineEvent] = []
         unsubscribe = engine.bus.subscribe(
-            lambda e: final.append(e) if e.local_id == local_id and e.kind == "state"
+            lambda e: final.append(e) if e.local_id == local_id and e.kind == EventKind.STATE
             and e.state.is_terminal else None)
         try:
             rec = engine.tasks.get(local_id)

@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
 from vidu_desktop.core.states import ACTIVE, TaskState
-from vidu_desktop.engine import AccountInfo, Engine, EngineEvent
+from vidu_desktop.engine import AccountInfo, Engine, EngineEvent, EventKind
 from vidu_desktop.store import TaskFilter, TaskRecord
 
 from . import theme
@@ -95,7 +95,7 @@ class StatusSummary(QWidget):
         self.refresh()
 
     def _on_event(self, event: EngineEvent) -> None:
-        if event.kind == "state" and not self._timer.isActive():
+        if event.kind == EventKind.STATE and not self._timer.isActive():
             self._timer.start()
 
     def refresh(self) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vidu_desktop.engine import Engine, EngineEvent
+from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import TaskRecord
 
 from . import theme
@@ -123,7 +123,7 @@ class TaskFeed:
 
     def _on_event(self, event: EngineEvent) -> None:
         self.tasks.on_event(event)
-        if event.kind == "state" and not self._outbox_timer.isActive():
+        if event.kind == EventKind.STATE and not self._outbox_timer.isActive():
             self._outbox_timer.start()
 
     def waiting(self) -> list[TaskRecord]:

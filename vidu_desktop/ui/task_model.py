@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 
 from vidu_desktop.core.capabilities import provider
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine import Engine, EngineEvent
+from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import ArtifactKind, TaskFilter, TaskRecord
 
 from . import theme
@@ -255,9 +255,9 @@ class TaskModel(QAbstractTableModel):
     # -- engine events -----------------------------------------------------------------------
     def on_event(self, event: EngineEvent) -> None:
         self.show_record(event.record)
-        if event.kind == "download" and event.bytes_done is not None:
+        if event.kind == EventKind.DOWNLOAD and event.bytes_done is not None:
             self._bytes[event.local_id] = (event.bytes_done, event.bytes_total)
-        elif event.kind == "state":
+        elif event.kind == EventKind.STATE:
             self._bytes.pop(event.local_id, None)
 
     def show_record(self, rec: TaskRecord) -> None:
