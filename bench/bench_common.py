@@ -9,9 +9,11 @@ import io
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
+import httpx
 from PIL import Image
 
 from vidu_desktop.core.capabilities import Mode, ProviderId, provider
@@ -68,7 +70,23 @@ def start_emulator(time_scale: float, preview_scale: float, media_dir: Path | No
     if "listening on" not in first:
         stop_emulator(proc)
         raise SystemExit(f"the emulator did not start: {first!r}")
-    return proc, first.rsplit(" ", 1)[-1].strip()
+    url = first.rsplit(" ", 1)[-1].strip()
+    _wait_until_serving(proc, url)
+    return proc, url
+
+
+def _wait_until_serving(proc: subprocess.Popen[str], url: str, timeout: float = 30.0) -> None:
+    """The first line comes just before the server accepts connections: ask until it does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
+            return
+        except httpx.HTTPError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop_emulator(proc)
+                raise SystemExit(f"the emulator at {url} does not answer") from None
+            time.sleep(0.05)
 
 
 def stop_emulator(proc: subprocess.Popen[str], timeout: float = 15.0) -> None:

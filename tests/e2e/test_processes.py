@@ -78,7 +78,16 @@ def _emulator(tmp_path: Path, sessions: list[int]) -> tuple[subprocess.Popen[str
     assert proc.stdout is not None
     first = proc.stdout.readline()
     assert "listening on" in first, first + proc.communicate(timeout=10)[1]
-    return proc, first.split()[-1], media
+    url = first.split()[-1]
+    wait_for(lambda: _healthy(url), timeout=30)  # the line comes just before it serves
+    return proc, url, media
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/_emulator/health", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def _render(url: str, media: Path, sid: int) -> None:
@@ -93,11 +102,20 @@ def _render(url: str, media: Path, sid: int) -> None:
     wait_for(lambda: _partial_renders(media), timeout=30)  # mid-render
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
-def test_the_emulator_stops_its_render_workers_on_a_signal(tmp_path, sessions, signum):
+def _signal(proc: subprocess.Popen[str], how: str) -> None:
+    """``how``: a signal's name for the process alone, or "ctrl-c" for SIGINT to its whole
+    process group, as a terminal sends it."""
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(getattr(signal, how))
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "ctrl-c"])
+def test_the_emulator_stops_its_render_workers_on_a_signal(tmp_path, sessions, how):
     proc, url, media = _emulator(tmp_path, sessions)
     _render(url, media, proc.pid)
-    proc.send_signal(signum)
+    _signal(proc, how)
     _, err = proc.communicate(timeout=GONE_WITHIN)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
@@ -157,9 +175,8 @@ def test_a_bench_that_ends_leaves_no_process(sessions):
     _assert_nothing_left(proc.pid)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
-                         ids=["sigterm", "sigint", "sigkill"])
-def test_a_stopped_bench_stops_its_emulator_and_workers(sessions, signum):
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "ctrl-c", "SIGKILL"])
+def test_a_stopped_bench_stops_its_emulator_and_workers(sessions, how):
     proc = _bench(sessions, "--preview-scale", "1.0")  # full size: the render is still going
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -168,7 +185,7 @@ def test_a_stopped_bench_stops_its_emulator_and_workers(sessions, signum):
     else:
         raise AssertionError(proc.communicate())
     wait_for_procs(proc.pid, WORKER)
-    proc.send_signal(signum)  # SIGINT to the bench alone, not to its whole group
+    _signal(proc, how)
     proc.communicate(timeout=GONE_WITHIN)
     assert proc.returncode != 0
     _assert_nothing_left(proc.pid)  # SIGKILL too: the emulator sees its stdin end

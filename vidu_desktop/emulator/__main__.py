@@ -65,7 +65,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+_stopping = False
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    if _stopping:  # a second Ctrl+C or kill: let the clean-up (a few seconds at most) finish
+        return
+    _stopping = True
     raise KeyboardInterrupt
 
 
