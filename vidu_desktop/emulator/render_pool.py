@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
@@ -31,6 +32,10 @@ from typing import Any
 
 #: How long a worker whose parent is gone lets a running render unwind before it exits anyway.
 _UNWIND_S = 5.0
+#: SIGTERM is sent again this often until the worker has gone: one that lands just before a
+#: blocking call starts (a sleep, a read) is only handled when the call returns, and the next
+#: one interrupts the call. The handler acts once.
+_RESEND_S = 0.1
 
 _busy = False  # in a worker: a job is running
 _ending = False  # in a worker: SIGTERM came, exit once the running job has unwound
@@ -42,25 +47,28 @@ class _Stop(BaseException):
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     global _ending
+    if _ending:  # unwinding already: do not cut its clean-up short
+        return
     _ending = True
     if not _busy:
         os._exit(0)
     raise _Stop
 
 
-def _stop_self() -> None:
-    """Stop this worker from another thread: SIGTERM to the main thread (a blocking read there
-    is interrupted and the handler runs); exit anyway when it does not end in time."""
-    main = threading.main_thread().ident
-    if main is not None and hasattr(signal, "pthread_kill"):
-        signal.pthread_kill(main, signal.SIGTERM)
-        time.sleep(_UNWIND_S)
-    os._exit(1)
-
-
 def _watch_parent(parent: BaseProcess) -> None:
+    """In a daemon thread: once the parent has ended, end this worker. An idle one exits at
+    once; a busy one has its main thread interrupted (SIGTERM, where a thread can be signalled)
+    so the render unwinds first, and exits anyway after ``_UNWIND_S``."""
+    if hasattr(signal, "pthread_sigmask"):  # the pool's SIGTERM goes to the main thread
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     parent.join()  # returns once the parent has ended
-    _stop_self()
+    main = threading.main_thread().ident
+    if _busy and main is not None and hasattr(signal, "pthread_kill"):
+        deadline = time.monotonic() + _UNWIND_S
+        while time.monotonic() < deadline:  # the main thread exits the process meanwhile
+            signal.pthread_kill(main, signal.SIGTERM)
+            time.sleep(_RESEND_S)
+    os._exit(1)
 
 
 def init_worker() -> None:
@@ -99,15 +107,19 @@ def stop_pool(executor: concurrent.futures.ProcessPoolExecutor, timeout: float =
     processes: list[BaseProcess] = list((getattr(executor, "_processes", None) or {}).values())
     manager: threading.Thread | None = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        with contextlib.suppress(OSError, ValueError):  # already gone or closed
-            proc.terminate()
     deadline = time.monotonic() + timeout
-    for proc in processes:
+    alive = processes
+    while alive and time.monotonic() < deadline:
+        for proc in alive:
+            with contextlib.suppress(OSError, ValueError):  # gone meanwhile, or closed
+                proc.terminate()
+        multiprocessing.connection.wait([p.sentinel for p in alive], _RESEND_S)
+        alive = [p for p in alive if p.is_alive()]
+    for proc in alive:
         with contextlib.suppress(OSError, ValueError):
-            proc.join(max(0.0, deadline - time.monotonic()))
-            if proc.is_alive():
-                proc.kill()
-                proc.join(1.0)
+            proc.kill()
+            proc.join(1.0)
+    for proc in processes:  # reap them
+        proc.join(0.1)
     if manager is not None and manager.is_alive():
         manager.join(max(0.1, deadline - time.monotonic()))
