@@ -161,6 +161,16 @@ def test_the_app_in_sandbox_mode_leaves_no_process(tmp_path, sessions, signum):
     _assert_nothing_left(proc.pid)
 
 
+def test_the_app_closing_itself_after_its_self_test_leaves_no_process(tmp_path, sessions):
+    # the window's normal close, after a sandbox generation, a download and playback
+    proc = _spawn([sys.executable, "-m", "vidu_desktop.app", "--sandbox", "--profile-dir",
+                   str(tmp_path / "profile"), "--self-test"], sessions)
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, out + err
+    assert out.startswith("self-test passed")
+    _assert_nothing_left(proc.pid)
+
+
 # -- a bench and its child emulator ------------------------------------------------------------
 def _bench(sessions: list[int], *args: str) -> subprocess.Popen[str]:
     return _spawn([sys.executable, "bench/emulator_load.py", "--tasks", "1",

@@ -13,6 +13,9 @@ Workers are ``spawn``-ed by a ``ProcessPoolExecutor``. Each one, from its initia
 
 The resource tracker that multiprocessing starts for the pool's semaphores ends by itself once
 the parent and every worker have closed their ends of its pipe, so it goes with them.
+
+Linux's ``PR_SET_PDEATHSIG`` is not used: it fires when the *thread* that spawned the worker
+ends (the pool spawns from whichever thread submits), and the sentinel works everywhere.
 """
 
 from __future__ import annotations
