@@ -52,9 +52,10 @@ def sessions() -> Iterator[list[int]]:
                 os.kill(proc.pid, signal.SIGKILL)
 
 
-def _spawn(argv: list[str], sessions: list[int], stdin: int | None = None
-           ) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(argv, env=_env(), cwd=ROOT, text=True, start_new_session=True,
+def _spawn(argv: list[str], sessions: list[int], stdin: int | None = None,
+           **env: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(argv, env={**_env(), **env}, cwd=ROOT, text=True,
+                            start_new_session=True,
                             stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     sessions.append(proc.pid)  # a session leader: its session id is its pid
     return proc
@@ -172,22 +173,26 @@ def test_the_app_closing_itself_after_its_self_test_leaves_no_process(tmp_path, 
 
 
 # -- a bench and its child emulator ------------------------------------------------------------
-def _bench(sessions: list[int], *args: str) -> subprocess.Popen[str]:
+def _bench(tmp: Path, sessions: list[int], *args: str) -> subprocess.Popen[str]:
+    """``bench/emulator_load.py`` with one task; its temporary folder goes under ``tmp``."""
+    tmp.mkdir()
     return _spawn([sys.executable, "bench/emulator_load.py", "--tasks", "1",
-                   "--time-scale", "0.01", *args], sessions)
+                   "--time-scale", "0.01", *args], sessions, TMPDIR=str(tmp))
 
 
-def test_a_bench_that_ends_leaves_no_process(sessions):
-    proc = _bench(sessions, "--preview-scale", "0.1")
+def test_a_bench_that_ends_leaves_no_process(tmp_path, sessions):
+    proc = _bench(tmp_path / "tmp", sessions, "--preview-scale", "0.1")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "all 1 tasks finished" in out
     _assert_nothing_left(proc.pid)
+    assert list((tmp_path / "tmp").iterdir()) == []  # its temporary folder is gone too
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "ctrl-c", "SIGKILL"])
-def test_a_stopped_bench_stops_its_emulator_and_workers(sessions, how):
-    proc = _bench(sessions, "--preview-scale", "1.0")  # full size: the render is still going
+def test_a_stopped_bench_stops_its_emulator_and_workers(tmp_path, sessions, how):
+    # full size: the render is still going when the signal comes
+    proc = _bench(tmp_path / "tmp", sessions, "--preview-scale", "1.0")
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("submitted"):
@@ -199,3 +204,5 @@ def test_a_stopped_bench_stops_its_emulator_and_workers(sessions, how):
     proc.communicate(timeout=GONE_WITHIN)
     assert proc.returncode != 0
     _assert_nothing_left(proc.pid)  # SIGKILL too: the emulator sees its stdin end
+    if how != "SIGKILL":  # a SIGKILLed bench cannot remove its temporary folder
+        assert list((tmp_path / "tmp").iterdir()) == []

@@ -104,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     if not keys:
         print("vidu-emulator: no key would be accepted; give --key KEY", file=sys.stderr)
         return 2
-    config = EmulatorConfig(keys=keys, time_scale=args.time_scale,
-                            preview_scale=args.preview_scale, url_ttl_s=args.url_ttl,
-                            seed=args.seed, render_processes=not args.threads)
-    if args.media_dir is not None:
+    options: dict[str, Any] = dict(keys=keys, time_scale=args.time_scale,
+                                   preview_scale=args.preview_scale, url_ttl_s=args.url_ttl,
+                                   seed=args.seed, render_processes=not args.threads)
+    if args.media_dir is not None:  # else the default: a new temporary folder
         args.media_dir.mkdir(parents=True, exist_ok=True)
-        config.media_dir = args.media_dir
+        options["media_dir"] = args.media_dir
+    config = EmulatorConfig(**options)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
