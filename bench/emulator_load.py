@@ -16,11 +16,13 @@ import asyncio
 import base64
 import io
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
+from bench_common import start_emulator, stop_emulator, stop_on_sigterm
 from PIL import Image
 
 from vidu_desktop.emulator.config import DEMO_KEY
@@ -118,25 +120,22 @@ async def run(base: str, tasks: int) -> None:
     print(f"median latency under load / idle: {ratio:.1f}x")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--tasks", type=int, default=50)
     p.add_argument("--time-scale", type=float, default=0.5)
     p.add_argument("--preview-scale", type=float, default=1.0)
-    args = p.parse_args()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vidu_desktop.emulator", "--port", "0", "--time-scale",
-         str(args.time_scale), "--preview-scale", str(args.preview_scale)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        base = proc.stdout.readline().split()[-1]
-        print(f"emulator at {base}; renders at preview scale {args.preview_scale} "
-              "(1.0 = full 1920x1080) in its process pool", flush=True)
-        asyncio.run(run(base, args.tasks))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    args = p.parse_args(argv)
+    stop_on_sigterm()
+    with tempfile.TemporaryDirectory(prefix="vidu-bench-") as tmp:
+        proc, base = start_emulator(args.time_scale, args.preview_scale,
+                                    Path(tmp) / "emulator", processes=True)
+        try:
+            print(f"emulator at {base}; renders at preview scale {args.preview_scale} "
+                  "(1.0 = full 1920x1080) in its process pool", flush=True)
+            asyncio.run(run(base, args.tasks))
+        finally:
+            stop_emulator(proc)
     return 0
 
 

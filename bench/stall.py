@@ -55,7 +55,7 @@ from types import FrameType
 from typing import Any
 
 import httpx
-from bench_common import reference, request_for, start_emulator
+from bench_common import reference, request_for, start_emulator, stop_emulator, stop_on_sigterm
 
 from vidu_desktop.store.memory_keyring import MemoryKeyring
 
@@ -529,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     from vidu_desktop import app as shell
     from vidu_desktop.ui import theme
 
+    stop_on_sigterm()
     shell.set_identity()
     qapp = QApplication(sys.argv[:1])
     qapp.setQuitOnLastWindowClosed(False)
@@ -559,8 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             if server is not None:
                 server.stop()
             if child is not None:
-                child.terminate()
-                child.wait(10)
+                stop_emulator(child)
     return 0
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_common import reference, request_for, start_emulator
+from bench_common import reference, request_for, start_emulator, stop_emulator, stop_on_sigterm
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import GenerationRequest
@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--download-runs", type=int, default=5)
     args = p.parse_args(argv)
     hosts = [ProviderId(h.strip()) for h in args.hosts.split(",") if h.strip()]
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="vidu-bench-") as tmp:
         work = Path(tmp)
         emu, url = start_emulator(args.time_scale, args.preview_scale, work / "emulator")
@@ -171,8 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                     url, args.download_mb, args.download_runs, work))
                 report_downloads(engine_rates, bare_rates, args.download_mb)
         finally:
-            emu.terminate()
-            emu.wait(10)
+            stop_emulator(emu)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,6 +20,16 @@ from vidu_desktop.emulator.server import EmulatorServer
 from vidu_desktop.store.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # a kill (SIGTERM) ends the run as Ctrl+C does: the running test unwinds and the fixtures
+    # tear down, so the emulators and the child processes they reap do not outlive it
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 @pytest.fixture(autouse=True)

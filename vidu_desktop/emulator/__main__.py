@@ -6,8 +6,13 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from .config import DEFAULT_BALANCE, DEMO_KEY, EmulatorConfig
 from .faults import parse_fault
@@ -52,13 +57,46 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for ids, seeds and faults")
     p.add_argument("--media-dir", type=Path, default=None, help="where rendered videos go")
     p.add_argument("--threads", action="store_true", help="render in threads, not processes")
+    p.add_argument("--exit-with-stdin", action="store_true",
+                   help="stop when standard input ends: a parent holding a pipe to it has "
+                        "exited or closed it (benches, scripts)")
     p.add_argument("--log-level", default="warning",
                    choices=["debug", "info", "warning", "error"])
     return p
 
 
+_stopping = False
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    if _stopping:  # a second Ctrl+C or kill: let the clean-up (a few seconds at most) finish
+        return
+    _stopping = True
+    raise KeyboardInterrupt
+
+
+def _stop_when_stdin_ends(server: Any) -> None:
+    """A daemon thread reads standard input to its end, then asks the server to stop."""
+    def watch() -> None:
+        try:
+            while os.read(sys.stdin.fileno(), 65536):
+                pass
+        except (OSError, ValueError):  # no usable stdin: treat as ended
+            pass
+        server.request_stop()
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # Ctrl+C and kill (SIGTERM) both stop the server, then its tasks and its render pool, so no
+    # worker is left behind: uvicorn stops serving first, then passes the signal on to this
+    # handler, whose KeyboardInterrupt unwinds ``serve`` through its clean-up (asyncio's own
+    # Ctrl+C handling would cancel that clean-up instead)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     from .server import EmulatorServer
 
     keys = {} if args.no_demo_key else {DEMO_KEY: DEFAULT_BALANCE}
@@ -66,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     if not keys:
         print("vidu-emulator: no key would be accepted; give --key KEY", file=sys.stderr)
         return 2
-    config = EmulatorConfig(keys=keys, time_scale=args.time_scale,
-                            preview_scale=args.preview_scale, url_ttl_s=args.url_ttl,
-                            seed=args.seed, render_processes=not args.threads)
-    if args.media_dir is not None:
+    options: dict[str, Any] = dict(keys=keys, time_scale=args.time_scale,
+                                   preview_scale=args.preview_scale, url_ttl_s=args.url_ttl,
+                                   seed=args.seed, render_processes=not args.threads)
+    if args.media_dir is not None:  # else the default: a new temporary folder
         args.media_dir.mkdir(parents=True, exist_ok=True)
-        config.media_dir = args.media_dir
+        options["media_dir"] = args.media_dir
+    config = EmulatorConfig(**options)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -87,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     for contract in server.world.contracts:
         print(f"  {contract.spec.display_name:<11} {server.url}/{contract.pid.value}")
     print(f"  accepted keys: {', '.join(keys)}    (Ctrl+C stops)", flush=True)
+    if args.exit_with_stdin:
+        _stop_when_stdin_ends(server)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve())
     return 0

@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import random
 import uuid
@@ -31,6 +30,8 @@ from typing import Any, cast
 
 import av
 from PIL import Image, ImageOps
+
+from . import render_pool
 
 #: Bump when the picture or encoding changes, so stale cache files are not reused.
 RENDER_VERSION = 1
@@ -408,10 +409,10 @@ def _encode(
 class Renderer:
     """Runs renders off the caller's thread so an asyncio server never blocks.
 
-    Work goes to a lazily created ``ProcessPoolExecutor`` ('spawn' context) or, with
-    ``use_processes=False``, a thread pool. Concurrent requests for the same ``spec.key()`` share
-    one job; finished results are kept in memory (and on disk in ``out_dir``).
-    ``jobs_submitted`` counts the jobs handed to the pool.
+    Work goes to a lazily created ``ProcessPoolExecutor`` ('spawn' context; its workers end with
+    it, see ``render_pool``) or, with ``use_processes=False``, a thread pool. Concurrent requests
+    for the same ``spec.key()`` share one job; finished results are kept in memory (and on disk
+    in ``out_dir``). ``jobs_submitted`` counts the jobs handed to the pool.
     """
 
     def __init__(self, out_dir: Path, max_workers: int = 2, use_processes: bool = True) -> None:
@@ -426,9 +427,7 @@ class Renderer:
     def _pool(self) -> concurrent.futures.Executor:
         if self._executor is None:
             if self.use_processes:
-                self._executor = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn")
-                )
+                self._executor = render_pool.new_pool(self.max_workers)
             else:
                 self._executor = concurrent.futures.ThreadPoolExecutor(
                     max_workers=self.max_workers, thread_name_prefix="vidu-render"
@@ -443,7 +442,10 @@ class Renderer:
         pending = self._pending.get(key)
         if pending is None:
             loop = asyncio.get_running_loop()
-            pending = loop.run_in_executor(self._pool(), render, spec, self.out_dir)
+            pool = self._pool()
+            job = (functools.partial(render_pool.run_job, render)
+                   if isinstance(pool, concurrent.futures.ProcessPoolExecutor) else render)
+            pending = loop.run_in_executor(pool, job, spec, self.out_dir)
             self.jobs_submitted += 1
             self._pending[key] = pending
             pending.add_done_callback(lambda fut: self._finished(key, fut))
@@ -462,7 +464,13 @@ class Renderer:
             self.shutdown(wait=False)  # a worker died: start afresh next time
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop the workers (by default waiting for running renders); queued jobs are dropped."""
+        """Drop the queued jobs and stop the pool. Worker processes end at once (a running
+        render removes its partial files), waited for unless ``wait`` is False; threads finish
+        their running renders, waited for likewise."""
         executor, self._executor = self._executor, None
-        if executor is not None:
+        if executor is None:
+            return
+        if wait and isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+            render_pool.stop_pool(executor)
+        else:
             executor.shutdown(wait=wait, cancel_futures=True)

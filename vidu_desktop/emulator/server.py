@@ -244,8 +244,12 @@ class EmulatorServer:
             raise RuntimeError("the emulator did not start")
         return self.url
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def request_stop(self) -> None:
+        """Ask a serving emulator to stop (from any thread); ``serve`` then closes the world."""
         self._server.should_exit = True
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
