@@ -139,7 +139,8 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     return session, MainWindow(session)
 
 
-async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
+async def run(args: argparse.Namespace, app: Any, instance: Any = None,
+              messages: Any = None) -> int:
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
@@ -148,6 +149,8 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
     profile = args.profile_dir or default_profile_dir()
     paths = AppPaths(profile).ensure()
     logging_ = setup_logging(paths.logs_dir, args.log_level, extra_keys=[DEMO_KEY])
+    if messages is not None:
+        messages.ready()  # Qt's messages so far, and from now on, into the log
     sandbox = Sandbox(paths.cache_dir / "sandbox")
     # the emulator starts once the window is shown (session.start below), not before it
     session, window = build(profile, sandbox=True if args.sandbox else None,
@@ -223,9 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from vidu_desktop.ui import theme
+    from vidu_desktop.ui import qt_messages, theme
     from vidu_desktop.ui.single_instance import SingleInstance
 
+    messages = qt_messages.install(debug=args.log_level == "debug")
     set_identity()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -244,11 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     heartbeat.start(300)
     heartbeat.timeout.connect(lambda: None)
     try:
-        return asyncio.run(run(args, app, instance),
+        return asyncio.run(run(args, app, instance, messages),
                            loop_factory=lambda: qasync.QEventLoop(app))
     finally:
         heartbeat.stop()
         instance.release()
+        messages.uninstall()
 
 if __name__ == "__main__":
     sys.exit(main())

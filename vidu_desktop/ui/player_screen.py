@@ -39,6 +39,8 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVi
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QLabel, QStackedWidget, QWidget
 
+from .qt_messages import quiet_ffmpeg
+
 DEFAULT_FPS = 24.0
 _BACKDROP = QColor("#101012")
 
@@ -127,6 +129,7 @@ class VideoScreen(QStackedWidget):
             self.addWidget(page)
 
         self.player = QMediaPlayer(self)
+        quiet_ffmpeg()  # the backend is loaded now: FFmpeg's file details stay off stderr
         self.audio = QAudioOutput(self)
         self.audio.setVolume(0.8)  # before any playback: no renderer thread yet
         self.player.setAudioOutput(self.audio)
