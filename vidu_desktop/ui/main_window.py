@@ -15,13 +15,7 @@ import base64
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDesktopServices,
-    QGuiApplication,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
@@ -42,6 +36,7 @@ from .composer import Composer
 from .drafts import DraftController, DraftSwitcher
 from .generate_bar import GenerateBar
 from .host_settings import HostSettingsDialog
+from .main_menu import install_actions
 from .parameter_panel import ParameterPanel
 from .prompt_editor import PromptEditor
 from .prompt_library import PromptLibrary
@@ -58,6 +53,13 @@ DEFAULT_SIZE = (1280, 800)
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the window closed: the app shuts down
+    # the menus' actions (main_menu.install_actions)
+    generate_action: QAction
+    paste_action: QAction
+    keys_action: QAction
+    quit_action: QAction
+    log_folder_action: QAction
+    about_action: QAction
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -171,55 +173,7 @@ class MainWindow(QMainWindow):
 
     # -- wiring ----------------------------------------------------------------------------
     def _actions(self) -> None:
-        def action(text: str, keys: list[QKeySequence], slot: Any, name: str) -> QAction:
-            act = QAction(text, self)
-            act.setObjectName(name)
-            act.setShortcuts(keys)
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        ctrl = Qt.KeyboardModifier.ControlModifier
-        self.generate_action = action(
-            "&Generate", [QKeySequence(ctrl | Qt.Key.Key_Return),
-                          QKeySequence(ctrl | Qt.Key.Key_Enter)], self.generate, "generate")
-        self.paste_action = action("&Paste pictures", [QKeySequence(
-            QKeySequence.StandardKey.Paste)], self.paste, "paste")
-        new = action("&New draft", [QKeySequence(QKeySequence.StandardKey.New)],
-                     self.drafts.new, "new-draft")
-        keys = action("&Keys and hosts…", [QKeySequence("Ctrl+,")],
-                      lambda: self.open_host_settings(self.panel.choices().provider),
-                      "host-settings")
-        focus = action("Go to the p&rompt", [QKeySequence("Ctrl+L")], self.editor.focus_text,
-                       "focus-prompt")
-        add = action("&Add pictures…", [QKeySequence("Ctrl+O")], self.tray.open_add_dialog,
-                     "add-pictures")
-        quit_ = action("&Quit", [QKeySequence("Ctrl+Q")], self.close, "quit")
-        compose_tab = action("&Compose", [QKeySequence("Ctrl+1")],
-                             lambda: self.tabs.setCurrentIndex(0), "show-compose")
-        review_tab = action("&Review", [QKeySequence("Ctrl+2")],
-                            lambda: self.tabs.setCurrentWidget(self.review), "show-review")
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([new, add])
-        file_menu.addSeparator()
-        file_menu.addAction(self.generate_action)
-        file_menu.addSeparator()
-        file_menu.addAction(keys)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.paste_action, focus])
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([compose_tab, review_tab])
-        help_menu = bar.addMenu("&Help")
-        self.log_folder_action = help_menu.addAction("Open &log folder", self.open_log_folder)
-        self.log_folder_action.setObjectName("open-log-folder")
-        help_menu.addSeparator()
-        self.about_action = help_menu.addAction(f"&About {APP_TITLE}", self.open_about)
-        self.about_action.setObjectName("about")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        install_actions(self)
 
     def _connect(self) -> None:
         self.tray.changed.connect(self._on_composition)

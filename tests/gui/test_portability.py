@@ -1,0 +1,97 @@
+"""What differs on Windows and macOS, checked as far as it runs here: the single-instance
+server's name, the macOS application menu's roles, the signals that close the window, and the
+Windows taskbar identity."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from vidu_desktop import app as shell
+from vidu_desktop.ui.single_instance import SOCKET_PATH_MAX, server_name
+
+MAC_TEMP = "/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/"  # what macOS gives a user
+
+
+def test_the_server_name_ignores_case_where_the_file_system_does(tmp_path):
+    (tmp_path / "Profile").mkdir()
+    upper, lower = tmp_path / "Profile", tmp_path / "profile"
+    for platform in ("win32", "darwin"):
+        assert server_name(upper, platform=platform, user="ann", temp_dir=MAC_TEMP) == \
+            server_name(lower, platform=platform, user="ann", temp_dir=MAC_TEMP)
+    assert server_name(upper, platform="linux", user="ann", temp_dir="/tmp") != \
+        server_name(lower, platform="linux", user="ann", temp_dir="/tmp")
+
+
+def test_the_server_name_is_per_user_and_per_profile(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    names = {server_name(p, platform=os_, user=u, temp_dir="/tmp")
+             for p in (a, b) for u in ("ann", "bob") for os_ in ("win32",)}
+    assert len(names) == 4
+    assert server_name(a) == server_name(a)  # the same launch after launch
+
+
+def test_the_socket_path_fits_a_unix_socket_address(tmp_path):
+    name = server_name(tmp_path, platform="darwin", user="ann", temp_dir=MAC_TEMP)
+    assert not name.startswith("/")  # in the user's own temporary folder
+    assert len((MAC_TEMP + name).encode()) <= SOCKET_PATH_MAX
+    long_temp = "/private/var/folders/" + "x" * 90 + "/T"
+    name = server_name(tmp_path, platform="darwin", user="ann", temp_dir=long_temp)
+    assert name.startswith("/tmp/vidu-desktop-") and len(name.encode()) <= SOCKET_PATH_MAX
+
+
+def test_a_too_long_temporary_folder_still_gives_a_name_to_listen_on(qapp, tmp_path):
+    name = server_name(tmp_path, platform="linux", user="ann", temp_dir="/" + "t" * 120)
+    server = QLocalServer()
+    QLocalServer.removeServer(name)
+    try:
+        assert server.listen(name), server.errorString()
+        client = QLocalSocket()
+        client.connectToServer(name)
+        assert client.waitForConnected(2000)
+        client.abort()
+    finally:
+        server.close()
+
+
+def test_the_mac_application_menu_gets_about_settings_and_quit(windows):
+    window = windows()
+    in_menus = [a for m in window.menuBar().actions() if m.menu()
+                for a in m.menu().actions() if not a.isSeparator()]
+    roles = {a.objectName(): a.menuRole() for a in in_menus}
+    role = QAction.MenuRole
+    assert roles["about"] == role.AboutRole
+    assert roles["host-settings"] == role.PreferencesRole
+    assert roles["quit"] == role.QuitRole
+    others = {k: v for k, v in roles.items() if k not in ("about", "host-settings", "quit")}
+    # nothing else is guessed into the application menu from its text
+    assert others and all(v == role.NoRole for v in others.values()), others
+
+
+def test_the_signals_that_close_the_window():
+    signums = shell.close_signals()
+    assert signal.SIGINT in signums and signal.SIGTERM in signums
+    if sys.platform == "win32":
+        assert signal.SIGBREAK in signums
+
+
+def test_the_taskbar_identity_is_set_only_on_windows():
+    assert shell.set_taskbar_identity() is (sys.platform == "win32")
+    assert shell.APP_USER_MODEL_ID.count(".") >= 1 and len(shell.APP_USER_MODEL_ID) <= 128
+
+
+def test_profile_folders_follow_each_system(monkeypatch, tmp_path):
+    from vidu_desktop.store import paths
+
+    monkeypatch.delenv("VIDU_DESKTOP_HOME", raising=False)
+    monkeypatch.setattr(paths.Path, "home", staticmethod(lambda: tmp_path))
+    monkeypatch.setattr(paths.sys, "platform", "darwin")
+    assert paths.default_profile_dir() == Path(
+        tmp_path, "Library", "Application Support", "Vidu Studio")
+    monkeypatch.setattr(paths.sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    assert paths.default_profile_dir() == tmp_path / "Roaming" / "Vidu Studio"
