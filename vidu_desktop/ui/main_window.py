@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         view.play_requested.connect(self.play_task)
         view.compare_requested.connect(self.compare_tasks)
         view.actions.deleted.connect(self.review.forget)
+        view.actions.release = self.review.release
 
     def _on_picked(self, records: list[TaskRecord]) -> None:
         """One task selected: its take in Review, ready to play; two finished takes: compared.

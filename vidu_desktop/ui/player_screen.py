@@ -19,6 +19,7 @@ read from the player's signals and getters as before.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 
@@ -191,6 +192,23 @@ class VideoScreen(QStackedWidget):
         self._pending_ms = None  # a seek in the old file is no position in the next one
         self.cover.set_image(None)
         self.setCurrentWidget(self.cover)
+
+    def let_go(self) -> asyncio.Future[None]:
+        """Unload, and a future done once the media player has closed the file (it does so
+        from the event loop): Windows cannot delete or rename a file that is open."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.unload()
+        if self.player.source().isEmpty():
+            future.set_result(None)
+            return future
+
+        def changed(url: QUrl) -> None:
+            if url.isEmpty() and not future.done():
+                future.set_result(None)
+
+        self.player.sourceChanged.connect(changed)
+        future.add_done_callback(lambda _f: self.player.sourceChanged.disconnect(changed))
+        return future
 
     def fail(self, text: str) -> None:
         """Replace the picture with ``text`` and emit ``error`` (once per source)."""

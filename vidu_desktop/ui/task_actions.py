@@ -12,7 +12,7 @@ import asyncio
 import base64
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from vidu_desktop.engine import Engine
 from vidu_desktop.providers.base import CancelOutcome
 from vidu_desktop.store import ArtifactKind, StoreError, TaskRecord, sidecar_for, write_sidecar
 
+from . import file_removal
 from .background import Background
 from .parameter_choices import Choices
 from .task_model import host_name
@@ -105,6 +106,10 @@ def load_into_composer(composer: Composer, rec: TaskRecord) -> list[str]:
     return notes
 
 
+async def _nothing_to_release(_local_id: str) -> None:
+    return None
+
+
 class TaskActions(QObject):
     """``message`` carries what an action did (for the status line); ``deleted`` a local id
     removed from the library; ``submitted`` a new task row (retry, re-run)."""
@@ -126,6 +131,11 @@ class TaskActions(QObject):
         #: opens a folder or file in the desktop's file manager (tests replace it)
         self.opener: Callable[[Path], object] = lambda p: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(p)))
+        #: before a task's files are deleted: whatever shows them lets go (the Review tab)
+        self.release: Callable[[str], Awaitable[None]] = _nothing_to_release
+        #: removes one file (tests stand in for a file held open by another program)
+        self.unlink: file_removal.Unlink = file_removal.unlink
+        self.retry_waits: tuple[float, ...] = file_removal.RETRY_WAITS
 
     def record(self, local_id: str) -> TaskRecord:
         rec = self.engine.tasks.get(local_id)
@@ -296,10 +306,12 @@ class TaskActions(QObject):
         if not ok:
             return False
         await self.engine.stop_running(local_id)
-        self.engine.tasks.delete(local_id, remove_files=True,
-                                 media_root=self.engine.paths.media_root)
+        await self.release(local_id)  # the player closes the video first (Windows)
+        paths = self.engine.tasks.delete(local_id, media_root=self.engine.paths.media_root)
         self.deleted.emit(local_id)
-        self._say("Task deleted from this computer.")
+        left = await file_removal.remove_files(paths, self.unlink, self.retry_waits)
+        self._say(file_removal.left_message(left) if left else
+                  "Task deleted from this computer.")
         return True
 
     # -- starting them from a click ----------------------------------------------------------
