@@ -27,11 +27,12 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.providers.base import CancelOutcome
 from vidu_desktop.store import ArtifactKind, StoreError, TaskRecord, sidecar_for, write_sidecar
+from vidu_desktop.store.names import safe_file_name
 
 from . import file_removal
 from .background import Background
 from .parameter_choices import Choices
-from .task_model import host_name
+from .task_model import excerpt, host_name
 
 if TYPE_CHECKING:
     from .composer import Composer
@@ -274,8 +275,11 @@ class TaskActions(QObject):
     def export_sidecar(self, local_id: str) -> QFileDialog:
         """Ask where to save (non-blocking), then write the sidecar there."""
         rec = self.record(local_id)
-        dialog = QFileDialog(self.widget, "Export task details",
-                             str(Path.home() / f"{rec.local_id}.json"), "JSON (*.json)")
+        # named after the prompt (made valid on every system) and the task
+        name = safe_file_name(f"{excerpt(rec.prompt, 40).rstrip('…')} {rec.local_id[:8]}",
+                              ".json")
+        dialog = QFileDialog(self.widget, "Export task details", str(Path.home() / name),
+                             "JSON (*.json)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("json")
         dialog.fileSelected.connect(lambda path: self.export_sidecar_to(local_id, Path(path)))
