@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -30,7 +31,9 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import EngineEvent
 from vidu_desktop.store import TaskRecord
 
+from . import focus_ring
 from .about import AboutDialog
+from .accessibility import name, name_from_labels, tab_order
 from .banners import ModeBanner
 from .composer import Composer
 from .drafts import DraftController, DraftSwitcher
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
 
         self._actions()
         self._connect()
+        self._accessible()
         self.drafts.open_last()
         self._on_parameters()
         self.restore_window_state()
@@ -174,6 +178,23 @@ class MainWindow(QMainWindow):
     # -- wiring ----------------------------------------------------------------------------
     def _actions(self) -> None:
         install_actions(self)
+
+    def _accessible(self) -> None:
+        """Names for screen readers, and Tab in the order of the work (accessibility.py)."""
+        name_from_labels(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)
+        name(self.tabs, "Compose and Review")
+        name(self.tabs.tabBar(), "Tabs", "Ctrl+1 Compose, Ctrl+2 Review")
+        self.parameter_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take focus
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Draft, pictures, prompt, parameters, Generate, then the tasks."""
+        tab_order(self.draft_switcher.focus_order() + self.tray.focus_order()
+                  + self.editor.focus_order() + self.panel.focus_order()
+                  + [self.generate_bar.button] + self.task_list.view.focus_order())
 
     def _connect(self) -> None:
         self.tray.changed.connect(self._on_composition)
@@ -284,6 +305,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
         self._attach_tasks()
+        self._tab_order()
         self.review.clear()  # the take on screen belongs to the other library
         self._unfollow()
         self._unfollow = self.session.engine.bus.subscribe(self._on_engine_event)
