@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import logging
 import logging.handlers
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -150,7 +151,7 @@ def setup_logging(logs_dir: Path, level: str = "info", *, keys: KeySource | None
         pass
     tail = Tail()
     handlers.append(tail)
-    if console:
+    if console and sys.stderr is not None:  # None in a windowed Windows build: no console
         stream = logging.StreamHandler()
         stream.setLevel(logging.WARNING if level in ("info", "debug") else root.level)
         stream.addFilter(quiet_qt)

@@ -129,13 +129,13 @@ def test_the_focused_control_is_ringed(windows, qtbot, run, emulator, tmp_path):
         unfocused = window.grab(around).toImage()
         qtbot.keyClick(before, Qt.Key.Key_Tab)
         qtbot.waitUntil(target.hasFocus)
-        ring = focus_ring.install(QApplication.instance()).ring
-        assert ring is not None and ring.widget() is target and ring.isVisible()
-        ringed = QRect(ring.mapTo(window, QPoint(0, 0)), ring.size())
+        ring = focus_ring.install(QApplication.instance()).ring_of(window)
+        assert ring is not None and ring.target is target and ring.isVisible()
+        ringed = focus_ring.ring_rect(ring, window)
         assert ringed.contains(QRect(target.mapTo(window, QPoint(0, 0)), target.size()))
         focused = window.grab(around).toImage()
         assert focused != unfocused, f"{spoken_name(target)}: no visible focus"
-        left_edge = focused.pixelColor(ringed.left() - around.left(),
+        left_edge = focused.pixelColor(ringed.left() - around.left() + 1,
                                        ringed.center().y() - around.top())
         assert left_edge == accent, (spoken_name(target), left_edge.name())
 

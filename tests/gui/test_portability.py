@@ -95,3 +95,58 @@ def test_profile_folders_follow_each_system(monkeypatch, tmp_path):
     monkeypatch.setattr(paths.sys, "platform", "win32")
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
     assert paths.default_profile_dir() == tmp_path / "Roaming" / "Vidu Studio"
+
+
+def test_task_covers_are_sharp_on_a_high_dpi_screen(qtbot, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from vidu_desktop.ui.task_covers import THUMB, CoverCache
+
+    path = tmp_path / "cover.jpg"
+    image = QImage(960, 540, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3a7"))
+    assert image.save(str(path))
+    covers = CoverCache(ratio=2.0)
+    try:
+        assert covers.placeholder().deviceIndependentSize().toSize() == THUMB
+        with qtbot.waitSignal(covers.ready, timeout=10_000):
+            covers.get("t1", lambda: str(path))
+        pixmap = covers.get("t1", lambda: str(path))
+        assert pixmap.devicePixelRatio() == 2.0
+        assert pixmap.width() == 2 * THUMB.height() * 16 // 9 or pixmap.height() == 80
+        assert pixmap.deviceIndependentSize().height() <= THUMB.height()
+    finally:
+        covers.shutdown()
+
+
+def test_the_profile_folder_is_where_qt_puts_app_data(qapp, monkeypatch, tmp_path):
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    monkeypatch.delenv("VIDU_DESKTOP_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    before = (QCoreApplication.organizationName(), QCoreApplication.applicationName())
+    try:
+        shell.set_names()
+        qt = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        assert Path(qt) == shell.default_profile_dir()
+    finally:
+        QCoreApplication.setOrganizationName(before[0])
+        QCoreApplication.setApplicationName(before[1])
+
+
+def test_a_windowed_build_without_a_console_logs_to_the_file_only(monkeypatch, tmp_path):
+    import logging
+
+    from vidu_desktop.logs import setup_logging
+
+    monkeypatch.setattr(sys, "stderr", None)  # what a windowed Windows build has
+    setup = setup_logging(tmp_path / "logs", "info")
+    try:
+        kinds = {type(h) for h in setup.handlers}
+        assert logging.StreamHandler not in kinds and setup.file is not None
+        logging.getLogger("vidu_desktop.test").warning("no console here")
+        for handler in setup.handlers:
+            handler.flush()
+        assert "no console here" in setup.file.read_text()
+    finally:
+        setup.remove()
