@@ -113,8 +113,9 @@ def test_task_covers_are_sharp_on_a_high_dpi_screen(qtbot, tmp_path):
             covers.get("t1", lambda: str(path))
         pixmap = covers.get("t1", lambda: str(path))
         assert pixmap.devicePixelRatio() == 2.0
-        assert pixmap.width() == 2 * THUMB.height() * 16 // 9 or pixmap.height() == 80
-        assert pixmap.deviceIndependentSize().height() <= THUMB.height()
+        # a 16:9 cover in the 64x40 cell: 64x36 on screen, from 128x72 pixels
+        assert (pixmap.width(), pixmap.height()) == (128, 72)
+        assert pixmap.deviceIndependentSize().toSize().width() == THUMB.width()
     finally:
         covers.shutdown()
 
