@@ -195,6 +195,8 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     window.closed.connect(closed.set)
     for signum in close_signals():  # Ctrl+C, kill: close as the user would
         signal.signal(signum, lambda *_: window.close())
+    # log-off or shut-down (Windows, an X11 session): the draft is saved before Qt closes
+    app.commitDataRequest.connect(lambda _manager: window.commit_data())
     window.show()
     log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
     if instance is not None:

@@ -151,3 +151,14 @@ def test_a_windowed_build_without_a_console_logs_to_the_file_only(monkeypatch, t
         assert "no console here" in setup.file.read_text()
     finally:
         setup.remove()
+
+
+def test_a_session_ending_saves_the_draft_at_once(windows, qtbot):
+    window = windows()
+    window.editor.set_text("a lighthouse in the fog, image 1 on the rocks")
+    assert window.drafts.dirty  # saved a moment later, normally
+    window.commit_data()  # what a log-off asks for (commitDataRequest)
+    assert not window.drafts.dirty
+    saved = window.session.drafts.get(window.drafts.current_id)
+    assert saved is not None and saved.prompt.startswith("a lighthouse in the fog")
+    assert window.session.settings.get("window.geometry")

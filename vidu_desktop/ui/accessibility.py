@@ -71,10 +71,10 @@ def takes_tab(widget: QWidget) -> bool:
 def focus_chain(root: QWidget) -> Iterator[QWidget]:
     """The widgets Tab stops on, in the order of ``root``'s focus chain."""
     seen: set[int] = set()
-    widget = root.nextInFocusChain()
-    while widget is not root and id(widget) not in seen:
+    widget: QWidget | None = root.nextInFocusChain()
+    while widget is not None and widget is not root and id(widget) not in seen:
         seen.add(id(widget))
-        if takes_tab(widget) and (widget is root or root.isAncestorOf(widget)):
+        if takes_tab(widget) and root.isAncestorOf(widget):
             yield widget
         widget = widget.nextInFocusChain()
 

@@ -41,9 +41,9 @@ class Ring(QWidget):
         self.hide()
 
     def follow(self, target: QWidget | None) -> None:
-        for widget in self._watched:
-            if shiboken6.isValid(widget):
-                widget.removeEventFilter(self)
+        for watched in self._watched:
+            if shiboken6.isValid(watched):
+                watched.removeEventFilter(self)
         if self.target is not None and shiboken6.isValid(self.target):
             self.target.destroyed.disconnect(self._gone)
         self._watched = []

@@ -429,6 +429,12 @@ class MainWindow(QMainWindow):
         if not settings.get("window.side-split"):
             self.side_split.setSizes([440, max(160, self.height() - 440)])
 
+    def commit_data(self) -> None:
+        """The session ends (log-off, shut-down): save the draft and the window now; the
+        system may end the process before the window is closed."""
+        self.drafts.save_now()
+        self.save_window_state()
+
     def save_window_state(self) -> None:
         settings = self.session.settings
         settings.set("window.geometry", base64.b64encode(self.saveGeometry().data()).decode())
