@@ -25,6 +25,9 @@ log = logging.getLogger("vidu_desktop.app")
 
 APP_NAME = "Vidu Studio"
 DESKTOP_FILE = "vidu-desktop"
+#: Windows groups the taskbar button, its icon and pinned shortcuts by this id (an installer's
+#: shortcut should carry the same one); without it the button is python.exe's
+APP_USER_MODEL_ID = "ViduStudio.Desktop"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -65,13 +68,42 @@ def set_names() -> None:
 
 
 def set_identity() -> None:
-    """Before the QApplication exists: the names, and fractional high-DPI scaling as is."""
+    """Before the QApplication exists: the names, the Windows taskbar identity, and fractional
+    high-DPI scaling as is (150 % stays 150 %, Qt 6's default, set here so it is not left to
+    an environment variable)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
     set_names()
+    set_taskbar_identity()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+
+
+def set_taskbar_identity() -> bool:
+    """Windows: the process's AppUserModelID, so the taskbar shows Vidu Studio's icon and
+    name. False elsewhere (macOS takes the Dock icon from the window icon or the bundle)."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    try:
+        result = ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(
+            ctypes.c_wchar_p(APP_USER_MODEL_ID))
+    except (AttributeError, OSError):
+        log.debug("could not set the AppUserModelID", exc_info=True)
+        return False
+    return bool(result == 0)  # S_OK
+
+
+def close_signals() -> list[signal.Signals]:
+    """The signals that close the window as the user would: Ctrl+C and a kill (POSIX); on
+    Windows Ctrl+C and Ctrl+Break in the console (a kill there ends the process at once: the
+    drafts saved as they are typed and the persisted tasks are what survives)."""
+    signums = [signal.SIGINT, signal.SIGTERM]
+    if sys.platform == "win32":
+        signums.append(signal.SIGBREAK)
+    return signums
 
 
 class Sandbox:
@@ -139,7 +171,8 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     return session, MainWindow(session)
 
 
-async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
+async def run(args: argparse.Namespace, app: Any, instance: Any = None,
+              messages: Any = None) -> int:
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
@@ -148,6 +181,8 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
     profile = args.profile_dir or default_profile_dir()
     paths = AppPaths(profile).ensure()
     logging_ = setup_logging(paths.logs_dir, args.log_level, extra_keys=[DEMO_KEY])
+    if messages is not None:
+        messages.ready()  # Qt's messages so far, and from now on, into the log
     sandbox = Sandbox(paths.cache_dir / "sandbox")
     # the emulator starts once the window is shown (session.start below), not before it
     session, window = build(profile, sandbox=True if args.sandbox else None,
@@ -158,8 +193,10 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None) -> int:
     crash.install(asyncio.get_running_loop())
     closed = asyncio.Event()
     window.closed.connect(closed.set)
-    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C, kill: close as the user would
+    for signum in close_signals():  # Ctrl+C, kill: close as the user would
         signal.signal(signum, lambda *_: window.close())
+    # log-off or shut-down (Windows, an X11 session): the draft is saved before Qt closes
+    app.commitDataRequest.connect(lambda _manager: window.commit_data())
     window.show()
     log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
     if instance is not None:
@@ -223,9 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from vidu_desktop.ui import theme
+    from vidu_desktop.ui import qt_messages, theme
     from vidu_desktop.ui.single_instance import SingleInstance
 
+    messages = qt_messages.install(debug=args.log_level == "debug")
     set_identity()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -244,11 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     heartbeat.start(300)
     heartbeat.timeout.connect(lambda: None)
     try:
-        return asyncio.run(run(args, app, instance),
+        return asyncio.run(run(args, app, instance, messages),
                            loop_factory=lambda: qasync.QEventLoop(app))
     finally:
         heartbeat.stop()
         instance.release()
+        messages.uninstall()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,6 +16,7 @@ from vidu_desktop.core.capabilities import PROMPT_COUNTING, PROVIDERS, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
+from vidu_desktop.store.names import path_problem
 
 if TYPE_CHECKING:
     from vidu_desktop.engine import Engine
@@ -142,13 +143,16 @@ def exit_for(rec: TaskRecord) -> int:
     return OK  # still under way (generate without --wait)
 
 
-def out_target(out: str | None) -> Path | None:
+def out_target(out: str | None, platform: str = sys.platform) -> Path | None:
     """``--out``: a folder, or a file name ending in .mp4; ValueError for anything else."""
     if not out:
         return None
     path = Path(out).expanduser()
     if path.suffix and not path.is_dir() and path.suffix.lower() != ".mp4":
         raise ValueError(f"--out takes a folder or a .mp4 file name, not {out!r}")
+    problem = path_problem(path.absolute(), platform)
+    if problem:  # before anything is sent: the video could not be saved there
+        raise ValueError(f"--out {out!r} cannot be written on this system: {problem}")
     return path
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import logging
 import logging.handlers
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,6 +21,10 @@ TAIL_LINES = 200
 REDACTED = "***"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY = ("httpx", "httpcore", "PIL", "uvicorn", "uvicorn.error", "asyncio")
+#: Qt's own messages (``qt`` and ``qt.<category>``, routed by the window shell): in the file,
+#: and on the console only from this level (its warnings are for developers, not users)
+QT_LOGGER = "qt"
+QT_CONSOLE_LEVEL = logging.ERROR
 
 KeySource = Callable[[], Iterable[str]]
 
@@ -81,6 +86,14 @@ class Redactor(logging.Filter):
         return True
 
 
+def quiet_qt(record: logging.LogRecord) -> bool:
+    """The console's filter: Qt's messages below ``QT_CONSOLE_LEVEL`` stay in the file."""
+    name = record.name
+    if name == QT_LOGGER or name.startswith(QT_LOGGER + "."):
+        return record.levelno >= QT_CONSOLE_LEVEL
+    return True
+
+
 class Tail(logging.Handler):
     """The last ``TAIL_LINES`` formatted records, for the crash dialog and diagnostics."""
 
@@ -138,9 +151,10 @@ def setup_logging(logs_dir: Path, level: str = "info", *, keys: KeySource | None
         pass
     tail = Tail()
     handlers.append(tail)
-    if console:
+    if console and sys.stderr is not None:  # None in a windowed Windows build: no console
         stream = logging.StreamHandler()
         stream.setLevel(logging.WARNING if level in ("info", "debug") else root.level)
+        stream.addFilter(quiet_qt)
         handlers.append(stream)
     for handler in handlers:
         handler.setFormatter(fmt)

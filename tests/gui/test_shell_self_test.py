@@ -27,6 +27,12 @@ def test_the_self_test_command_plays_a_clip_and_saves_a_screenshot(tmp_path):
     assert "played: a frame is on screen" in done.stdout
     shot = QImage(str(tmp_path / "profile" / "self-test.png"))
     assert not shot.isNull() and shot.width() >= 640 and shot.height() >= 480
+    # a quiet terminal: Qt's and FFmpeg's messages are in the log, not on stderr
+    for noise in ("Input #0", "Stream #0", "qt.multimedia", "FFmpeg", "propagateSizeHints",
+                  "PulseAudio"):
+        assert noise not in done.stderr, done.stderr
+    log = (tmp_path / "profile" / "logs" / "app.log").read_text()
+    assert "WARNING qt.multimedia" in log or "WARNING qt:" in log
 
 
 def test_the_self_test_command_fails_with_the_reason_outside_the_sandbox(tmp_path):

@@ -160,6 +160,9 @@ def test_copy_ids_export_sidecar_and_reveal(windows, qtbot, run, emulator, tmp_p
     assert data["local_id"] == local_id and data["remote_id"] == rec.remote_id
     assert "base64" not in out.read_text()  # references by hash, never inline
     dialog = actions.export_sidecar(local_id)  # the non-blocking dialog writes on accept
+    # offered under the prompt's words and the task, a name every system accepts
+    assert dialog.selectedFiles()[0].endswith(f"image 1 walks into the sea at dusk "
+                                              f"{local_id[:8]}.json")
     dialog.fileSelected.emit(str(tmp_path / "chosen.json"))
     dialog.close()
     assert json.loads((tmp_path / "chosen.json").read_text())["local_id"] == local_id

@@ -26,6 +26,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -62,11 +63,11 @@ def _watch_parent(parent: BaseProcess) -> None:
     """In a daemon thread: once the parent has ended, end this worker. An idle one exits at
     once; a busy one has its main thread interrupted (SIGTERM, where a thread can be signalled)
     so the render unwinds first, and exits anyway after ``_UNWIND_S``."""
-    if hasattr(signal, "pthread_sigmask"):  # the pool's SIGTERM goes to the main thread
+    if sys.platform != "win32":  # the pool's SIGTERM goes to the main thread
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     parent.join()  # returns once the parent has ended
     main = threading.main_thread().ident
-    if _busy and main is not None and hasattr(signal, "pthread_kill"):
+    if _busy and main is not None and sys.platform != "win32":
         deadline = time.monotonic() + _UNWIND_S
         while time.monotonic() < deadline:  # the main thread exits the process meanwhile
             signal.pthread_kill(main, signal.SIGTERM)

@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -82,11 +83,30 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        replace_retrying(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+#: waits between tries of a rename that Windows refuses for a moment (seconds, ~1 s in all)
+REPLACE_WAITS = (0.05, 0.1, 0.25, 0.6)
+
+
+def replace_retrying(src: Path, dst: Path, waits: Iterable[float] = REPLACE_WAITS) -> None:
+    """``os.replace``, tried again a few times when it raises ``PermissionError``: on Windows a
+    file just written is often held open for a moment by a virus scanner or the search
+    indexer, and a target open in another program cannot be replaced. The last error is
+    raised. (POSIX renames do not fail that way; there it succeeds or fails at once.)"""
+    for wait in (*waits, None):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if wait is None:
+                raise
+            time.sleep(wait)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -71,6 +71,7 @@ class CrashDialog(QDialog):
         self.log_view = QPlainTextEdit(self)
         self.log_view.setObjectName("crash-log")
         self.log_view.setReadOnly(True)
+        self.log_view.setAccessibleName("Last log lines")
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.copy_button = QPushButton("Copy diagnostics", self)

@@ -160,10 +160,14 @@ class DraftSwitcher(QWidget):
         theme.set_role(self.status, "muted")
         new = QToolButton(self)
         new.setText("New draft")
+        new.setToolTip("Start a new draft (Ctrl+N)")
+        self.new_button = new
         new.clicked.connect(controller.new)
         more = QToolButton(self)
         more.setText("⋯")
         more.setAccessibleName("More draft actions")
+        more.setToolTip("Rename, duplicate or delete this draft")
+        self.more_button = more
         menu = QMenu(more)
         menu.addAction("Rename…", self.ask_rename)
         menu.addAction("Duplicate", controller.duplicate)
@@ -188,6 +192,9 @@ class DraftSwitcher(QWidget):
         self.status.setToolTip("Drafts save by themselves a moment after each change")
         self._dialog: QInputDialog | None = None
         self.refresh()
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.combo, self.new_button, self.more_button]
 
     def refresh(self) -> None:
         self.combo.blockSignals(True)

@@ -66,3 +66,5 @@ class GenerateBar(QWidget):
         self.reason.setText(reason)
         self.reason.setVisible(bool(reason))
         self.button.setToolTip((reason + "\n" if reason else "") + f"{label} (Ctrl+Enter)")
+        self.button.setAccessibleName(f"{label}, {cost}" if cost else label)
+        self.button.setAccessibleDescription(reason or detail)

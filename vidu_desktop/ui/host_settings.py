@@ -25,6 +25,7 @@ from vidu_desktop.core.capabilities import PROVIDERS, ProviderId, provider
 from vidu_desktop.store import NO_KEYCHAIN_WARNING
 
 from . import theme
+from .accessibility import name_from_labels
 from .background import Background
 from .session import Session
 
@@ -93,6 +94,8 @@ class HostSettingsDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.sandbox_note)
         layout.addStretch(1)
+        name_from_labels(self)  # Host, API key, Base URL
+        self.key.setAccessibleDescription("Hidden as you type; the Show button reveals it")
         layout.addWidget(buttons)
 
         self.host.currentIndexChanged.connect(lambda _: self._load())

@@ -15,14 +15,9 @@ import base64
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDesktopServices,
-    QGuiApplication,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -36,12 +31,15 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import EngineEvent
 from vidu_desktop.store import TaskRecord
 
+from . import focus_ring
 from .about import AboutDialog
+from .accessibility import name, name_from_labels, tab_order
 from .banners import ModeBanner
 from .composer import Composer
 from .drafts import DraftController, DraftSwitcher
 from .generate_bar import GenerateBar
 from .host_settings import HostSettingsDialog
+from .main_menu import install_actions
 from .parameter_panel import ParameterPanel
 from .prompt_editor import PromptEditor
 from .prompt_library import PromptLibrary
@@ -58,6 +56,13 @@ DEFAULT_SIZE = (1280, 800)
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the window closed: the app shuts down
+    # the menus' actions (main_menu.install_actions)
+    generate_action: QAction
+    paste_action: QAction
+    keys_action: QAction
+    quit_action: QAction
+    log_folder_action: QAction
+    about_action: QAction
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
 
         self._actions()
         self._connect()
+        self._accessible()
         self.drafts.open_last()
         self._on_parameters()
         self.restore_window_state()
@@ -173,55 +179,24 @@ class MainWindow(QMainWindow):
 
     # -- wiring ----------------------------------------------------------------------------
     def _actions(self) -> None:
-        def action(text: str, keys: list[QKeySequence], slot: Any, name: str) -> QAction:
-            act = QAction(text, self)
-            act.setObjectName(name)
-            act.setShortcuts(keys)
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
+        install_actions(self)
 
-        ctrl = Qt.KeyboardModifier.ControlModifier
-        self.generate_action = action(
-            "&Generate", [QKeySequence(ctrl | Qt.Key.Key_Return),
-                          QKeySequence(ctrl | Qt.Key.Key_Enter)], self.generate, "generate")
-        self.paste_action = action("&Paste pictures", [QKeySequence(
-            QKeySequence.StandardKey.Paste)], self.paste, "paste")
-        new = action("&New draft", [QKeySequence(QKeySequence.StandardKey.New)],
-                     self.drafts.new, "new-draft")
-        keys = action("&Keys and hosts…", [QKeySequence("Ctrl+,")],
-                      lambda: self.open_host_settings(self.panel.choices().provider),
-                      "host-settings")
-        focus = action("Go to the p&rompt", [QKeySequence("Ctrl+L")], self.editor.focus_text,
-                       "focus-prompt")
-        add = action("&Add pictures…", [QKeySequence("Ctrl+O")], self.tray.open_add_dialog,
-                     "add-pictures")
-        quit_ = action("&Quit", [QKeySequence("Ctrl+Q")], self.close, "quit")
-        compose_tab = action("&Compose", [QKeySequence("Ctrl+1")],
-                             lambda: self.tabs.setCurrentIndex(0), "show-compose")
-        review_tab = action("&Review", [QKeySequence("Ctrl+2")],
-                            lambda: self.tabs.setCurrentWidget(self.review), "show-review")
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([new, add])
-        file_menu.addSeparator()
-        file_menu.addAction(self.generate_action)
-        file_menu.addSeparator()
-        file_menu.addAction(keys)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.paste_action, focus])
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([compose_tab, review_tab])
-        help_menu = bar.addMenu("&Help")
-        self.log_folder_action = help_menu.addAction("Open &log folder", self.open_log_folder)
-        self.log_folder_action.setObjectName("open-log-folder")
-        help_menu.addSeparator()
-        self.about_action = help_menu.addAction(f"&About {APP_TITLE}", self.open_about)
-        self.about_action.setObjectName("about")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+    def _accessible(self) -> None:
+        """Names for screen readers, and Tab in the order of the work (accessibility.py)."""
+        name_from_labels(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)
+        name(self.tabs, "Compose and Review")
+        name(self.tabs.tabBar(), "Tabs", "Ctrl+1 Compose, Ctrl+2 Review")
+        self.parameter_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take focus
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Draft, pictures, prompt, parameters, Generate, then the tasks."""
+        tab_order(self.draft_switcher.focus_order() + self.tray.focus_order()
+                  + self.editor.focus_order() + self.panel.focus_order()
+                  + [self.generate_bar.button] + self.task_list.view.focus_order())
 
     def _connect(self) -> None:
         self.tray.changed.connect(self._on_composition)
@@ -284,6 +259,7 @@ class MainWindow(QMainWindow):
         view.play_requested.connect(self.play_task)
         view.compare_requested.connect(self.compare_tasks)
         view.actions.deleted.connect(self.review.forget)
+        view.actions.release = self.review.release
 
     def _on_picked(self, records: list[TaskRecord]) -> None:
         """One task selected: its take in Review, ready to play; two finished takes: compared.
@@ -331,6 +307,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
         self._attach_tasks()
+        self._tab_order()
         self.review.clear()  # the take on screen belongs to the other library
         self._unfollow()
         self._unfollow = self.session.engine.bus.subscribe(self._on_engine_event)
@@ -453,6 +430,12 @@ class MainWindow(QMainWindow):
             self.v_split.setSizes([330, max(200, self.height() - 330)])
         if not settings.get("window.side-split"):
             self.side_split.setSizes([440, max(160, self.height() - 440)])
+
+    def commit_data(self) -> None:
+        """The session ends (log-off, shut-down): save the draft and the window now; the
+        system may end the process before the window is closed."""
+        self.drafts.save_now()
+        self.save_window_state()
 
     def save_window_state(self) -> None:
         settings = self.session.settings

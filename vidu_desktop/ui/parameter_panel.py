@@ -100,6 +100,8 @@ class ParameterPanel(QWidget):
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.setAccessibleName("Advanced options")
+        self.advanced_toggle.setToolTip("Payload, off-peak and watermark")
         self.advanced = QWidget(self)
         self.payload = QLineEdit(self.advanced)
         self.payload.setObjectName("payload")
@@ -128,6 +130,8 @@ class ParameterPanel(QWidget):
         dismiss.setText("✕")
         dismiss.setAutoRaise(True)
         dismiss.setToolTip("Dismiss")
+        dismiss.setAccessibleName("Dismiss the notes")
+        self.dismiss_notes = dismiss
         dismiss.clicked.connect(self.clear_notes)
         notes_layout = QHBoxLayout(self.notes_frame)
         notes_layout.setContentsMargins(8, 6, 4, 6)
@@ -187,6 +191,13 @@ class ParameterPanel(QWidget):
         self.advanced_toggle.toggled.connect(self._show_advanced)
         session.changed.connect(self.refresh_key_status)
         self._apply(self._choices, [])
+
+    def focus_order(self) -> list[QWidget]:
+        """Top to bottom, as the form reads."""
+        return [self.host, self.keys_button, self.model, self.duration, self.resolution,
+                self.aspect, self.movement, self.seed, self.dice, self.random_seed, self.bgm,
+                self.variations, self.advanced_toggle, self.payload, self.off_peak,
+                self.watermark, self.dismiss_notes]
 
     def _buddy(self, text: str, widget: QWidget) -> QLabel:
         label = QLabel(text, self)

@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QWidget
 from .player_controls import PlayerControls, handle_key
 from .player_screen import VideoScreen
 
+KEYS_DESCRIPTION = ("Space plays or pauses; comma and period, or Left and Right, step a frame; "
+                    "L loops, M mutes, F toggles fullscreen")
+
 
 class PlayerBase(QWidget):
     """Subclasses build their screens, then call ``_wire()``; ``clock`` is the screen whose
@@ -22,6 +25,8 @@ class PlayerBase(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Video")
+        self.setAccessibleDescription(KEYS_DESCRIPTION)
         self.controls = PlayerControls()
         self._loop = False
         self._muted = False  # as asked (the audio output applies it from the event loop)

@@ -31,6 +31,10 @@ def format_ms(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+#: Tab reaches the controls (a keyboard and a screen reader can use each); a click leaves the
+#: focus on the player, whose keys (Space, L, M…) keep working
+TAB_ONLY = Qt.FocusPolicy.TabFocus
+
 
 class Playable(Protocol):
     """What the player and the compare view both offer to the keyboard."""
@@ -109,7 +113,7 @@ class PlayerControls(QWidget):
         self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight
                                          | Qt.AlignmentFlag.AlignVCenter)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.slider.setFocusPolicy(TAB_ONLY)
         self.slider.setRange(0, 0)
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setAccessibleName("Position")
@@ -118,7 +122,7 @@ class PlayerControls(QWidget):
         self.mute_button = self._button(QStyle.StandardPixmap.SP_MediaVolume, "Mute (M)")
         self.mute_button.setCheckable(True)
         self.volume = QSlider(Qt.Orientation.Horizontal)
-        self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume.setFocusPolicy(TAB_ONLY)
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
         self.volume.setFixedWidth(90)
@@ -155,7 +159,7 @@ class PlayerControls(QWidget):
         button.setAutoRaise(True)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFocusPolicy(TAB_ONLY)
         return button
 
     # -- reflecting state ------------------------------------------------------------------

@@ -19,6 +19,7 @@ read from the player's signals and getters as before.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 
@@ -38,6 +39,8 @@ from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPaintEvent, Q
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QLabel, QStackedWidget, QWidget
+
+from .qt_messages import quiet_ffmpeg
 
 DEFAULT_FPS = 24.0
 _BACKDROP = QColor("#101012")
@@ -127,6 +130,7 @@ class VideoScreen(QStackedWidget):
             self.addWidget(page)
 
         self.player = QMediaPlayer(self)
+        quiet_ffmpeg()  # the backend is loaded now: FFmpeg's file details stay off stderr
         self.audio = QAudioOutput(self)
         self.audio.setVolume(0.8)  # before any playback: no renderer thread yet
         self.player.setAudioOutput(self.audio)
@@ -188,6 +192,23 @@ class VideoScreen(QStackedWidget):
         self._pending_ms = None  # a seek in the old file is no position in the next one
         self.cover.set_image(None)
         self.setCurrentWidget(self.cover)
+
+    def let_go(self) -> asyncio.Future[None]:
+        """Unload, and a future done once the media player has closed the file (it does so
+        from the event loop): Windows cannot delete or rename a file that is open."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.unload()
+        if self.player.source().isEmpty():
+            future.set_result(None)
+            return future
+
+        def changed(url: QUrl) -> None:
+            if url.isEmpty() and not future.done():
+                future.set_result(None)
+
+        self.player.sourceChanged.connect(changed)
+        future.add_done_callback(lambda _f: self.player.sourceChanged.disconnect(changed))
+        return future
 
     def fail(self, text: str) -> None:
         """Replace the picture with ``text`` and emit ``error`` (once per source)."""

@@ -142,6 +142,10 @@ class PromptEditor(QWidget):
             self._refresh()
         super().changeEvent(event)
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.text_edit, self.recent_button, self.snippet_button, self.image_button,
+                self.undo_button, self.redo_button]
+
     def _tool(self, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)

@@ -82,7 +82,9 @@ class PromptPicker(QDialog):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search…")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(f"Search {title.lower().rstrip('.…')}")
         self.list = QListWidget(self)
+        self.list.setAccessibleName(title.rstrip(".…"))
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         for name, text in entries:

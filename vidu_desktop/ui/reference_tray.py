@@ -99,6 +99,9 @@ class ReferenceTray(QWidget):
             app.aboutToQuit.connect(self.shutdown)
         self._refresh()
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.view, self.ui.add_button, self.ui.dismiss]
+
     # -- rules ---------------------------------------------------------------------------
 
     def rules(self) -> ImageRules:

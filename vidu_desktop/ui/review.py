@@ -8,6 +8,8 @@ to compose). A task whose video is missing or damaged gets a message, not a cras
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,9 @@ from .task_model import excerpt, host_name
 if TYPE_CHECKING:  # QtMultimedia loads when the first take is shown, not at start-up
     from .compare import CompareWidget
     from .player import PlayerWidget
+    from .player_screen import VideoScreen
+
+log = logging.getLogger(__name__)
 
 #: Files of a task by kind (the task list's actions know them from the store).
 FilesOf = Callable[[str], dict[ArtifactKind, Path]]
@@ -159,6 +164,29 @@ class ReviewPane(QWidget):
         """The task was deleted: stop showing it."""
         if local_id in self.ids:
             self.clear()
+
+    async def release(self, local_id: str, timeout_s: float = 3.0) -> None:
+        """The task's files are about to be deleted: every screen that holds one closes it
+        first (Windows cannot delete a file that is open; a view left behind may still hold
+        one), and the hint replaces the task on show."""
+        files = set(self.files_of(local_id).values())
+        screens = [s for s in self._screens() if s.source is not None and s.source in files]
+        if local_id in self.ids:
+            self.clear()
+        if not screens:
+            return
+        _done, pending = await asyncio.wait([s.let_go() for s in screens], timeout=timeout_s)
+        for future in pending:
+            future.cancel()
+        if pending:
+            log.warning("the player did not close a video of %s in time", local_id)
+
+    def _screens(self) -> list[VideoScreen]:
+        """Every video screen made so far (the player's, the compare view's two)."""
+        screens = [self._player.screen_view] if self._player is not None else []
+        if self._compare is not None:
+            screens += [self._compare.a, self._compare.b]
+        return screens
 
     # -- helpers ----------------------------------------------------------------------------
     @staticmethod

@@ -4,20 +4,29 @@ it (they go to the reference tray, and the window comes to the front) and exits.
 
 A lock left by a crashed instance is stale (its process is gone): ``QLockFile`` removes it
 by itself. The stale-lock *age* is switched off (``setStaleLockTime(0)``): an instance that has
-run for hours keeps its lock. The server's name is derived from the profile's path, so two
-profiles are two independent instances; only the same user may connect.
+run for hours keeps its lock. The server's name is derived from the user and the profile's
+path, so two profiles are two independent instances; only the same user may connect.
+
+Across systems: on Windows the name is a named pipe, one namespace for the whole machine, and
+on Linux the socket lies in the shared ``/tmp``: so the user's name is part of the hash. On
+Windows and macOS the file system ignores case: ``C:/Users/Ann/Profile`` and
+``c:/users/ann/profile`` are one folder, one lock, so one name. On macOS and Linux the name is a
+socket file in the temporary folder, and a socket's path has room for 104 bytes (macOS; 108 on
+Linux): a temporary folder too long for it gives way to ``/tmp``.
 """
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLockFile, QObject, Signal
+from PySide6.QtCore import QByteArray, QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
@@ -27,9 +36,31 @@ REPLY = b"ok\n"
 MAX_MESSAGE = 1_000_000
 
 
-def server_name(profile_dir: Path) -> str:
-    digest = hashlib.sha256(str(profile_dir.resolve()).encode()).hexdigest()[:16]
-    return f"vidu-desktop-{digest}"
+SOCKET_PATH_MAX = 103  # sockaddr_un.sun_path on macOS: 104 bytes with the final NUL
+
+
+def user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no name in the environment or the user table
+        return ""
+
+
+def server_name(profile_dir: Path, *, platform: str = sys.platform, user: str | None = None,
+                temp_dir: str | None = None) -> str:
+    """The local server's name for this user and profile (see the module docstring)."""
+    key = str(profile_dir.resolve())
+    if platform in ("win32", "darwin"):
+        key = key.casefold()
+    who = user_name() if user is None else user
+    digest = hashlib.sha256(f"{who}\0{key}".encode()).hexdigest()[:16]
+    name = f"vidu-desktop-{digest}"
+    if platform == "win32":
+        return name
+    folder = QDir.tempPath() if temp_dir is None else temp_dir
+    if len(f"{folder.rstrip('/')}/{name}".encode()) > SOCKET_PATH_MAX:
+        return f"/tmp/{name}"  # a full path: Qt puts the socket there
+    return name
 
 
 class SingleInstance(QObject):

@@ -12,7 +12,7 @@ import asyncio
 import base64
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,10 +27,12 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.providers.base import CancelOutcome
 from vidu_desktop.store import ArtifactKind, StoreError, TaskRecord, sidecar_for, write_sidecar
+from vidu_desktop.store.names import safe_file_name
 
+from . import file_removal
 from .background import Background
 from .parameter_choices import Choices
-from .task_model import host_name
+from .task_model import excerpt, host_name
 
 if TYPE_CHECKING:
     from .composer import Composer
@@ -105,6 +107,10 @@ def load_into_composer(composer: Composer, rec: TaskRecord) -> list[str]:
     return notes
 
 
+async def _nothing_to_release(_local_id: str) -> None:
+    return None
+
+
 class TaskActions(QObject):
     """``message`` carries what an action did (for the status line); ``deleted`` a local id
     removed from the library; ``submitted`` a new task row (retry, re-run)."""
@@ -126,6 +132,11 @@ class TaskActions(QObject):
         #: opens a folder or file in the desktop's file manager (tests replace it)
         self.opener: Callable[[Path], object] = lambda p: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(p)))
+        #: before a task's files are deleted: whatever shows them lets go (the Review tab)
+        self.release: Callable[[str], Awaitable[None]] = _nothing_to_release
+        #: removes one file (tests stand in for a file held open by another program)
+        self.unlink: file_removal.Unlink = file_removal.unlink
+        self.retry_waits: tuple[float, ...] = file_removal.RETRY_WAITS
 
     def record(self, local_id: str) -> TaskRecord:
         rec = self.engine.tasks.get(local_id)
@@ -264,8 +275,11 @@ class TaskActions(QObject):
     def export_sidecar(self, local_id: str) -> QFileDialog:
         """Ask where to save (non-blocking), then write the sidecar there."""
         rec = self.record(local_id)
-        dialog = QFileDialog(self.widget, "Export task details",
-                             str(Path.home() / f"{rec.local_id}.json"), "JSON (*.json)")
+        # named after the prompt (made valid on every system) and the task
+        name = safe_file_name(f"{excerpt(rec.prompt, 40).rstrip('…')} {rec.local_id[:8]}",
+                              ".json")
+        dialog = QFileDialog(self.widget, "Export task details", str(Path.home() / name),
+                             "JSON (*.json)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("json")
         dialog.fileSelected.connect(lambda path: self.export_sidecar_to(local_id, Path(path)))
@@ -296,10 +310,12 @@ class TaskActions(QObject):
         if not ok:
             return False
         await self.engine.stop_running(local_id)
-        self.engine.tasks.delete(local_id, remove_files=True,
-                                 media_root=self.engine.paths.media_root)
+        await self.release(local_id)  # the player closes the video first (Windows)
+        paths = self.engine.tasks.delete(local_id, media_root=self.engine.paths.media_root)
         self.deleted.emit(local_id)
-        self._say("Task deleted from this computer.")
+        left = await file_removal.remove_files(paths, self.unlink, self.retry_waits)
+        self._say(file_removal.left_message(left) if left else
+                  "Task deleted from this computer.")
         return True
 
     # -- starting them from a click ----------------------------------------------------------

@@ -2,7 +2,9 @@
 
 ``get`` answers at once: the cached pixmap, or a placeholder while a worker thread reads and
 scales the file (``QImageReader`` with a scaled size, so a large cover is never decoded whole).
-``ready(local_id)`` fires on the UI thread when a cover has arrived.
+``ready(local_id)`` fires on the UI thread when a cover has arrived. On a high-DPI screen
+(150 %, 200 %) the thumbnail is read with that many more pixels and drawn at the same size,
+so it stays sharp.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageReader, QPainter, QPixmap
 
 from . import theme
 
@@ -36,12 +38,21 @@ def read_thumbnail(path: str, size: QSize = THUMB) -> QImage:
     return image
 
 
+def screen_ratio() -> float:
+    """The highest device pixel ratio among the screens (1.0 with none)."""
+    ratios = [s.devicePixelRatio() for s in QGuiApplication.screens()]
+    return max([1.0, *ratios])
+
+
 class CoverCache(QObject):
     ready = Signal(str)
     _loaded = Signal(str, QImage)  # from a worker thread, delivered queued on the UI thread
 
-    def __init__(self, parent: QObject | None = None, *, size: int = CACHE_SIZE) -> None:
+    def __init__(self, parent: QObject | None = None, *, size: int = CACHE_SIZE,
+                 ratio: float | None = None) -> None:
         super().__init__(parent)
+        #: device pixels per logical pixel: the sharpest screen's
+        self.ratio = ratio if ratio is not None else screen_ratio()
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._missing: set[str] = set()
         self._pending: set[str] = set()
@@ -59,7 +70,7 @@ class CoverCache(QObject):
             path = path_of()
             if path:
                 self._pending.add(local_id)
-                future = self._pool.submit(read_thumbnail, path)
+                future = self._pool.submit(read_thumbnail, path, THUMB * self.ratio)
                 future.add_done_callback(lambda f, i=local_id: self._done(i, f))
             else:
                 self._missing.add(local_id)
@@ -83,14 +94,17 @@ class CoverCache(QObject):
         if image.isNull():
             self._missing.add(local_id)
             return
-        self._cache[local_id] = QPixmap.fromImage(image)
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(self.ratio)
+        self._cache[local_id] = pixmap
         while len(self._cache) > self._size:
             self._cache.popitem(last=False)
         self.ready.emit(local_id)
 
     def placeholder(self) -> QPixmap:
         if self._placeholder is None:
-            pix = QPixmap(THUMB)
+            pix = QPixmap(THUMB * self.ratio)
+            pix.setDevicePixelRatio(self.ratio)
             pix.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pix)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -99,7 +113,8 @@ class CoverCache(QObject):
             painter.setBrush(QColor(c.alt_base))
             painter.drawRoundedRect(QRect(0, 0, THUMB.width() - 1, THUMB.height() - 1), 4, 4)
             painter.setPen(QColor(c.muted))
-            painter.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, "▶")
+            painter.drawText(QRect(0, 0, THUMB.width(), THUMB.height()),
+                             Qt.AlignmentFlag.AlignCenter, "▶")
             painter.end()
             self._placeholder = pix
         return self._placeholder

@@ -85,6 +85,7 @@ class OutboxBanner(QFrame):
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         button = QPushButton("Try now", self)
+        button.setToolTip("Send what waits in the outbox now")
         button.clicked.connect(self.retry)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)

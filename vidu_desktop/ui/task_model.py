@@ -334,11 +334,25 @@ class TaskModel(QAbstractTableModel):
             return self.covers.get(rec.local_id, lambda: self._cover_path(rec))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(rec)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.spoken(rec, col)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self.tooltip(rec)
         if role == Qt.ItemDataRole.ForegroundRole and col == STATE:
             return self._state_color(rec)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COST:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def spoken(self, rec: TaskRecord, col: int) -> str:
+        """A cell as a screen reader reads it: the cover picture by what it shows, the
+        other cells' lines joined."""
+        if col == COVER:
+            return (f"Cover of {excerpt(rec.prompt, 40)}" if self._cover_path(rec)
+                    else "No cover")
+        if col == COST:
+            return cost_text(rec) or "No cost"
+        return ", ".join(line for line in self.display(rec, col).split("\n") if line)
 
     def display(self, rec: TaskRecord, col: int) -> str:
         if col == TASK:

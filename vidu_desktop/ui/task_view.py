@@ -113,10 +113,12 @@ class TaskView(QWidget):
 
         self.state_filter = QComboBox(self)
         self.state_filter.setObjectName("task-state-filter")
+        self.state_filter.setAccessibleName("Show tasks in state")
         for text, states in STATE_FILTERS:
             self.state_filter.addItem(text, states)
         self.host_filter = QComboBox(self)
         self.host_filter.setObjectName("task-host-filter")
+        self.host_filter.setAccessibleName("Show tasks of host")
         self.host_filter.addItem("All hosts", "")
         for pid in ProviderId:
             self.host_filter.addItem(provider(pid).display_name, pid.value)
@@ -124,6 +126,8 @@ class TaskView(QWidget):
         self.search.setObjectName("task-search")
         self.search.setPlaceholderText("Search prompts and ids")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search tasks")
+        self.search.setAccessibleDescription("Finds tasks by words of the prompt or by id")
         self.group_chip = QPushButton(self)
         self.group_chip.setObjectName("task-group-chip")
         self.group_chip.setToolTip("Show every task again")
@@ -139,6 +143,9 @@ class TaskView(QWidget):
         self.host_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
         self.table = TaskTable(self.model, self)
+        self.table.setAccessibleName("Tasks")
+        self.table.setAccessibleDescription(
+            "Enter plays the selected task; the menu key opens its actions")
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -187,6 +194,7 @@ class TaskView(QWidget):
         self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details_scroll.setWidget(self.details)
+        self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its buttons take focus
         self.split.addWidget(self.details_scroll)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 1)
@@ -199,7 +207,13 @@ class TaskView(QWidget):
         layout.addWidget(self.status)
         self._update_count()
 
+    def focus_order(self) -> list[QWidget]:
+        """Filters, the list, then the selected task's actions."""
+        return [self.state_filter, self.host_filter, self.search, self.group_chip, self.table,
+                self.details.copy_error_button, *self.details.buttons.values()]
+
     # -- filters -----------------------------------------------------------------------------
+
     def current_filter(self) -> TaskFilter:
         states = self.state_filter.currentData()
         return TaskFilter.of(states=states, provider=self.host_filter.currentData() or None,

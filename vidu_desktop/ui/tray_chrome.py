@@ -66,6 +66,7 @@ class TrayChrome(QObject):
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.hint.installEventFilter(self)  # elided to the room left in the header
         self.add_button = QPushButton("Add…")
+        self.add_button.setAccessibleName("Add pictures")
         self.add_button.setToolTip("Add pictures from files (or drop them here, or paste)")
         self.view = TrayView(model, tray)
         self.view.setAccessibleName("Reference images")
@@ -79,6 +80,7 @@ class TrayChrome(QObject):
         self.dismiss.setText("✕")
         self.dismiss.setAutoRaise(True)
         self.dismiss.setToolTip("Dismiss")
+        self.dismiss.setAccessibleName("Dismiss the tray's messages")
         self.dismiss.clicked.connect(self.clear_messages)
         self.strip = QFrame()
         self.strip.setObjectName("trayMessageStrip")

@@ -125,6 +125,8 @@ class TrayModel(QAbstractListModel):
             return tooltip_text(item, number, self.limit)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"Image {number}, {item.label or item.name}: {badge_text(item)}"
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return tooltip_text(item, number, self.limit)
         if role == ItemRole:
             return item
         if role == NumberRole:
