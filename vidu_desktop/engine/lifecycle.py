@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +24,7 @@ from vidu_desktop.store import (
     ArtifactKind,
     TaskMedia,
     TaskRecord,
+    replace_retrying,
     sidecar_for,
     transaction,
     write_sidecar,
@@ -292,7 +292,13 @@ class Lifecycle:
             if isinstance(fetched, TaskRecord):
                 return fetched
             info = fetched
-            os.replace(media.part, media.video)
+            try:  # in a thread: on Windows a scanner holding the new file is waited for
+                await asyncio.to_thread(replace_retrying, media.part, media.video)
+            except OSError as exc:
+                err = AppError(ErrorKind.LOCAL, f"The video could not be saved as "
+                               f"{media.video}: {exc}", "Close the program that holds the "
+                               "file, then resume the task.", promise=Promise.RESUME)
+                return self.move(_S.FAILED, error=err, detail="the video could not be saved")
             self.e.artifacts.record(self.id, ArtifactKind.VIDEO, media.video,
                                     size=info.size_bytes, sha256=info.sha256, verified=True)
             rec = self.record()
@@ -316,7 +322,7 @@ class Lifecycle:
         """The cover is a nicety: a failure is logged, and its partial file removed."""
         try:
             await download(self.e.http, url, part, max_bytes=20 * 1024 * 1024)
-            os.replace(part, cover)
+            await asyncio.to_thread(replace_retrying, part, cover)
             self.e.artifacts.record(self.id, ArtifactKind.COVER, cover,
                                     size=cover.stat().st_size)
         except (AppError, OSError) as exc:

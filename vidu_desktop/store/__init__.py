@@ -13,7 +13,7 @@ from .artifacts import (
 from .db import migrate, open_database, schema_version, transaction
 from .drafts import Draft, DraftReference, DraftStore
 from .errors import DatabaseTooNewError, StoreError, TaskNotFoundError
-from .files import atomic_write_bytes, check_no_secrets
+from .files import atomic_write_bytes, check_no_secrets, replace_retrying
 from .leftovers import library_facts, sweep
 from .migrations import MIGRATIONS, SCHEMA_VERSION, Migration
 from .outbox import Outbox
@@ -31,5 +31,6 @@ __all__ = [
     "PreparedReference", "ReferenceMeta", "ReferenceStore", "SecretStore", "Settings",
     "StoreError", "TaskEvent", "TaskFilter", "TaskMedia", "TaskNotFoundError", "TaskRecord",
     "TaskStore", "atomic_write_bytes", "check_no_secrets", "library_facts", "migrate",
-    "open_database", "schema_version", "sidecar_for", "sweep", "transaction", "write_sidecar",
+    "open_database", "replace_retrying", "schema_version", "sidecar_for", "sweep", "transaction",
+    "write_sidecar",
 ]
