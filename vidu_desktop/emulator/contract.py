@@ -23,7 +23,7 @@ from .files import InjectedDisconnect
 from .images import ImageRejected
 
 if TYPE_CHECKING:
-    from .server import World
+    from .world import World
 
 log = logging.getLogger(__name__)
 

@@ -63,7 +63,7 @@ from .fields import FieldProblem
 from .images import ImageRejected, Issue
 
 if TYPE_CHECKING:
-    from .server import World
+    from .world import World
 
 ALLOWED_FIELDS = frozenset({"prompt", "image_urls", "aspect_ratio", "duration", "seed", "bgm",
                             "movement_amplitude"})

@@ -23,34 +23,13 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from vidu_desktop.core.capabilities import ProviderId
 
 from . import unrouted
-from .accounts import Accounts
-from .board import Board
 from .config import EmulatorConfig
 from .contract import Contract
-from .faults import FaultPlan, FaultRule
-from .files import FileStore, InjectedDisconnect
+from .faults import FaultRule
+from .files import InjectedDisconnect
+from .world import World
 
 log = logging.getLogger(__name__)
-
-
-class World:
-    """Everything the contracts share: settings, accounts, faults, tasks, files."""
-
-    def __init__(self, config: EmulatorConfig) -> None:
-        self.config = config
-        self.accounts = Accounts(config.keys)
-        self.faults = FaultPlan(config.seed)
-        self.board = Board(config, self.accounts, self.faults)
-        self.files = FileStore(self.faults)
-        self.uploads: dict[str, tuple[bytes, str]] = {}
-        self.contracts: list[Contract] = []
-
-    async def close(self) -> None:
-        for contract in self.contracts:
-            closer = getattr(contract, "close", None)
-            if closer is not None:
-                await closer()
-        await self.board.close()
 
 
 def _contracts(world: World) -> list[Contract]:

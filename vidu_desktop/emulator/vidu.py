@@ -59,7 +59,7 @@ from .vidu_account import ViduAccount, whole_credits
 from .vidu_callbacks import CallbackSender, is_loopback_url
 
 if TYPE_CHECKING:
-    from .server import World
+    from .world import World
 
 MODERATION_MARKER = "__moderate__"
 PAYLOAD_LIMIT = 1_048_576

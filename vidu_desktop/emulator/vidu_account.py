@@ -35,7 +35,7 @@ from starlette.responses import Response
 from .fields import FieldProblem
 
 if TYPE_CHECKING:
-    from .vidu import ViduContract
+    from .contract import Contract
 
 _TRUE = {"", "1", "t", "true"}
 _FALSE = {"0", "f", "false"}
@@ -73,7 +73,7 @@ def show_detail(request: Request) -> bool:
 class ViduAccount:
     """The account endpoint of one Vidu contract."""
 
-    def __init__(self, contract: ViduContract) -> None:
+    def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self.started = datetime.fromtimestamp(time.time(), UTC)
 

@@ -16,12 +16,12 @@ from vidu_desktop.providers.base import CancelOutcome
 from .lifecycle import Lifecycle
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .context import CancelContext
 
 _S = TaskState
 
 
-async def cancel_task(engine: Engine, local_id: str) -> CancelOutcome:
+async def cancel_task(engine: CancelContext, local_id: str) -> CancelOutcome:
     rec = engine.tasks.get(local_id)
     if rec is None:
         raise AppError(ErrorKind.LOCAL, f"No task {local_id} in the library.")

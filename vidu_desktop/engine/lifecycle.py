@@ -35,14 +35,14 @@ from .events import EngineEvent, EventKind
 from .verify import NotPlayable, VideoInfo, verify_mp4
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .context import LifecycleContext
 
 log = logging.getLogger(__name__)
 _S = TaskState
 
 
 class Lifecycle:
-    def __init__(self, engine: Engine, local_id: str) -> None:
+    def __init__(self, engine: LifecycleContext, local_id: str) -> None:
         self.e = engine
         self.id = local_id
         self.rng = random.Random()

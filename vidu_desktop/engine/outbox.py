@@ -22,7 +22,7 @@ from vidu_desktop.store import transaction
 from .events import EngineEvent, EventKind
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .context import OutboxContext
 
 log = logging.getLogger(__name__)
 _S = TaskState
@@ -33,7 +33,7 @@ OFFLINE_KINDS = frozenset({ErrorKind.NETWORK, ErrorKind.TIMEOUT, ErrorKind.OUTAG
 
 
 class OutboxSender:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: OutboxContext) -> None:
         self.e = engine
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
