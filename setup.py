@@ -4,7 +4,7 @@ source of truth (``[tool.vidu-desktop.package] resources``), and leaves the deve
 modules (``dev-only-modules``: the demo windows) out. Everything else is in ``pyproject.toml``.
 
 An editable install (``pip install -e .``) copies nothing: the app finds ``resources/`` in the
-checkout (:mod:`vidu_desktop.ui.resources`).
+checkout (:mod:`vidu_desktop.ui.common.resources`).
 """
 
 from __future__ import annotations

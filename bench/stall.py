@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vidu_desktop import app as shell
-    from vidu_desktop.ui import theme
+    from vidu_desktop.ui.common import theme
 
     stop_on_sigterm()
     shell.set_identity()

@@ -70,7 +70,7 @@ import asyncio, sys
 from pathlib import Path
 import qasync
 from vidu_desktop import app as shell
-from vidu_desktop.ui import theme
+from vidu_desktop.ui.common import theme
 
 shell.set_identity()
 app = QApplication(sys.argv[:1])

@@ -10,7 +10,7 @@ import test would not notice them missing.
 ``--bundle`` first checks the rest of what the spec collects, importing it the way the app
 does: the keyring backends for this system, PyAV (encodes one H.264 frame in memory), uvicorn's
 dynamically imported modules, starlette, qasync and the icons, found as the app finds them
-(:func:`vidu_desktop.ui.resources.resource_dir`: ``vidu_desktop/resources/`` in the bundle).
+(:func:`vidu_desktop.ui.common.resources.resource_dir`: ``vidu_desktop/resources/`` in the bundle).
 
 It is also runnable unfrozen (``python packaging/smoke_play.py clip.mp4``) for comparison.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 def resources_dir() -> Path | None:
     """The app's resources, found as the app finds them (None when missing)."""
-    from vidu_desktop.ui.resources import resource_dir
+    from vidu_desktop.ui.common.resources import resource_dir
 
     return resource_dir()
 
@@ -83,7 +83,7 @@ def check_bundle() -> list[str]:
 
     folder = resources_dir()
     if folder is None:
-        problems.append("missing resources: vidu_desktop.ui.resources.resource_dir() is None")
+        problems.append("missing resources: vidu_desktop.ui.common.resources.resource_dir() is None")
     else:
         wanted = ["icons/vidu-studio.svg", "icons/hicolor/256x256/apps/vidu-studio.png",
                   "samples/place-lake.jpg"]

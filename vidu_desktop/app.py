@@ -2,7 +2,7 @@
 sets up logging (:mod:`vidu_desktop.logs`) and the crash handler, wires the session (engines,
 stores, keys) and the window, and runs them on one qasync loop. One instance per profile: a
 later launch hands its picture arguments to the running window and exits
-(:mod:`vidu_desktop.ui.single_instance`).
+(:mod:`vidu_desktop.ui.shell.single_instance`).
 
 With no API key for any host (and always with ``--sandbox``) the app runs in sandbox mode: the
 built-in emulator of all five hosts, in-process on a free loopback port, with its demo key
@@ -159,8 +159,8 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     (``Session.start``) or when a sandbox request needs it, not before the window."""
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.store import AppPaths, SecretStore
-    from vidu_desktop.ui.main_window import MainWindow
-    from vidu_desktop.ui.session import Session
+    from vidu_desktop.ui.common.session import Session
+    from vidu_desktop.ui.shell.main_window import MainWindow
 
     session = Session(secrets or SecretStore(), key_tester=test_key,
                       sandbox_starter=sandbox_starter, demo_key=DEMO_KEY,
@@ -176,7 +176,7 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
-    from vidu_desktop.ui.crash import CrashHandler
+    from vidu_desktop.ui.shell.crash import CrashHandler
 
     profile = args.profile_dir or default_profile_dir()
     paths = AppPaths(profile).ensure()
@@ -222,7 +222,7 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
 
 async def self_test(window: Any, folder: Path, outcome: list[int]) -> None:
     """Run the self-test in the shown window, say how it went, then close the app."""
-    from vidu_desktop.ui.self_test import SelfTest
+    from vidu_desktop.ui.shell.self_test import SelfTest
 
     result = await SelfTest(window, folder).run()
     log.info("%s", result.report())
@@ -242,7 +242,7 @@ def receive(window: Any, files: list[str]) -> None:
 
 def second_launch(profile: Path, files: list[Path]) -> int:
     """Another Vidu Studio holds this profile: hand it the files and exit."""
-    from vidu_desktop.ui.single_instance import hand_over
+    from vidu_desktop.ui.shell.single_instance import hand_over
 
     if hand_over(profile, files):
         print(f"{APP_NAME} is already running on {profile}: "
@@ -260,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from vidu_desktop.ui import qt_messages, theme
-    from vidu_desktop.ui.single_instance import SingleInstance
+    from vidu_desktop.ui.common import qt_messages, theme
+    from vidu_desktop.ui.shell.single_instance import SingleInstance
 
     messages = qt_messages.install(debug=args.log_level == "debug")
     set_identity()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.capabilities import PROMPT_COUNTING, PROVIDERS, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.formatting import money
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
 from vidu_desktop.store.names import path_problem
@@ -111,7 +112,7 @@ def show(rec: TaskRecord, engine: Engine, as_json: bool, *, saved: Path | None =
         if rec.detail:
             print(f"  {rec.detail}")
         if rec.actual_cost is not None:
-            print(f"  cost: {rec.actual_cost:g} {rec.actual_cost_unit}")
+            print(f"  cost: {money(rec.actual_cost, rec.actual_cost_unit)}")
         for kind, path in data["files"].items():
             print(f"  {kind}: {path}")
         if saved is not None:

@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from vidu_desktop.engine import EngineSettings
-from vidu_desktop.ui import theme
+from vidu_desktop.ui.common import theme
 
 T = TypeVar("T")
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor
 from PySide6.QtWidgets import QApplication
 
-from vidu_desktop.ui import focus_ring, theme
-from vidu_desktop.ui.accessibility import focus_chain, spoken_name, unnamed
-from vidu_desktop.ui.reference_tray import ItemState
+from vidu_desktop.ui.common import focus_ring, theme
+from vidu_desktop.ui.common.accessibility import focus_chain, spoken_name, unnamed
+from vidu_desktop.ui.compose.tray.tray import ItemState
 
 from .conftest import write_images
 from .test_review import finished, submit

@@ -105,7 +105,7 @@ def test_leaving_and_entering_the_sandbox(windows, emulator, memory_keyring):
 
 
 def test_theme_follows_the_system_unless_forced(qapp, monkeypatch, windows):
-    from vidu_desktop.ui import theme
+    from vidu_desktop.ui.common import theme
 
     current = theme.install(qapp, None)
     window = windows()

@@ -17,8 +17,8 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
 
 from vidu_desktop.emulator.media import RenderResult, RenderSpec, render
-from vidu_desktop.ui.player import PlayerWidget
-from vidu_desktop.ui.player_controls import format_ms
+from vidu_desktop.ui.review.controls import format_ms
+from vidu_desktop.ui.review.player import PlayerWidget
 
 FPS = 12
 
@@ -294,8 +294,8 @@ def test_play_and_stop_over_and_over_never_deadlocks(qtbot: Any, player: PlayerW
 def test_control_icons_follow_the_theme(qtbot: Any, qapp: QApplication) -> None:
     """The style's media icons are dark whatever the theme; the bar draws them in the
     palette's button-text colour, so they stay visible on the dark theme."""
-    from vidu_desktop.ui import theme
-    from vidu_desktop.ui.player_controls import PlayerControls
+    from vidu_desktop.ui.common import theme
+    from vidu_desktop.ui.review.controls import PlayerControls
 
     def ink(controls: PlayerControls) -> int:
         """The lightness of the play icon's opaque pixels."""

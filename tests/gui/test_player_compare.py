@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 
 from vidu_desktop.emulator.media import RenderResult
-from vidu_desktop.ui.compare import CompareWidget
+from vidu_desktop.ui.review.compare import CompareWidget
 
 from .test_player import clip, clip_b, multimedia_noise, stop  # noqa: F401  (shared fixtures)
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from vidu_desktop import app as shell
-from vidu_desktop.ui.single_instance import SOCKET_PATH_MAX, server_name
+from vidu_desktop.ui.shell.single_instance import SOCKET_PATH_MAX, server_name
 
 MAC_TEMP = "/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/"  # what macOS gives a user
 
@@ -100,7 +100,7 @@ def test_profile_folders_follow_each_system(monkeypatch, tmp_path):
 def test_task_covers_are_sharp_on_a_high_dpi_screen(qtbot, tmp_path):
     from PySide6.QtGui import QColor, QImage
 
-    from vidu_desktop.ui.task_covers import THUMB, CoverCache
+    from vidu_desktop.ui.tasks.covers import THUMB, CoverCache
 
     path = tmp_path / "cover.jpg"
     image = QImage(960, 540, QImage.Format.Format_RGB32)

@@ -1,4 +1,4 @@
-"""Qt's and FFmpeg's messages go to the log, not the terminal (``ui/qt_messages.py``)."""
+"""Qt's and FFmpeg's messages go to the log, not the terminal (``ui/common/qt_messages.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import qCritical, qDebug, qInfo, qWarning
 
 from vidu_desktop.logs import quiet_qt
-from vidu_desktop.ui import qt_messages
+from vidu_desktop.ui.common import qt_messages
 
 
 def test_qt_messages_reach_the_log_at_their_level_and_wait_for_it(caplog):
@@ -49,7 +49,7 @@ def test_the_console_shows_qt_messages_only_from_errors():
 
 
 def test_a_player_makes_ffmpeg_quiet(qtbot):
-    from vidu_desktop.ui.player_screen import VideoScreen
+    from vidu_desktop.ui.review.screen import VideoScreen
 
     screen = VideoScreen()
     qtbot.addWidget(screen)

@@ -22,10 +22,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from vidu_desktop.core.capabilities import ImageRules
-from vidu_desktop.ui import tray_view
-from vidu_desktop.ui.reference_tray import ItemState, ReferenceTray
-from vidu_desktop.ui.tray_menu import menu_for
-from vidu_desktop.ui.tray_model import NumberRole, OverLimitRole
+from vidu_desktop.ui.compose.tray import view as tray_view
+from vidu_desktop.ui.compose.tray.menu import menu_for
+from vidu_desktop.ui.compose.tray.model import NumberRole, OverLimitRole
+from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray
 
 from .tray_support import (
     COLORS,

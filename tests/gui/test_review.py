@@ -16,9 +16,9 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind
-from vidu_desktop.ui.compare import CompareWidget
-from vidu_desktop.ui.player import PlayerWidget
-from vidu_desktop.ui.task_model import TASK
+from vidu_desktop.ui.review.compare import CompareWidget
+from vidu_desktop.ui.review.player import PlayerWidget
+from vidu_desktop.ui.tasks.model import TASK
 
 _S = TaskState
 MODELS = {"vidu": "viduq1", "novita": "vidu-q1", "segmind": "vidu-q1"}

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRect
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.emulator.config import DEMO_KEY
-from vidu_desktop.ui import theme
+from vidu_desktop.ui.common import theme
 
 from .conftest import closed_port, write_images
 

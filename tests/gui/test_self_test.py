@@ -7,8 +7,8 @@ import httpx
 from PySide6.QtGui import QIcon, QImage
 
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.ui.resources import sample_references
-from vidu_desktop.ui.self_test import SHOT, SelfTest
+from vidu_desktop.ui.common.resources import sample_references
+from vidu_desktop.ui.shell.self_test import SHOT, SelfTest
 
 
 def test_the_self_test_generates_plays_and_saves_a_screenshot(windows, run, emulator,

@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 
 from vidu_desktop.emulator.config import DEMO_KEY
 from vidu_desktop.logs import setup_logging
-from vidu_desktop.ui.crash import CrashHandler
+from vidu_desktop.ui.shell.crash import CrashHandler
 
 REAL_KEY = "vk-planted-secret-0123456789"
 

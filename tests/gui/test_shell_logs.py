@@ -75,7 +75,7 @@ def test_every_known_key_is_redacted_in_every_record(logs, memory_keyring):
 
 
 def test_help_menu_opens_the_log_folder_and_the_about_dialog(windows, qtbot, monkeypatch):
-    from vidu_desktop.ui import main_window
+    from vidu_desktop.ui.shell import main_window
 
     opened: list[QUrl] = []
     monkeypatch.setattr(main_window.QDesktopServices, "openUrl",

@@ -28,7 +28,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 import asyncio, qasync
 from vidu_desktop import app as shell
-from vidu_desktop.ui import theme
+from vidu_desktop.ui.common import theme
 
 app = QApplication(sys.argv[:1])
 theme.install(app, "light")

@@ -60,7 +60,7 @@ def test_the_status_bar_shows_vidus_balance_and_load(windows, qtbot, run, emulat
                json={"action": "status", "status": 500, "route": "account", "host": "vidu",
                      "times": None}).raise_for_status()
     asked = feed.asked
-    with caplog.at_level(logging.INFO, logger="vidu_desktop.ui.account_feed"):
+    with caplog.at_level(logging.INFO, logger="vidu_desktop.ui.shell.account_feed"):
         feed.ask()
         qtbot.waitUntil(lambda: feed.asked == asked + 1 and not feed.busy, timeout=10_000)
     assert any("account info from vidu not read" in r.getMessage() for r in caplog.records)
@@ -78,7 +78,7 @@ def test_leaving_the_sandbox_drops_the_account_line(windows, qtbot, run, emulato
 
 def test_the_account_line_says_what_the_host_gave():
     from vidu_desktop.engine import AccountInfo
-    from vidu_desktop.ui.status import account_text
+    from vidu_desktop.ui.shell.status import account_text
 
     assert account_text("vidu", AccountInfo(992.0, "credits", 5, 2, 1)) == \
         "Vidu balance: 992 credits · 2/5 running, 1 queued"

@@ -17,7 +17,7 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind
-from vidu_desktop.ui.task_model import STATE
+from vidu_desktop.ui.tasks.model import STATE
 
 from .conftest import submissions
 

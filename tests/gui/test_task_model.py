@@ -19,8 +19,8 @@ from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import AppPaths, ArtifactKind, TaskStore, transaction
-from vidu_desktop.ui.task_model import COVER, STATE, TASK, RecordRole
-from vidu_desktop.ui.task_view import TaskView
+from vidu_desktop.ui.tasks.model import COVER, STATE, TASK, RecordRole
+from vidu_desktop.ui.tasks.view import TaskView
 
 from .conftest import fast_engine
 

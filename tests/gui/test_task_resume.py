@@ -11,7 +11,7 @@ from conftest import data_uri, make_image
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.ui.task_model import STATE
+from vidu_desktop.ui.tasks.model import STATE
 
 _S = TaskState
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from vidu_desktop.ui.reference_tray import ItemState, ReferenceTray
+from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray
 
 COLORS = [(200, 80, 40), (30, 140, 200), (90, 180, 60), (220, 200, 40), (120, 60, 160),
           (20, 20, 20), (240, 240, 240), (160, 90, 90), (40, 120, 120)]

@@ -27,7 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APP_LOCK = ROOT / "requirements" / "app.txt"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-DEMOS = ("vidu_desktop/ui/tray_demo.py", "vidu_desktop/ui/player_demo.py")
+DEMOS = ("vidu_desktop/ui/compose/tray/demo.py", "vidu_desktop/ui/review/demo.py")
 BIN = "Scripts" if sys.platform == "win32" else "bin"
 EXE = ".exe" if sys.platform == "win32" else ""
 
@@ -81,7 +81,7 @@ def test_the_wheel_holds_the_resources_and_no_demo_module(dists: tuple[Path, Pat
         assert f"{res}/samples/{sample}" in names
     assert f"{res}/linux/vidu-desktop.desktop" in names
     assert f"{res}/linux/io.github.vidustudio.ViduStudio.metainfo.xml" in names
-    assert "vidu_desktop/ui/main_window.py" in names and "vidu_desktop/py.typed" in names
+    assert "vidu_desktop/ui/shell/main_window.py" in names and "vidu_desktop/py.typed" in names
     for demo in DEMOS:
         assert demo not in names
     assert not [n for n in names if "demo" in n or n.startswith(("tests/", "resources/"))]
@@ -101,12 +101,12 @@ def test_the_sdist_holds_what_the_wheel_is_built_from(dists: tuple[Path, Path]) 
 
 def check_installed(bindir: Path, python: Path, cwd: Path, profile: Path) -> None:
     """The installed app passes its self-test offscreen; the command lines run."""
-    where = run([python, "-c", "import vidu_desktop, vidu_desktop.ui.resources as r; "
+    where = run([python, "-c", "import vidu_desktop, vidu_desktop.ui.common.resources as r; "
                  "print(vidu_desktop.__file__); print(r.resource_dir())"], cwd=cwd).stdout
     package, resources = (Path(line) for line in where.split())
     assert not package.resolve().is_relative_to(ROOT), package
     assert resources == package.parent / "resources", resources
-    demo = subprocess.run([python, "-c", "import vidu_desktop.ui.tray_demo"], cwd=cwd,
+    demo = subprocess.run([python, "-c", "import vidu_desktop.ui.compose.tray.demo"], cwd=cwd,
                           capture_output=True, text=True, check=False)
     assert demo.returncode == 1 and "ModuleNotFoundError" in demo.stderr
 

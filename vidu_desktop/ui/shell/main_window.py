@@ -1,0 +1,465 @@
+"""The main window: on the left two tabs, Compose (the reference tray, the prompt editor below
+it) and Review (the player, or two takes compared); on the right the parameter panel with the
+Tasks list under it; the Generate bar with the cost along the bottom; the status bar with the
+running tasks, today's spend and the hosts' balances. A finished or failed task is notified.
+
+Geometry and splitter sizes are remembered in the profile's settings. Keyboard:
+Ctrl+Enter generates, Ctrl+V pastes pictures into the tray (text into the prompt), Delete
+removes the selected reference (in the tray), Ctrl+N a new draft, Ctrl+, the keys and hosts,
+Ctrl+L the prompt, Ctrl+1 / Ctrl+2 the Compose / Review tab.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidu_desktop.core.capabilities import ProviderId, provider
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.engine import EngineEvent
+from vidu_desktop.store import TaskRecord
+from vidu_desktop.ui.common import focus_ring
+from vidu_desktop.ui.common.accessibility import name, name_from_labels, tab_order
+from vidu_desktop.ui.common.resources import app_icon
+from vidu_desktop.ui.common.session import SANDBOX_LABEL, Session
+from vidu_desktop.ui.compose.composer import Composer
+from vidu_desktop.ui.compose.drafts import DraftController, DraftSwitcher
+from vidu_desktop.ui.compose.generate_bar import GenerateBar
+from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
+from vidu_desktop.ui.compose.prompt_editor import PromptEditor
+from vidu_desktop.ui.compose.prompt_library import PromptLibrary
+from vidu_desktop.ui.compose.tray.tray import ReferenceTray
+from vidu_desktop.ui.review.review import ReviewPane
+from vidu_desktop.ui.shell.about import AboutDialog
+from vidu_desktop.ui.shell.banners import ModeBanner
+from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
+from vidu_desktop.ui.shell.main_menu import install_actions
+from vidu_desktop.ui.shell.status import Notifier, StatusSummary
+from vidu_desktop.ui.tasks.panel import OutboxBanner, TaskFeed, TaskList
+
+APP_TITLE = "Vidu Studio"
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # the window closed: the app shuts down
+    # the menus' actions (main_menu.install_actions)
+    generate_action: QAction
+    paste_action: QAction
+    keys_action: QAction
+    quit_action: QAction
+    log_folder_action: QAction
+    about_action: QAction
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.setObjectName("main-window")
+        settings = session.settings
+        self.library = PromptLibrary(settings)
+
+        self.mode_banner = ModeBanner(session, self)
+        self.outbox_banner = OutboxBanner(self)
+        self.tray = ReferenceTray(self)
+        self.tray.setObjectName("reference-tray")
+        self.editor = PromptEditor(self.library, self)
+        self.panel = ParameterPanel(session, self)
+        self.generate_bar = GenerateBar(self)
+        self.composer = Composer(session, self.tray, self.editor, self.panel, self.library,
+                                 self)
+        self.drafts = DraftController(session.drafts, self.composer.collect,
+                                      self.composer.apply, self)
+        self.draft_switcher = DraftSwitcher(self.drafts, self)
+        self._dialogs: list[QWidget] = []
+
+        # -- layout ------------------------------------------------------------------------
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 8, 6, 8)
+        left_layout.addWidget(self.draft_switcher)
+        self.v_split = QSplitter(Qt.Orientation.Vertical, left)
+        self.v_split.setObjectName("compose-split")
+        self.v_split.addWidget(self.tray)
+        self.v_split.addWidget(self.editor)
+        self.v_split.setStretchFactor(0, 3)
+        self.v_split.setStretchFactor(1, 2)
+        self.v_split.setChildrenCollapsible(False)
+        left_layout.addWidget(self.v_split, 1)
+        # the files of a task: asked of the current list's actions (the library may switch)
+        self.review = ReviewPane(lambda local_id: self.task_list.actions.files(local_id), self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("left-tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(left, "Compose")
+        self.tabs.addTab(self.review, "Review")
+        self.tabs.setTabToolTip(0, "References, prompt and parameters (Ctrl+1)")
+        self.tabs.setTabToolTip(1, "Play a finished take, or compare two (Ctrl+2)")
+        scroll = QScrollArea(self)
+        scroll.setObjectName("parameter-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder = QWidget(scroll)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(6, 8, 12, 8)
+        holder_layout.addWidget(self.panel)
+        scroll.setWidget(holder)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(holder.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+        self.parameter_scroll = scroll
+        self.task_list = TaskList(session.engine, self)
+        self.task_list.setContentsMargins(6, 0, 12, 8)
+        self.side_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.side_split.setObjectName("side-split")
+        self.side_split.addWidget(scroll)
+        self.side_split.addWidget(self.task_list)
+        self.side_split.setStretchFactor(0, 1)
+        self.side_split.setStretchFactor(1, 1)
+        self.side_split.setChildrenCollapsible(False)
+        self.h_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.h_split.setObjectName("main-split")
+        self.h_split.addWidget(self.tabs)
+        self.h_split.addWidget(self.side_split)
+        self.h_split.setStretchFactor(0, 1)
+        self.h_split.setStretchFactor(1, 0)
+        self.h_split.setChildrenCollapsible(False)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        banners = QWidget(central)
+        banner_layout = QVBoxLayout(banners)
+        banner_layout.setContentsMargins(12, 8, 12, 0)
+        banner_layout.setSpacing(6)
+        for banner in (self.mode_banner, self.outbox_banner):
+            banner.setParent(banners)
+            banner_layout.addWidget(banner)
+        layout.addWidget(banners)
+        layout.addWidget(self.h_split, 1)
+        layout.addWidget(self.generate_bar)
+        self.setCentralWidget(central)
+
+        self.feed = TaskFeed(session.engine, self.task_list, self.outbox_banner)
+        self.summary = StatusSummary(session.engine, lambda: self.session.sandbox, self,
+                                     ready=lambda: self.session.engine_ready)
+        session.engine_started.connect(self.summary.accounts.ask)
+        self.statusBar().addPermanentWidget(self.summary)
+        icon = app_icon()
+        self.setWindowIcon(icon)
+        if QGuiApplication.windowIcon().isNull():
+            QGuiApplication.setWindowIcon(icon)
+        self.notifier = Notifier(session.engine, icon, self)
+        self.notifier.notified.connect(
+            lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
+        self.notifier.clicked.connect(self.play_task)
+        self._unfollow = session.engine.bus.subscribe(self._on_engine_event)
+        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._attach_tasks()
+
+        self._actions()
+        self._connect()
+        self._accessible()
+        self.drafts.open_last()
+        self._on_parameters()
+        self.restore_window_state()
+        self._update_title()
+
+    # -- wiring ----------------------------------------------------------------------------
+    def _actions(self) -> None:
+        install_actions(self)
+
+    def _accessible(self) -> None:
+        """Names for screen readers, and Tab in the order of the work (accessibility.py)."""
+        name_from_labels(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)
+        name(self.tabs, "Compose and Review")
+        name(self.tabs.tabBar(), "Tabs", "Ctrl+1 Compose, Ctrl+2 Review")
+        self.parameter_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take focus
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Draft, pictures, prompt, parameters, Generate, then the tasks."""
+        tab_order(self.draft_switcher.focus_order() + self.tray.focus_order()
+                  + self.editor.focus_order() + self.panel.focus_order()
+                  + [self.generate_bar.button] + self.task_list.view.focus_order())
+
+    def _connect(self) -> None:
+        self.tray.changed.connect(self._on_composition)
+        self.tray.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.editor.changed.connect(self._on_composition)
+        self.editor.media_pasted.connect(self._paste_mime)
+        self.editor.references = self._reference_labels
+        self.panel.changed.connect(self._on_parameters)
+        self.panel.advanced_toggle.toggled.connect(lambda _on: self.fit_parameters())
+        self.panel.notes_changed.connect(self.fit_parameters)
+        self.panel.host_settings_requested.connect(self.open_host_settings)
+        self.generate_bar.generate.connect(self.generate)
+        self.composer.state_changed.connect(self.update_generate)
+        self.composer.failed.connect(self._on_failed)
+        self.composer.submitted.connect(self._on_submitted)
+        self.mode_banner.keys_requested.connect(
+            lambda: self.open_host_settings(self.panel.choices().provider))
+        self.session.changed.connect(self._on_session)
+        self.session.engine_changed.connect(self._on_engine)
+
+    def _reference_labels(self) -> list[tuple[int, str]]:
+        refs = self.tray.references()
+        return [(i, r.label) for i, r in enumerate(refs, 1)]
+
+    def _on_composition(self) -> None:
+        self.update_generate()
+        self.drafts.schedule()
+
+    def _on_parameters(self) -> None:
+        choices = self.panel.choices()
+        spec = choices.spec
+        self.tray.set_rules(spec.images, choices.aspect_ratio if spec.aspect_ratios else None)
+        self.editor.set_limit(spec.prompt_limit,
+                              f"{provider(choices.provider).display_name} {choices.model}")
+        self._on_composition()
+
+    def fit_parameters(self) -> None:
+        """Give the parameters the room they need (advanced options, notes) when the Tasks
+        list below them can spare it, so they are seen without scrolling."""
+        holder = self.parameter_scroll.widget()
+        holder.adjustSize()
+        needed = holder.sizeHint().height()
+        top, bottom = self.side_split.sizes()
+        if top < needed:
+            grow = min(needed - top, max(0, bottom - 140))
+            if grow:
+                self.side_split.setSizes([top + grow, bottom - grow])
+
+    def _on_session(self) -> None:
+        self._update_title()
+        self.update_generate()
+
+    def _reuse(self, rec: TaskRecord) -> None:
+        """"Reuse settings" from the task list: into the composer, and say what came back."""
+        notes = self.composer.reuse(rec)
+        self.task_list.actions.say("Settings, prompt and references loaded into the composer."
+                                   + (" " + " ".join(notes) if notes else ""))
+
+    def _attach_tasks(self) -> None:
+        """Wire the (current) task list: actions to the composer and the status bar, its
+        selection and play/compare requests to the Review tab."""
+        tasks = self.task_list
+        tasks.attach(lambda: self.session.sandbox, self.statusBar().showMessage)
+        tasks.actions.reuse_requested.connect(self._reuse)
+        view = tasks.view
+        view.picked.connect(self._on_picked)
+        view.play_requested.connect(self.play_task)
+        view.compare_requested.connect(self.compare_tasks)
+        view.actions.deleted.connect(self.review.forget)
+        view.actions.release = self.review.release
+
+    def _on_picked(self, records: list[TaskRecord]) -> None:
+        """One task selected: its take in Review, ready to play; two finished takes: compared.
+        (Read again from the store: the list's copy may be a moment behind the engine.)"""
+        tasks = self.session.engine.tasks
+        records = [r for r in (tasks.get(r.local_id) for r in records) if r is not None]
+        if len(records) == 1:
+            self.review.show_take(records[0])
+        elif len(records) == 2 and all(r.state == TaskState.SUCCEEDED for r in records):
+            self.review.show_compare(*records)
+
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        """The selected task's video just arrived: Review shows it, ready to play."""
+        if event.kind != "state" or event.state != TaskState.SUCCEEDED:
+            return
+        picked = self.task_list.view.selected_records()
+        if len(picked) == 1 and picked[0].local_id == event.local_id:
+            self.review.show_take(event.record)
+
+    def play_task(self, local_id: str) -> bool:
+        """Play a task's video in the Review tab (brought to the front)."""
+        rec = self.session.engine.tasks.get(local_id) if local_id else None
+        if rec is None:
+            return False
+        self.tabs.setCurrentWidget(self.review)
+        return self.review.show_take(rec, play=True)
+
+    def compare_tasks(self, a_id: str, b_id: str) -> bool:
+        tasks = self.session.engine.tasks
+        a, b = tasks.get(a_id), tasks.get(b_id)
+        if a is None or b is None:
+            return False
+        self.tabs.setCurrentWidget(self.review)
+        return self.review.show_compare(a, b, play=True)
+
+    def _on_engine(self) -> None:
+        """Another library is active (sandbox mode entered or left): list its tasks and
+        follow its engine's events (and no longer the closed one's)."""
+        self.feed.close()
+        self.outbox_banner.retry.disconnect(self.feed.engine.wake_outbox)
+        old = self.task_list
+        self.task_list = TaskList(self.session.engine, self)
+        self.task_list.setContentsMargins(old.contentsMargins())
+        self.side_split.replaceWidget(self.side_split.indexOf(old), self.task_list)
+        old.deleteLater()
+        self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
+        self._attach_tasks()
+        self._tab_order()
+        self.review.clear()  # the take on screen belongs to the other library
+        self._unfollow()
+        self._unfollow = self.session.engine.bus.subscribe(self._on_engine_event)
+        self.summary.follow(self.session.engine)
+        self.notifier.follow(self.session.engine)
+
+    def _update_title(self) -> None:
+        title = APP_TITLE + (f" — {SANDBOX_LABEL}" if self.session.sandbox else "")
+        self.setWindowTitle(title)
+
+    def update_generate(self) -> None:
+        state = self.composer.generate_state()
+        self.generate_bar.show_state(takes=state.takes, cost=state.cost, detail=state.detail,
+                                     reason=state.reason)
+
+    # -- actions ---------------------------------------------------------------------------
+    def generate(self) -> bool:
+        if not self.composer.generate():
+            self.update_generate()
+            self.statusBar().showMessage(self.composer.generate_state().reason, 6000)
+            return False
+        self.update_generate()
+        return True
+
+    def say(self, text: str, ms: int = 10_000) -> None:
+        """A status bar message, elided to the room the summary on its right leaves."""
+        bar = self.statusBar()
+        room = bar.width() - self.summary.sizeHint().width() - 48
+        bar.showMessage(bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                     max(120, room)), ms)
+        bar.setToolTip(text)
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is not None:
+            self._paste_mime(mime)
+
+    def _paste_mime(self, mime: QMimeData) -> None:
+        """Pictures, files and links go to the tray; plain text into the prompt."""
+        if self.tray.add_mime(mime, "pasted image"):
+            return
+        if mime.hasText():
+            self.editor.insert(mime.text())
+        else:
+            self.statusBar().showMessage("The clipboard holds no picture, file or link to add.",
+                                         6000)
+
+    def _on_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        self.generate_bar.reason.setText(message)
+        self.generate_bar.reason.show()
+
+    def _on_submitted(self, records: list[Any]) -> None:
+        n = len(records)
+        self.statusBar().showMessage(
+            "Sending 1 job…" if n == 1 else f"Sending {n} takes…", 6000)
+
+    def open_host_settings(self, pid: ProviderId) -> HostSettingsDialog:
+        dialog = HostSettingsDialog(self.session, ProviderId(pid), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _pid: self.panel.refresh_key_status())
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
+
+    def open_log_folder(self) -> bool:
+        folder = self.session.paths.logs_dir if self.session.paths else None
+        if folder is None:
+            return False
+        folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"Could not open {folder}", 10_000)
+            return False
+        return True
+
+    def receive_files(self, files: list[str]) -> None:
+        """Pictures from the command line (or a later launch): to the tray; the window to
+        the front."""
+        if files:
+            self.tray.add_paths(files)
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    @property
+    def splitters(self) -> tuple[QSplitter, ...]:
+        return (self.h_split, self.v_split, self.side_split)
+
+    # -- window state ----------------------------------------------------------------------
+    def restore_window_state(self) -> None:
+        settings = self.session.settings
+        geometry = settings.get("window.geometry")
+        state = settings.get("window.state")
+        if geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+        else:
+            self.resize(*DEFAULT_SIZE)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.resize(min(DEFAULT_SIZE[0], screen.width()),
+                            min(DEFAULT_SIZE[1], screen.height()))
+        if state:
+            self.restoreState(QByteArray(base64.b64decode(state)))
+        for split in self.splitters:
+            sizes = settings.get(f"window.{split.objectName()}")
+            if isinstance(sizes, list) and len(sizes) == split.count():
+                split.setSizes([int(s) for s in sizes])
+        if not settings.get("window.main-split"):
+            self.h_split.setSizes([self.width() - 400, 400])
+        if not settings.get("window.compose-split"):
+            self.v_split.setSizes([330, max(200, self.height() - 330)])
+        if not settings.get("window.side-split"):
+            self.side_split.setSizes([440, max(160, self.height() - 440)])
+
+    def commit_data(self) -> None:
+        """The session ends (log-off, shut-down): save the draft and the window now; the
+        system may end the process before the window is closed."""
+        self.drafts.save_now()
+        self.save_window_state()
+
+    def save_window_state(self) -> None:
+        settings = self.session.settings
+        settings.set("window.geometry", base64.b64encode(self.saveGeometry().data()).decode())
+        settings.set("window.state", base64.b64encode(self.saveState().data()).decode())
+        for split in self.splitters:
+            settings.set(f"window.{split.objectName()}", split.sizes())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.drafts.stop()
+        self.save_window_state()
+        self.feed.close()
+        self._unfollow()
+        self.summary.close_feed()
+        self.notifier.close()
+        self.review.shutdown()
+        for task in self.composer.bg.pending:
+            task.cancel()
+        self.tray.shutdown()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,192 @@
+"""Around the window: the status bar's summary (active tasks, today's spend, the account of a
+host that has an account endpoint, the remaining balance other hosts report) and a notification
+when a task finishes or fails.
+
+Both follow the engine's events; the summary re-reads the store at most a few times a second.
+The account (Vidu: "Vidu balance: 992 credits · 2/5 running, 1 queued") comes from
+:class:`AccountFeed`, read in the background.
+Notifications go through the system tray where the system has one
+(``QSystemTrayIcon.isSystemTrayAvailable()``); everywhere the status bar says it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
+
+from vidu_desktop.core.formatting import host_label, money
+from vidu_desktop.core.states import ACTIVE, TaskState
+from vidu_desktop.engine import AccountInfo, Engine, EngineEvent, EventKind
+from vidu_desktop.store import TaskFilter, TaskRecord
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.review.review import take_label
+from vidu_desktop.ui.shell.account_feed import AccountFeed
+
+REFRESH_MS = 300
+_S = TaskState
+
+
+def account_text(host: str, info: AccountInfo) -> str:
+    """"Vidu balance: 992 credits · 2/5 running, 1 queued" (the parts the host gave)."""
+    parts = []
+    if info.balance is not None:
+        parts.append(f"{host_label(host)} balance: {money(info.balance, info.unit)}")
+    if info.running is not None or info.concurrency_limit is not None:
+        limit = f"/{info.concurrency_limit}" if info.concurrency_limit is not None else ""
+        load = f"{info.running or 0}{limit} running"
+        if info.queued is not None:
+            load += f", {info.queued} queued"
+        parts.append(load if parts else f"{host_label(host)}: {load}")
+    return " · ".join(parts)
+
+
+class StatusSummary(QWidget):
+    """"2 running · Today: 12 credits, $0.40 · Vidu balance: 992 credits · 2/5 running,
+    1 queued · Segmind balance: $7.00" on the right of the status bar. In sandbox mode the
+    spend is the emulator's pretend cost, and it says so. ``ready``: whether the engine has
+    started (before that its hosts are not asked for their accounts)."""
+
+    def __init__(self, engine: Engine, sandbox: Callable[[], bool],
+                 parent: QWidget | None = None, *,
+                 ready: Callable[[], bool] = lambda: True) -> None:
+        super().__init__(parent)
+        self.setObjectName("status-summary")
+        self.sandbox = sandbox
+        self.active = QLabel(self)
+        self.active.setObjectName("status-active")
+        self.spend = QLabel(self)
+        self.spend.setObjectName("status-spend")
+        self.spend.setToolTip("What the hosts charged for the tasks that finished today")
+        self.account = QLabel(self)
+        self.account.setObjectName("status-account")
+        self.account.setToolTip("The account as the host said when last asked (at start, "
+                                "after a task finishes, every minute): the credits left, the "
+                                "tasks running of the account's limit and those queued")
+        self.account.setVisible(False)
+        self.balance = QLabel(self)
+        self.balance.setObjectName("status-balance")
+        self.balance.setToolTip("The remaining balance each host reported last")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 8, 0)
+        layout.setSpacing(14)
+        for label in (self.active, self.spend, self.account, self.balance):
+            theme.set_role(label, "muted")
+            layout.addWidget(label)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self.engine = engine
+        self.accounts = AccountFeed(engine, ready, self)
+        self.accounts.changed.connect(self.show_accounts)
+        self.follow(engine)
+
+    def follow(self, engine: Engine) -> None:
+        """Summarise ``engine``'s library (another one when sandbox mode is switched)."""
+        self._unsubscribe()
+        self.engine = engine
+        self._unsubscribe = engine.bus.subscribe(self._on_event)
+        self.accounts.follow(engine)
+        self.refresh()
+
+    def _on_event(self, event: EngineEvent) -> None:
+        if event.kind == EventKind.STATE and not self._timer.isActive():
+            self._timer.start()
+
+    def refresh(self) -> None:
+        tasks = self.engine.tasks
+        running = tasks.count(TaskFilter.of(states=ACTIVE | {_S.OUTCOME_UNKNOWN}))
+        self.active.setText("No task running" if running == 0
+                            else f"{running} task{'s' if running != 1 else ''} running")
+        spent = tasks.spend_today()
+        words = ", ".join(money(amount, unit) for unit, amount in sorted(spent.items())
+                          if amount) or "nothing"
+        pretend = " (sandbox: no real cost)" if self.sandbox() else ""
+        self.spend.setText(f"Today: {words}{pretend}")
+        balances = {pid: value for pid, value in tasks.latest_balances().items()
+                    if pid not in self.accounts.info}  # an account says it better
+        self.balance.setText(" · ".join(
+            f"{host_label(pid)} balance: {money(amount, unit)}"
+            for pid, (amount, unit) in balances.items()))
+        self.balance.setVisible(bool(balances))
+
+    def show_accounts(self) -> None:
+        text = " · ".join(filter(None, (account_text(pid, info)
+                                        for pid, info in self.accounts.info.items())))
+        if text and self.sandbox():  # the emulator's pretend account, not the user's
+            text += " (sandbox)"
+        self.account.setText(text)
+        self.account.setVisible(bool(text))
+        self.refresh()
+
+    def close_feed(self) -> None:
+        self._unsubscribe()
+        self._unsubscribe = lambda: None
+        self._timer.stop()
+        self.accounts.close()
+
+
+class Notifier(QObject):
+    """Says when a task finishes, fails or needs a decision: through the system tray's
+    notification where there is one, and always through ``notified(title, text, local_id)``
+    (the window shows it in the status bar). ``clicked(local_id)``: the user clicked the
+    last notification."""
+
+    notified = Signal(str, str, str)
+    clicked = Signal(str)
+
+    def __init__(self, engine: Engine, icon: QIcon, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip("Vidu Studio")
+            self.tray.messageClicked.connect(lambda: self.clicked.emit(self.last_id))
+            self.tray.show()
+        self.last_id = ""
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self.follow(engine)
+
+    def follow(self, engine: Engine) -> None:
+        self._unsubscribe()
+        self._unsubscribe = engine.bus.subscribe(self._on_event)
+
+    def _on_event(self, event: EngineEvent) -> None:
+        if event.kind != "state":
+            return
+        said = self.words(event.record)
+        if said is not None:
+            self.notify(*said, event.local_id)
+
+    @staticmethod
+    def words(rec: TaskRecord) -> tuple[str, str] | None:
+        """The title and text for a task that just reached ``rec.state`` (None: nothing to
+        say)."""
+        what = take_label(rec, 50)
+        if rec.state == _S.SUCCEEDED:
+            return "Video ready", f"{what} is downloaded and ready to play."
+        if rec.state == _S.FAILED:
+            reason = rec.error.message if rec.error is not None else "the host gave no reason"
+            return "Task failed", f"{what}: {reason}"
+        if rec.state == _S.OUTCOME_UNKNOWN:
+            return ("Was it sent?", f"{what}: the host did not answer the submit; see the task "
+                    "to check or send it again.")
+        return None
+
+    def notify(self, title: str, text: str, local_id: str) -> None:
+        self.last_id = local_id
+        icon = (QSystemTrayIcon.MessageIcon.Warning if title != "Video ready"
+                else QSystemTrayIcon.MessageIcon.Information)
+        if self.tray is not None:
+            self.tray.showMessage(title, text, icon, 8000)
+        self.notified.emit(title, text, local_id)
+
+    def close(self) -> None:
+        self._unsubscribe()
+        self._unsubscribe = lambda: None
+        if self.tray is not None:
+            self.tray.hide()

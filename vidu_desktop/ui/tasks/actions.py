@@ -1,0 +1,278 @@
+"""What the user can do with a task, and the words that say what really happened.
+
+Cancel says whether the host stops the task or the app only stops following it; retry asks
+first, because it is a new paid submission; delete asks first and removes the files. Every
+question is a ``QMessageBox`` shown with ``open()`` and answered through a future, never
+``exec()`` (that would block the qasync loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.request import GenerationRequest
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.engine import Engine
+from vidu_desktop.providers.base import CancelOutcome
+from vidu_desktop.store import ArtifactKind, TaskRecord, sidecar_for, write_sidecar
+from vidu_desktop.store.names import safe_file_name
+from vidu_desktop.ui.common import file_removal
+from vidu_desktop.ui.common.background import Background
+from vidu_desktop.ui.tasks.model import excerpt, host_name
+
+log = logging.getLogger(__name__)
+_S = TaskState
+
+
+def cancel_message(rec: TaskRecord, outcome: CancelOutcome, was_draft: bool) -> str:
+    host = host_name(rec)
+    if was_draft:
+        return "Removed from the outbox: nothing was sent, nothing is charged."
+    if outcome == CancelOutcome.CANCELLED_ON_SERVER:
+        return f"Cancelled on the server: {host} stops the task before it starts; not charged."
+    return (f"Stopped tracking only: {host} cannot cancel it now, so it may still finish "
+            "the task and charge it.")
+
+
+def error_text(rec: TaskRecord) -> str:
+    """The error as one block to copy: message, hint, trace id, code."""
+    err = rec.error
+    if err is None:
+        return ""
+    lines = [err.message]
+    if err.hint:
+        lines.append(err.hint)
+    trace = err.trace_id or rec.trace_id
+    if trace:
+        lines.append(f"trace id: {trace}")
+    if err.code:
+        lines.append(f"code: {err.code}")
+    lines.append(f"task: {rec.local_id}" + (f" (remote {rec.remote_id})" if rec.remote_id
+                                            else ""))
+    return "\n".join(lines)
+
+
+async def _nothing_to_release(_local_id: str) -> None:
+    return None
+
+
+class TaskActions(QObject):
+    """``message`` carries what an action did (for the status line); ``deleted`` a local id
+    removed from the library; ``submitted`` a new task row (retry, re-run)."""
+
+    message = Signal(str)
+    deleted = Signal(str)
+    submitted = Signal(object)
+    reuse_requested = Signal(object)  # the TaskRecord whose settings to reuse
+
+    def __init__(self, engine: Engine, parent: QWidget, *,
+                 sandbox: Callable[[], bool] = lambda: False) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.widget = parent
+        self.sandbox = sandbox
+        self.bg = Background()
+        self.dialog: QMessageBox | QFileDialog | None = None  # the question on screen
+        #: opens a folder or file in the desktop's file manager (tests replace it)
+        self.opener: Callable[[Path], object] = lambda p: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(p)))
+        #: before a task's files are deleted: whatever shows them lets go (the Review tab)
+        self.release: Callable[[str], Awaitable[None]] = _nothing_to_release
+        #: removes one file (tests stand in for a file held open by another program)
+        self.unlink: file_removal.Unlink = file_removal.unlink
+        self.retry_waits: tuple[float, ...] = file_removal.RETRY_WAITS
+
+    def record(self, local_id: str) -> TaskRecord:
+        rec = self.engine.tasks.get(local_id)
+        if rec is None:
+            raise AppError(ErrorKind.LOCAL, f"Task {local_id} is no longer in the library.")
+        return rec
+
+    def _say(self, text: str) -> str:
+        self.message.emit(text)
+        return text
+
+    # -- questions ---------------------------------------------------------------------------
+    def ask(self, title: str, text: str, ok: str, *, info: str = "") -> asyncio.Future[bool]:
+        """Show a question (window-modal, ``open()``); the future is True when ``ok`` was
+        chosen."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Cancel, self.widget)
+        if info:
+            box.setInformativeText(info)
+        yes = box.addButton(ok, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def done(_result: int) -> None:
+            if not future.done():
+                future.set_result(box.clickedButton() is yes)
+            self.dialog = None
+            box.deleteLater()
+
+        box.finished.connect(done)
+        self.dialog = box
+        box.open()
+        return future
+
+    # -- the actions -------------------------------------------------------------------------
+    async def cancel(self, local_id: str) -> str:
+        rec = self.record(local_id)
+        try:
+            outcome = await self.engine.cancel(local_id)
+        except AppError as err:
+            return self._say(f"Could not cancel: {err.message}")
+        return self._say(cancel_message(rec, outcome, rec.state == _S.DRAFT))
+
+    def cost_words(self, rec: TaskRecord) -> str:
+        if self.sandbox():
+            return "In sandbox mode it costs nothing."
+        try:
+            cost = rec.request.spec.cost.describe()
+        except KeyError:
+            cost = "cost unknown"
+        return f"{host_name(rec)} charges it again ({cost})."
+
+    async def retry(self, local_id: str) -> TaskRecord | None:
+        rec = self.record(local_id)
+        ok = await self.ask(
+            "Retry as a new submission",
+            "Retrying sends this task again as a new paid submission.",
+            "Send again", info=f"{self.cost_words(rec)} The failed task stays in the list.")
+        if not ok:
+            return None
+        return await self._submit(rec, rec.request, "Sent again as a new paid submission.")
+
+    async def rerun_new_seed(self, local_id: str) -> TaskRecord | None:
+        rec = self.record(local_id)
+        request = rec.request
+        try:
+            spec = request.spec
+        except KeyError:
+            return None
+        seed = random.Random().randint(1, spec.seed_max) if spec.supports_seed else None
+        while seed is not None and seed in (rec.seed, rec.resolved_seed):
+            seed = random.Random().randint(1, spec.seed_max)
+        text = (f"Sent a new take with seed {seed} (a new submission)." if seed is not None
+                else "Sent again (this host picks the seed).")
+        return await self._submit(rec, replace(request, seed=seed), text)
+
+    async def _submit(self, rec: TaskRecord, request: GenerationRequest, text: str
+                      ) -> TaskRecord | None:
+        try:
+            new = await self.engine.submit(request, draft_id=rec.draft_id,
+                                           group_id=rec.group_id, take_index=rec.take_index)
+        except AppError as err:
+            self._say(f"Not sent: {err.message}" + (f" {err.hint}" if err.hint else ""))
+            return None
+        self.submitted.emit(new)
+        self._say(text)
+        return new
+
+    def reuse(self, local_id: str) -> None:
+        """Ask for the task's settings in the composer (the shell connects
+        ``reuse_requested`` to it, and tells what was loaded with ``say``)."""
+        self.reuse_requested.emit(self.record(local_id))
+
+    def say(self, text: str) -> None:
+        """Tell ``text`` where the actions tell what they did."""
+        self._say(text)
+
+    def files(self, local_id: str) -> dict[ArtifactKind, Path]:
+        return {a.kind: a.path for a in self.engine.artifacts.for_task(local_id)}
+
+    def reveal(self, local_id: str) -> Path | None:
+        files = self.files(local_id)
+        target = files.get(ArtifactKind.VIDEO)
+        if target is None or not target.exists():
+            rec = self.record(local_id)
+            folder = self.engine.layout.for_record(rec).folder
+            if not folder.exists():
+                self._say("This task has no files yet.")
+                return None
+            target = folder
+        # a file manager opens folders; open the folder that holds the video
+        folder = target if target.is_dir() else target.parent
+        self.opener(folder)
+        self._say(f"Opened {folder}")
+        return folder
+
+    def copy_ids(self, local_id: str) -> str:
+        rec = self.record(local_id)
+        lines = [f"task id: {rec.local_id}"]
+        if rec.remote_id:
+            lines.append(f"{host_name(rec)} task id: {rec.remote_id}")
+        trace = rec.trace_id or (rec.error.trace_id if rec.error else "")
+        if trace:
+            lines.append(f"trace id: {trace}")
+        return self.copy("\n".join(lines), "Task ids copied.")
+
+    def copy_error(self, local_id: str) -> str:
+        return self.copy(error_text(self.record(local_id)), "Error details copied.")
+
+    def copy(self, text: str, said: str = "Copied.") -> str:
+        QGuiApplication.clipboard().setText(text)
+        self._say(said)
+        return text
+
+    def export_sidecar(self, local_id: str) -> QFileDialog:
+        """Ask where to save (non-blocking), then write the sidecar there."""
+        rec = self.record(local_id)
+        # named after the prompt (made valid on every system) and the task
+        name = safe_file_name(f"{excerpt(rec.prompt, 40).rstrip('…')} {rec.local_id[:8]}",
+                              ".json")
+        dialog = QFileDialog(self.widget, "Export task details", str(Path.home() / name),
+                             "JSON (*.json)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("json")
+        dialog.fileSelected.connect(lambda path: self.export_sidecar_to(local_id, Path(path)))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_sidecar_to(self, local_id: str, path: Path) -> Path:
+        rec = self.record(local_id)
+        data = sidecar_for(rec, self.engine.artifacts.for_task(local_id))
+        try:
+            write_sidecar(path, data, secrets=self.engine.known_keys())
+        except (OSError, ValueError) as exc:
+            self._say(f"Could not export: {exc}")
+            raise
+        self._say(f"Details exported to {path}")
+        return path
+
+    async def delete(self, local_id: str) -> bool:
+        rec = self.record(local_id)
+        running = "" if rec.state.is_terminal or rec.state == _S.DRAFT else (
+            f" It is still running: the app stops following it and {host_name(rec)} may still "
+            "finish and charge it.")
+        ok = await self.ask(
+            "Delete task", "Delete this task and its files from this computer?", "Delete",
+            info="The video, its cover and the details file are removed. The task on the "
+                 "host is not affected." + running)
+        if not ok:
+            return False
+        await self.engine.stop_running(local_id)
+        await self.release(local_id)  # the player closes the video first (Windows)
+        paths = self.engine.tasks.delete(local_id, media_root=self.engine.paths.media_root)
+        self.deleted.emit(local_id)
+        left = await file_removal.remove_files(paths, self.unlink, self.retry_waits)
+        self._say(file_removal.left_message(left) if left else
+                  "Task deleted from this computer.")
+        return True
+
+    # -- starting them from a click ----------------------------------------------------------
+    def spawn(self, name: str, local_id: str) -> asyncio.Task[Any]:
+        coro = getattr(self, name)(local_id)
+        return self.bg.spawn(coro, f"{name} {local_id}")

@@ -1,0 +1,402 @@
+"""The task list's item model: a table over the task store, read a page at a time.
+
+Only the first page is read when the model opens (``canFetchMore``/``fetchMore`` read the next
+one as the view scrolls), so a library of 10,000 tasks opens as fast as one of 100. Engine
+events update the one row of their task (found by local id), at most a few times a second;
+a new task that matches the filter is inserted on top. Filters re-query the store.
+Covers are decoded off the UI thread (see :mod:`.task_covers`).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor
+
+from vidu_desktop.core.formatting import excerpt, host_label, money
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.engine import Engine, EngineEvent, EventKind
+from vidu_desktop.store import ArtifactKind, TaskFilter, TaskRecord
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.tasks.covers import CoverCache
+
+_S = TaskState
+PAGE = 200
+UPDATE_MS = 150
+
+#: Columns: the cover, the task (prompt; host, model, take), its state (and time), the cost.
+COVER, TASK, STATE, COST = range(4)
+HEADERS = ("", "Task", "State", "Cost")
+RecordRole = Qt.ItemDataRole.UserRole + 1
+LocalIdRole = Qt.ItemDataRole.UserRole + 2
+ProgressRole = Qt.ItemDataRole.UserRole + 3  # 0-100, or None when not known / not running
+
+STATE_TEXT = {
+    _S.DRAFT: "draft", _S.SUBMITTING: "sending…", _S.OUTCOME_UNKNOWN: "sent? checking the host",
+    _S.QUEUED: "queued", _S.PROCESSING: "processing", _S.DOWNLOADING: "downloading",
+    _S.SUCCEEDED: "done", _S.FAILED: "failed", _S.CANCELLED: "cancelled",
+    _S.UNTRACKED: "not tracked",
+}
+OUTBOX_TEXT = "waiting in the outbox"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def host_name(rec: TaskRecord) -> str:
+    return host_label(rec.provider)
+
+
+def state_text(rec: TaskRecord, in_outbox: bool = False) -> str:
+    """"processing 42%", "failed: <message>", "waiting in the outbox"..."""
+    if rec.state == _S.DRAFT and in_outbox:
+        return OUTBOX_TEXT
+    text = STATE_TEXT[rec.state]
+    if rec.state == _S.PROCESSING and rec.progress is not None:
+        text += f" {rec.progress:.0f}%"
+    if rec.state == _S.FAILED and rec.error is not None:
+        text += f": {rec.error.message}"
+    return text
+
+
+def span(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def when(moment: float, now: float) -> str:
+    """"at 14:05" today, "3 Nov" before."""
+    at, today = time.localtime(moment), time.localtime(now)
+    same_day = (at.tm_year, at.tm_yday) == (today.tm_year, today.tm_yday)
+    return time.strftime("at %H:%M", at) if same_day else time.strftime("%d %b", at).lstrip("0")
+
+
+def elapsed(rec: TaskRecord, now: float) -> float:
+    start = rec.submitted_at or rec.created_at
+    return (rec.finished_at or now) - start
+
+
+def cost_text(rec: TaskRecord) -> str:
+    if rec.actual_cost is not None:
+        return money(rec.actual_cost, rec.actual_cost_unit)
+    if rec.credits is not None:
+        return money(rec.credits, "credits")
+    if rec.estimated_cost is not None:
+        return "~" + money(rec.estimated_cost, rec.estimated_cost_unit)
+    return ""
+
+
+def matches(task_filter: TaskFilter, rec: TaskRecord) -> bool:
+    """Whether ``rec`` belongs in a list made with ``task_filter`` (as the store's SQL says)."""
+    f = task_filter
+    if f.states is not None and rec.state not in f.states:
+        return False
+    if f.provider and rec.provider != str(f.provider):
+        return False
+    if f.group_id is not None and rec.group_id != f.group_id:
+        return False
+    if f.draft_id is not None and rec.draft_id != f.draft_id:
+        return False
+    text = f.text.strip().lower()
+    return not text or any(text in (v or "").lower()
+                           for v in (rec.prompt, rec.remote_id, rec.local_id))
+
+
+class TaskModel(QAbstractTableModel):
+    def __init__(self, engine: Engine, parent: QObject | None = None, *,
+                 page_size: int = PAGE) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.page_size = page_size
+        self.filter = TaskFilter()
+        self._rows: list[TaskRecord] = []
+        self._row_of: dict[str, int] = {}
+        self._total = 0
+        self._bytes: dict[str, tuple[int, int | None]] = {}
+        self._typical: dict[str, float] = {}
+        self._group_sizes: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self.compact = False  # narrow view: the cost is shown under the state
+        self.covers = CoverCache(self)
+        self.covers.ready.connect(self._cover_ready)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(UPDATE_MS)
+        self._timer.timeout.connect(self._flush)
+        self._clock = QTimer(self)  # running tasks' elapsed time ticks once a second
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self.reload()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            if self._rows:
+                self.dataChanged.emit(self.index(0, STATE),
+                                      self.index(len(self._rows) - 1, STATE))
+
+    # -- reading the store -------------------------------------------------------------------
+    def set_filter(self, task_filter: TaskFilter) -> None:
+        if task_filter != self.filter:
+            self.filter = task_filter
+            self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self.engine.tasks.count(self.filter)
+        self._rows = self.engine.tasks.list_tasks(self.filter, limit=self.page_size)
+        self._reindex()
+        self._learn(self._rows)
+        self.endResetModel()
+        self._update_clock()
+
+    @property
+    def total(self) -> int:
+        """How many tasks match the filter (loaded or not)."""
+        return self._total
+
+    @property
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        page = self.engine.tasks.list_tasks(self.filter, limit=self.page_size,
+                                            offset=len(self._rows))
+        page = [r for r in page if r.local_id not in self._row_of]
+        if not page:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        for i, rec in enumerate(page, first):
+            self._row_of[rec.local_id] = i
+        self._learn(page)
+        self.endInsertRows()
+
+    def _reindex(self) -> None:
+        self._row_of = {rec.local_id: i for i, rec in enumerate(self._rows)}
+
+    def _learn(self, records: list[TaskRecord]) -> None:
+        """Typical run time per host (from finished tasks seen) and the size of each group."""
+        spans: dict[str, list[float]] = {}
+        for rec in records:
+            if rec.group_id:
+                self._group_sizes[rec.group_id] = max(self._group_sizes.get(rec.group_id, 0),
+                                                      (rec.take_index or 0) + 1)
+            if rec.state == _S.SUCCEEDED and rec.finished_at:
+                spans.setdefault(rec.provider, []).append(elapsed(rec, rec.finished_at))
+        for host, values in spans.items():
+            self._typical[host] = statistics.median(values)
+
+    # -- rows --------------------------------------------------------------------------------
+    def record(self, row: int) -> TaskRecord | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, local_id: str) -> int | None:
+        return self._row_of.get(local_id)
+
+    def record_of(self, local_id: str) -> TaskRecord | None:
+        row = self._row_of.get(local_id)
+        return self._rows[row] if row is not None else None
+
+    def index_of(self, local_id: str, column: int = TASK) -> QModelIndex:
+        row = self._row_of.get(local_id)
+        return self.index(row, column) if row is not None else QModelIndex()
+
+    def remove(self, local_id: str) -> None:
+        row = self._row_of.get(local_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._total = max(0, self._total - 1)
+        self._reindex()
+        self.endRemoveRows()
+
+    # -- engine events -----------------------------------------------------------------------
+    def on_event(self, event: EngineEvent) -> None:
+        self.show_record(event.record)
+        if event.kind == EventKind.DOWNLOAD and event.bytes_done is not None:
+            self._bytes[event.local_id] = (event.bytes_done, event.bytes_total)
+        elif event.kind == EventKind.STATE:
+            self._bytes.pop(event.local_id, None)
+
+    def show_record(self, rec: TaskRecord) -> None:
+        row = self._row_of.get(rec.local_id)
+        if row is None:
+            if matches(self.filter, rec) and rec.local_id not in self._row_of:
+                self.beginInsertRows(QModelIndex(), 0, 0)
+                self._rows.insert(0, rec)
+                self._total += 1
+                self._reindex()
+                self._learn([rec])
+                self.endInsertRows()
+                self._update_clock()
+            return
+        self._rows[row] = rec
+        if rec.state == _S.SUCCEEDED:
+            self.covers.forget(rec.local_id)
+            self._learn([rec])
+        self._dirty.add(rec.local_id)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _flush(self) -> None:
+        rows = sorted(r for r in (self._row_of.get(i) for i in self._dirty) if r is not None)
+        self._dirty.clear()
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+        self._update_clock()
+
+    def _tick(self) -> None:
+        for row, rec in enumerate(self._rows[:self.page_size * 2]):
+            if not rec.state.is_terminal:
+                self.dataChanged.emit(self.index(row, STATE), self.index(row, STATE))
+
+    def _update_clock(self) -> None:
+        running = any(not r.state.is_terminal for r in self._rows[:self.page_size * 2])
+        if running and not self._clock.isActive():
+            self._clock.start()
+        elif not running:
+            self._clock.stop()
+
+    def _cover_ready(self, local_id: str) -> None:
+        row = self._row_of.get(local_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, COVER), self.index(row, COVER))
+
+    # -- Qt model ----------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        rec = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(rec, col)
+        if role == RecordRole:
+            return rec
+        if role == LocalIdRole:
+            return rec.local_id
+        if role == ProgressRole:
+            return self.progress(rec)
+        if role == Qt.ItemDataRole.DecorationRole and col == COVER:
+            return self.covers.get(rec.local_id, lambda: self._cover_path(rec))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(rec)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.spoken(rec, col)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self.tooltip(rec)
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATE:
+            return self._state_color(rec)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COST:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def spoken(self, rec: TaskRecord, col: int) -> str:
+        """A cell as a screen reader reads it: the cover picture by what it shows, the
+        other cells' lines joined."""
+        if col == COVER:
+            return (f"Cover of {excerpt(rec.prompt, 40)}" if self._cover_path(rec)
+                    else "No cover")
+        if col == COST:
+            return cost_text(rec) or "No cost"
+        return ", ".join(line for line in self.display(rec, col).split("\n") if line)
+
+    def display(self, rec: TaskRecord, col: int) -> str:
+        if col == TASK:
+            return f"{excerpt(rec.prompt, 70)}\n{host_name(rec)} {rec.model}{self.take_text(rec)}"
+        if col == STATE:
+            second = self.time_text(rec)
+            if self.compact:
+                cost = cost_text(rec)
+                second += f" · {cost}" if cost else ""
+            return f"{self.state_line(rec)}\n{second}"
+        if col == COST:
+            return cost_text(rec)
+        return ""
+
+    def take_text(self, rec: TaskRecord) -> str:
+        if rec.group_id is None or rec.take_index is None:
+            return ""
+        size = self._group_sizes.get(rec.group_id)
+        return f" · take {rec.take_index + 1}" + (f" of {size}" if size and size > 1 else "")
+
+    def state_line(self, rec: TaskRecord) -> str:
+        text = state_text(rec, rec.local_id in self.engine.outbox
+                          if rec.state == _S.DRAFT else False)
+        if rec.state == _S.FAILED:
+            return "failed"
+        done = self._bytes.get(rec.local_id)
+        if rec.state == _S.DOWNLOADING and done and done[1]:
+            text += f" {100 * done[0] / done[1]:.0f}%"
+        return text
+
+    def time_text(self, rec: TaskRecord, now: float | None = None) -> str:
+        now = time.time() if now is None else now
+        took = span(elapsed(rec, now))
+        if rec.state.is_terminal or rec.state == _S.DRAFT:
+            return took if rec.state == _S.SUCCEEDED else when(rec.created_at, now)
+        typical = self._typical.get(rec.provider)
+        return f"{took} of ~{span(typical)}" if typical else took
+
+    def progress(self, rec: TaskRecord) -> float | None:
+        if rec.state == _S.PROCESSING:
+            return rec.progress
+        if rec.state == _S.DOWNLOADING:
+            done = self._bytes.get(rec.local_id)
+            return 100 * done[0] / done[1] if done and done[1] else None
+        return None
+
+    def tooltip(self, rec: TaskRecord) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at))
+        lines = [rec.prompt, "", f"{host_name(rec)} {rec.model}, created {when}",
+                 state_text(rec, rec.local_id in self.engine.outbox)]
+        if rec.detail:
+            lines.append(rec.detail)
+        return "\n".join(lines)
+
+    def _state_color(self, rec: TaskRecord) -> QColor | None:
+        c = theme.colors()
+        if rec.state == _S.FAILED or rec.state == _S.OUTCOME_UNKNOWN:
+            return QColor(c.error_fg)
+        if rec.state == _S.SUCCEEDED:
+            return QColor(c.ok_fg)
+        if rec.state in (_S.CANCELLED, _S.UNTRACKED):
+            return QColor(c.muted)
+        return None
+
+    def _cover_path(self, rec: TaskRecord) -> str:
+        if rec.state != _S.SUCCEEDED:
+            return ""
+        cover = self.engine.artifacts.get(rec.local_id, ArtifactKind.COVER)
+        return str(cover.path) if cover is not None else ""

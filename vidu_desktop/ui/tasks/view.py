@@ -1,0 +1,352 @@
+"""The task list: filters (state, host, search), the table over :class:`TaskModel`, and the
+selected task's details with its actions. Takes of one Generate can be shown alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidu_desktop.core.capabilities import ProviderId, provider
+from vidu_desktop.core.states import ACTIVE, TaskState
+from vidu_desktop.engine import Engine
+from vidu_desktop.store import TaskFilter, TaskRecord
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.tasks.actions import TaskActions
+from vidu_desktop.ui.tasks.covers import THUMB
+from vidu_desktop.ui.tasks.details import ACTIONS, TaskDetails, enabled_actions
+from vidu_desktop.ui.tasks.model import COST, COVER, STATE, TASK, RecordRole, TaskModel
+
+_S = TaskState
+SEARCH_DELAY_MS = 250
+ROW_HEIGHT = 48
+MIN_LIST_HEIGHT = 200
+COMPACT_WIDTH = 560
+
+STATE_FILTERS: tuple[tuple[str, frozenset[TaskState] | None], ...] = (
+    ("All states", None),
+    ("Running", frozenset(ACTIVE | {_S.OUTCOME_UNKNOWN, _S.DRAFT})),
+    ("Done", frozenset({_S.SUCCEEDED})),
+    ("Failed", frozenset({_S.FAILED})),
+    ("Stopped", frozenset({_S.CANCELLED, _S.UNTRACKED})),
+)
+ASYNC_ACTIONS = {"cancel", "retry", "rerun_new_seed", "delete"}
+
+
+class TaskTable(QTableView):
+    def __init__(self, model: TaskModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tasks")
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setIconSize(THUMB)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        head = self.horizontalHeader()
+        head.setHighlightSections(False)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(COVER, QHeaderView.ResizeMode.Fixed)
+        head.setSectionResizeMode(TASK, QHeaderView.ResizeMode.Stretch)
+        head.resizeSection(COVER, THUMB.width() + 12)
+        head.resizeSection(STATE, 128)
+        head.resizeSection(COST, 72)
+        head.setMinimumSectionSize(40)
+        self.task_model = model
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (the side panel): the cost moves under the state, the Task column keeps
+        the room."""
+        super().resizeEvent(event)
+        compact = self.width() < COMPACT_WIDTH
+        if compact != self.isColumnHidden(COST):
+            self.setColumnHidden(COST, compact)
+            self.horizontalHeader().resizeSection(STATE, 116 if compact else 128)
+            self.task_model.set_compact(compact)
+
+
+class TaskView(QWidget):
+    """``message`` carries what an action did, for the window's status line; ``picked`` the
+    selected records (Ctrl+click selects a second take to compare); ``play_requested`` a task
+    double-clicked, Entered or played from its menu or button; ``compare_requested`` two."""
+
+    message = Signal(str)
+    picked = Signal(list)
+    play_requested = Signal(str)
+    compare_requested = Signal(str, str)
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None, *,
+                 sandbox: Any = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.model = TaskModel(engine, self)
+        self.actions = TaskActions(engine, self, sandbox=sandbox or (lambda: False))
+        self.actions.message.connect(self._show_message)
+        self.actions.deleted.connect(self._deleted)
+
+        self.state_filter = QComboBox(self)
+        self.state_filter.setObjectName("task-state-filter")
+        self.state_filter.setAccessibleName("Show tasks in state")
+        for text, states in STATE_FILTERS:
+            self.state_filter.addItem(text, states)
+        self.host_filter = QComboBox(self)
+        self.host_filter.setObjectName("task-host-filter")
+        self.host_filter.setAccessibleName("Show tasks of host")
+        self.host_filter.addItem("All hosts", "")
+        for pid in ProviderId:
+            self.host_filter.addItem(provider(pid).display_name, pid.value)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("task-search")
+        self.search.setPlaceholderText("Search prompts and ids")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search tasks")
+        self.search.setAccessibleDescription("Finds tasks by words of the prompt or by id")
+        self.group_chip = QPushButton(self)
+        self.group_chip.setObjectName("task-group-chip")
+        self.group_chip.setToolTip("Show every task again")
+        self.group_chip.clicked.connect(lambda: self.show_group(None))
+        self.group_chip.hide()
+        self._group: str | None = None
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.state_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.host_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+
+        self.table = TaskTable(self.model, self)
+        self.table.setAccessibleName("Tasks")
+        self.table.setAccessibleDescription(
+            "Enter plays the selected task; the menu key opens its actions")
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.details = TaskDetails(self.model, self)
+        self.details.action.connect(self.run_action)
+        self.details.copy_error.connect(self.actions.copy_error)
+        self.model.dataChanged.connect(self._rows_changed)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.rowsInserted.connect(lambda *_: self._update_count())
+        self.model.rowsRemoved.connect(lambda *_: self._update_count())
+
+        self.count = QLabel(self)
+        theme.set_role(self.count, "muted")
+        self.empty = QLabel("No tasks yet. Each Generate adds its takes here and follows them "
+                            "until the video is downloaded.", self)
+        self.empty.setWordWrap(True)
+        theme.set_role(self.empty, "muted")
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setObjectName("task-status")
+        theme.set_role(self.status, "muted")
+        self.status.hide()
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        filters.addWidget(self.state_filter)
+        filters.addWidget(self.host_filter)
+        filters.addWidget(self.search, 1)
+        chips = QHBoxLayout()
+        chips.addWidget(self.count, 1)
+        chips.addWidget(self.group_chip)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(4)
+        top_layout.addLayout(filters)
+        top_layout.addLayout(chips)
+        top_layout.addWidget(self.empty)
+        top_layout.addWidget(self.table, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("task-split")
+        self.split.addWidget(top)
+        self.details_scroll = QScrollArea(self)
+        self.details_scroll.setObjectName("task-details")
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setWidget(self.details)
+        self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its buttons take focus
+        self.split.addWidget(self.details_scroll)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
+        self.details_scroll.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.split, 1)
+        layout.addWidget(self.status)
+        self._update_count()
+
+    def focus_order(self) -> list[QWidget]:
+        """Filters, the list, then the selected task's actions."""
+        return [self.state_filter, self.host_filter, self.search, self.group_chip, self.table,
+                self.details.copy_error_button, *self.details.buttons.values()]
+
+    # -- filters -----------------------------------------------------------------------------
+
+    def current_filter(self) -> TaskFilter:
+        states = self.state_filter.currentData()
+        return TaskFilter.of(states=states, provider=self.host_filter.currentData() or None,
+                             text=self.search.text(), group_id=self._group)
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def show_group(self, group_id: str | None) -> None:
+        """Only the takes of one Generate (None: every task again)."""
+        self._group = group_id
+        self.group_chip.setVisible(group_id is not None)
+        self.group_chip.setText("Takes of one Generate  ✕")
+        self.apply_filter()
+
+    def _after_reset(self) -> None:
+        self._update_count()
+        self._show_details()
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        filtered = self.model.filter != TaskFilter()
+        self.count.setText(f"{total:,} task{'s' if total != 1 else ''}"
+                           + (" match" if filtered else ""))
+        nothing = total == 0 and not filtered
+        self.empty.setVisible(nothing)
+        self.table.setVisible(not nothing)
+
+    # -- selection and details ---------------------------------------------------------------
+    def selected(self) -> TaskRecord | None:
+        """The task whose details show: the current one when selected, else the first."""
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return self.model.record(current.row())
+        rows = selection.selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def selected_records(self) -> list[TaskRecord]:
+        """Every selected task, top to bottom."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [r for r in (self.model.record(row) for row in rows) if r is not None]
+
+    def select(self, local_id: str) -> bool:
+        index = self.model.index_of(local_id)
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def _selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        self._show_details()
+        self.picked.emit(self.selected_records())
+
+    def _activated(self, index: QModelIndex) -> None:
+        rec = self.model.record(index.row())
+        if rec is not None:
+            self.play_requested.emit(rec.local_id)
+
+    def _show_details(self) -> None:
+        """The selected task's details below the list (none: the list has all the room)."""
+        rec = self.selected()
+        self.details.show_record(rec)
+        self.details_scroll.setVisible(rec is not None)
+        if rec is not None:
+            self._fit_details()
+
+    def _fit_details(self) -> None:
+        """Give the details the height they need, when the list can spare it."""
+        top, bottom = self.split.sizes()
+        need = self.details.sizeHint().height()
+        if bottom < need and top + bottom > 0:
+            keep = max(MIN_LIST_HEIGHT, (top + bottom) // 2)  # the list keeps half at least
+            give = min(need - bottom, max(0, top - keep))
+            self.split.setSizes([top - give, bottom + give])
+
+    def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, _roles: Any = None) -> None:
+        rec = self.selected()
+        row = self.model.row_of(rec.local_id) if rec is not None else None
+        if row is not None and top.column() <= TASK and top.row() <= row <= bottom.row():
+            self.details.show_record(rec)
+
+    # -- actions -----------------------------------------------------------------------------
+    def run_action(self, name: str, local_id: str) -> Any:
+        if not local_id:
+            return None
+        if name == "play":
+            self.play_requested.emit(local_id)
+            return None
+        if name in ASYNC_ACTIONS:
+            return self.actions.spawn(name, local_id)
+        return getattr(self.actions, name)(local_id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        rec = index.data(RecordRole) if index.isValid() else None
+        if not isinstance(rec, TaskRecord):
+            return
+        if not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        picked = self.selected_records()
+        if len(picked) == 2:
+            a, b = picked
+            compare = menu.addAction("Compare the two selected takes")
+            compare.setEnabled(a.state == b.state == TaskState.SUCCEEDED)
+            compare.triggered.connect(
+                lambda: self.compare_requested.emit(a.local_id, b.local_id))
+            menu.addSeparator()
+        allowed = enabled_actions(rec)
+        for name, text, tip in ACTIONS:
+            act = QAction(text, menu)
+            act.setToolTip(tip)
+            act.setEnabled(name in allowed)
+            act.triggered.connect(lambda _=False, n=name, i=rec.local_id: self.run_action(n, i))
+            menu.addAction(act)
+        if rec.group_id:
+            menu.addSeparator()
+            group = rec.group_id
+            menu.addAction("Show the takes of this Generate").triggered.connect(
+                lambda: self.show_group(group))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _show_message(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+        self.message.emit(text)
+
+    def _deleted(self, local_id: str) -> None:
+        self.model.remove(local_id)
+        self._show_details()
+
+    def shutdown(self) -> None:
+        self.model.covers.shutdown()
