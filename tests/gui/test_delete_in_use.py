@@ -17,7 +17,7 @@ from .test_task_actions import answer
 def _delete(window: Any, qtbot: Any, local_id: str) -> Any:
     tasks = window.task_list
     task = tasks.view.run_action("delete", local_id)
-    answer(qtbot, tasks.actions, "Delete")
+    answer(qtbot, tasks.task_actions, "Delete")
     qtbot.waitUntil(task.done, timeout=20_000)
     assert task.result() is True
     return tasks
@@ -39,7 +39,7 @@ def test_the_player_lets_go_of_the_video_before_it_is_deleted(windows, qtbot, ru
         held_when_removed.append((path, not player.source().isEmpty()))
         path.unlink(missing_ok=True)
 
-    window.task_list.actions.unlink = unlink
+    window.task_list.task_actions.unlink = unlink
     tasks = _delete(window, qtbot, local_id)
     assert (video, False) in held_when_removed  # closed by the player before the delete
     assert not any(held for _p, held in held_when_removed)
@@ -62,7 +62,7 @@ def test_a_file_in_use_for_a_moment_is_deleted_on_a_later_try(windows, qtbot, ru
                                       "being used by another process", str(path))
         path.unlink(missing_ok=True)
 
-    actions = window.task_list.actions
+    actions = window.task_list.task_actions
     actions.unlink, actions.retry_waits = unlink, (0.01, 0.01, 0.01)
     tasks = _delete(window, qtbot, local_id)
     assert tries.count(video) == 3
@@ -83,7 +83,7 @@ def test_a_file_that_stays_in_use_is_reported_with_its_folder(windows, qtbot, ru
             raise PermissionError(32, "in use by another process", str(path))
         path.unlink(missing_ok=True)
 
-    actions = window.task_list.actions
+    actions = window.task_list.task_actions
     actions.unlink, actions.retry_waits = unlink, (0.01,)
     messages: list[str] = []
     actions.message.connect(messages.append)

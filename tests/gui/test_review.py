@@ -159,7 +159,7 @@ def test_the_status_bar_counts_running_tasks_and_todays_spend(windows, qtbot, ru
     assert summary.spend.text() == "Today: nothing (sandbox: no real cost)"
     stuck = submit(window, run)
     qtbot.waitUntil(lambda: summary.active.text() == "1 task running", timeout=10_000)
-    run(window.task_list.actions.cancel(stuck))
+    run(window.task_list.task_actions.cancel(stuck))
     qtbot.waitUntil(lambda: summary.active.text() == "No task running", timeout=10_000)
     httpx.delete(f"{emulator.url}/_emulator/faults").raise_for_status()
     done = submit(window, run)

@@ -59,7 +59,7 @@ def test_cancel_a_vidu_task_still_queued_stops_it_on_the_server(windows, qtbot, 
     local_id = submit(window, run)
     qtbot.waitUntil(lambda: state(window, local_id) == _S.QUEUED, timeout=10_000)
     tasks = window.task_list
-    text = run(tasks.actions.cancel(local_id))
+    text = run(tasks.task_actions.cancel(local_id))
     assert text.startswith("Cancelled on the server")
     assert "not charged" in text
     assert state(window, local_id) == _S.CANCELLED
@@ -93,7 +93,7 @@ def test_retry_says_it_is_a_new_paid_submission(windows, qtbot, run, emulator):
     local_id = submit(window, run)
     qtbot.waitUntil(lambda: state(window, local_id) == _S.FAILED, timeout=10_000)
     assert submissions(emulator) == 1
-    actions = window.task_list.actions
+    actions = window.task_list.task_actions
     window.session.sandbox = False  # as with a real host: the question names the price
     try:
         task = window.task_list.view.run_action("retry", local_id)
@@ -122,7 +122,7 @@ def test_reuse_loads_references_prompt_and_parameters_into_the_composer(windows,
     local_id = submit(window, run, prompt="a lighthouse in a storm, image 1 watching",
                       seed=777)
     window.editor.set_text("something else")
-    window.task_list.actions.reuse(local_id)
+    window.task_list.task_actions.reuse(local_id)
     assert window.editor.text() == "a lighthouse in a storm, image 1 watching"
     choices = window.panel.choices()
     assert choices.provider == ProviderId.VIDU and choices.model == "viduq1"
@@ -136,7 +136,7 @@ def test_reuse_loads_references_prompt_and_parameters_into_the_composer(windows,
 def test_rerun_with_a_new_seed(windows, qtbot, run, emulator):
     window = windows(sandbox=True, sandbox_url=emulator.url)
     local_id = submit(window, run, seed=55)
-    new = run(window.task_list.actions.rerun_new_seed(local_id))
+    new = run(window.task_list.task_actions.rerun_new_seed(local_id))
     assert new is not None and new.seed not in (None, 55)
     assert new.prompt == window.session.engine.tasks.get(local_id).prompt
     qtbot.waitUntil(lambda: submissions(emulator) == 2, timeout=10_000)
@@ -149,7 +149,7 @@ def test_copy_ids_export_sidecar_and_reveal(windows, qtbot, run, emulator, tmp_p
     local_id = submit(window, run)
     qtbot.waitUntil(lambda: state(window, local_id) == _S.SUCCEEDED, timeout=20_000)
     rec = engine.tasks.get(local_id)
-    actions = window.task_list.actions
+    actions = window.task_list.task_actions
     actions.copy_ids(local_id)
     copied = QGuiApplication.clipboard().text()
     assert f"task id: {local_id}" in copied and rec.remote_id in copied
@@ -203,12 +203,12 @@ def test_delete_asks_then_removes_the_row_and_the_files(windows, qtbot, run, emu
     assert ArtifactKind.VIDEO in {a.kind for a in engine.artifacts.for_task(local_id)}
     tasks = window.task_list
     task = tasks.view.run_action("delete", local_id)
-    box = answer(qtbot, tasks.actions, "Cancel")
+    box = answer(qtbot, tasks.task_actions, "Cancel")
     assert "Delete this task and its files" in box.text()
     qtbot.waitUntil(task.done)
     assert engine.tasks.get(local_id) is not None and tasks.model.row_of(local_id) == 0
     task = tasks.view.run_action("delete", local_id)
-    answer(qtbot, tasks.actions, "Delete")
+    answer(qtbot, tasks.task_actions, "Delete")
     qtbot.waitUntil(task.done)
     assert task.result() is True
     assert engine.tasks.get(local_id) is None

@@ -120,7 +120,8 @@ class PromptPicker(QDialog):
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item
-        self.list.setCurrentItem(first)
+        if first is not None:
+            self.list.setCurrentItem(first)
 
     def visible_texts(self) -> list[str]:
         return [str(self.list.item(i).data(Qt.ItemDataRole.UserRole))

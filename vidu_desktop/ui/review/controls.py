@@ -238,6 +238,7 @@ class PlayerControls(QWidget):
 
     def _on_action(self, action: int) -> None:
         """A click in the groove or a wheel step: seek where the slider is about to go."""
-        if action in (QSlider.SliderAction.SliderMove, QSlider.SliderAction.SliderNoAction):
+        if action in (QSlider.SliderAction.SliderMove.value,
+                      QSlider.SliderAction.SliderNoAction.value):
             return
         self.seek_requested.emit(self.slider.sliderPosition())

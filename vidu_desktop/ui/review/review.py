@@ -96,7 +96,7 @@ class ReviewPane(QWidget):
         return self._compare
 
     @property
-    def current(self) -> QWidget:
+    def current(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     # -- what to show -----------------------------------------------------------------------

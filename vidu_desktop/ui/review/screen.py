@@ -271,7 +271,8 @@ class VideoScreen(QStackedWidget):
     def _call(target: QObject, slot: str, *args: object) -> None:
         """Call ``slot`` of the player or the audio output from the event loop (see the module
         docstring: a direct call can deadlock with FFmpeg's audio thread)."""
-        QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.QueuedConnection, *args)
+        QMetaObject.invokeMethod(  # type: ignore[call-overload]  # PySide's stubs list
+            target, slot, Qt.ConnectionType.QueuedConnection, *args)  # no varargs form
 
     def step(self, frames: int) -> int | None:
         """Pause, then move ``frames`` frames (negative: back); the position it goes to."""

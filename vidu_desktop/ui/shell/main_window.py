@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.v_split.setChildrenCollapsible(False)
         left_layout.addWidget(self.v_split, 1)
         # the files of a task: asked of the current list's actions (the library may switch)
-        self.review = ReviewPane(lambda local_id: self.task_list.actions.files(local_id), self)
+        self.review = ReviewPane(lambda local_id: self.task_list.task_actions.files(local_id), self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("left-tabs")
         self.tabs.setDocumentMode(True)
@@ -236,6 +236,8 @@ class MainWindow(QMainWindow):
         """Give the parameters the room they need (advanced options, notes) when the Tasks
         list below them can spare it, so they are seen without scrolling."""
         holder = self.parameter_scroll.widget()
+        if holder is None:
+            return
         holder.adjustSize()
         needed = holder.sizeHint().height()
         top, bottom = self.side_split.sizes()
@@ -251,7 +253,7 @@ class MainWindow(QMainWindow):
     def _reuse(self, rec: TaskRecord) -> None:
         """"Reuse settings" from the task list: into the composer, and say what came back."""
         notes = self.composer.reuse(rec)
-        self.task_list.actions.say("Settings, prompt and references loaded into the composer."
+        self.task_list.task_actions.say("Settings, prompt and references loaded into the composer."
                                    + (" " + " ".join(notes) if notes else ""))
 
     def _attach_tasks(self) -> None:
@@ -259,13 +261,13 @@ class MainWindow(QMainWindow):
         selection and play/compare requests to the Review tab."""
         tasks = self.task_list
         tasks.attach(lambda: self.session.sandbox, self.statusBar().showMessage)
-        tasks.actions.reuse_requested.connect(self._reuse)
+        tasks.task_actions.reuse_requested.connect(self._reuse)
         view = tasks.view
         view.picked.connect(self._on_picked)
         view.play_requested.connect(self.play_task)
         view.compare_requested.connect(self.compare_tasks)
-        view.actions.deleted.connect(self.review.forget)
-        view.actions.release = self.review.release
+        view.task_actions.deleted.connect(self.review.forget)
+        view.task_actions.release = self.review.release
 
     def _on_picked(self, records: list[TaskRecord]) -> None:
         """One task selected: its take in Review, ready to play; two finished takes: compared.

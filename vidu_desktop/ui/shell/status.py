@@ -142,6 +142,7 @@ class Notifier(QObject):
     def __init__(self, engine: Engine, icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tray: QSystemTrayIcon | None = None
+        self.last_id = ""
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip("Vidu Studio")

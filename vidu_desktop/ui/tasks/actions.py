@@ -21,6 +21,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.formatting import excerpt
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine
@@ -29,7 +30,7 @@ from vidu_desktop.store import ArtifactKind, TaskRecord, sidecar_for, write_side
 from vidu_desktop.store.names import safe_file_name
 from vidu_desktop.ui.common import file_removal
 from vidu_desktop.ui.common.background import Background
-from vidu_desktop.ui.tasks.model import excerpt, host_name
+from vidu_desktop.ui.tasks.model import host_name
 
 log = logging.getLogger(__name__)
 _S = TaskState

@@ -9,6 +9,7 @@ so it stays sharp.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -71,7 +72,7 @@ class CoverCache(QObject):
             if path:
                 self._pending.add(local_id)
                 future = self._pool.submit(read_thumbnail, path, THUMB * self.ratio)
-                future.add_done_callback(lambda f, i=local_id: self._done(i, f))
+                future.add_done_callback(functools.partial(self._done, local_id))
             else:
                 self._missing.add(local_id)
         return self.placeholder()

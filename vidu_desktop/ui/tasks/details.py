@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidu_desktop.core.formatting import excerpt
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.tasks.model import TaskModel, cost_text, excerpt, host_name
+from vidu_desktop.ui.tasks.model import TaskModel, cost_text, host_name
 
 _S = TaskState
 

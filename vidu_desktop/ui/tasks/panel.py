@@ -32,7 +32,7 @@ class TaskList(QWidget):
         theme.set_role(title, "section")
         self.view = TaskView(engine, self, sandbox=self._sandbox)
         self.model = self.view.model
-        self.actions = self.view.actions
+        self.task_actions = self.view.task_actions
         self._sandbox_of: Callable[[], bool] = lambda: False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -106,9 +106,9 @@ class TaskView(QWidget):
         super().__init__(parent)
         self.engine = engine
         self.model = TaskModel(engine, self)
-        self.actions = TaskActions(engine, self, sandbox=sandbox or (lambda: False))
-        self.actions.message.connect(self._show_message)
-        self.actions.deleted.connect(self._deleted)
+        self.task_actions = TaskActions(engine, self, sandbox=sandbox or (lambda: False))
+        self.task_actions.message.connect(self._show_message)
+        self.task_actions.deleted.connect(self._deleted)
 
         self.state_filter = QComboBox(self)
         self.state_filter.setObjectName("task-state-filter")
@@ -150,7 +150,7 @@ class TaskView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.details = TaskDetails(self.model, self)
         self.details.action.connect(self.run_action)
-        self.details.copy_error.connect(self.actions.copy_error)
+        self.details.copy_error.connect(self.task_actions.copy_error)
         self.model.dataChanged.connect(self._rows_changed)
         self.model.modelReset.connect(self._after_reset)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
@@ -305,8 +305,8 @@ class TaskView(QWidget):
             self.play_requested.emit(local_id)
             return None
         if name in ASYNC_ACTIONS:
-            return self.actions.spawn(name, local_id)
-        return getattr(self.actions, name)(local_id)
+            return self.task_actions.spawn(name, local_id)
+        return getattr(self.task_actions, name)(local_id)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
