@@ -8,22 +8,50 @@ File and Help menus keep the rest. Every other action has no role, so Qt's guess
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-
-if TYPE_CHECKING:
-    from vidu_desktop.ui.shell.main_window import MainWindow
+from PySide6.QtWidgets import QMainWindow
 
 APP_TITLE = "Vidu Studio"
 _Role = QAction.MenuRole
+Slot = Callable[[], object]
 
 
-def install_actions(window: MainWindow) -> None:
-    """Build the actions and the menu bar of ``window`` (sets ``window.generate_action``,
-    ``paste_action``, ``keys_action``, ``quit_action``, ``log_folder_action``,
-    ``about_action``)."""
+@dataclass(frozen=True)
+class MenuSlots:
+    """What the menus' actions do (the window's methods)."""
+
+    generate: Slot
+    paste: Slot
+    new_draft: Slot
+    host_settings: Slot
+    focus_prompt: Slot
+    add_pictures: Slot
+    quit: Slot
+    show_compose: Slot
+    show_review: Slot
+    open_log_folder: Slot
+    about: Slot
+
+
+@dataclass(frozen=True)
+class MenuActions:
+    """The actions others refer to (enabled, triggered or checked by the window and tests)."""
+
+    generate: QAction
+    paste: QAction
+    keys: QAction
+    quit: QAction
+    log_folder: QAction
+    about: QAction
+
+
+def install_actions(window: QMainWindow, slots: MenuSlots) -> MenuActions:
+    """Build the actions and the menu bar of ``window``."""
     def action(text: str, keys: list[QKeySequence], slot: Any, name: str,
                role: QAction.MenuRole = _Role.NoRole) -> QAction:
         act = QAction(text, window)
@@ -36,45 +64,47 @@ def install_actions(window: MainWindow) -> None:
         return act
 
     ctrl = Qt.KeyboardModifier.ControlModifier
-    window.generate_action = action(
+    generate_action = action(
         "&Generate", [QKeySequence(ctrl | Qt.Key.Key_Return),
-                      QKeySequence(ctrl | Qt.Key.Key_Enter)], window.generate, "generate")
-    window.paste_action = action("&Paste pictures", [QKeySequence(
-        QKeySequence.StandardKey.Paste)], window.paste, "paste")
+                      QKeySequence(ctrl | Qt.Key.Key_Enter)], slots.generate, "generate")
+    paste_action = action("&Paste pictures", [QKeySequence(
+        QKeySequence.StandardKey.Paste)], slots.paste, "paste")
     new = action("&New draft", [QKeySequence(QKeySequence.StandardKey.New)],
-                 window.drafts.new, "new-draft")
-    window.keys_action = action(
+                 slots.new_draft, "new-draft")
+    keys_action = action(
         "&Keys and hosts…", [QKeySequence("Ctrl+,")],
-        lambda: window.open_host_settings(window.panel.choices().provider), "host-settings",
+        slots.host_settings, "host-settings",
         _Role.PreferencesRole)
-    focus = action("Go to the p&rompt", [QKeySequence("Ctrl+L")], window.editor.focus_text,
+    focus = action("Go to the p&rompt", [QKeySequence("Ctrl+L")], slots.focus_prompt,
                    "focus-prompt")
-    add = action("&Add pictures…", [QKeySequence("Ctrl+O")], window.tray.open_add_dialog,
+    add = action("&Add pictures…", [QKeySequence("Ctrl+O")], slots.add_pictures,
                  "add-pictures")
-    window.quit_action = action("&Quit", [QKeySequence("Ctrl+Q")], window.close, "quit",
+    quit_action = action("&Quit", [QKeySequence("Ctrl+Q")], slots.quit, "quit",
                                 _Role.QuitRole)
     compose_tab = action("&Compose", [QKeySequence("Ctrl+1")],
-                         lambda: window.tabs.setCurrentIndex(0), "show-compose")
+                         slots.show_compose, "show-compose")
     review_tab = action("&Review", [QKeySequence("Ctrl+2")],
-                        lambda: window.tabs.setCurrentWidget(window.review), "show-review")
+                        slots.show_review, "show-review")
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([new, add])
     file_menu.addSeparator()
-    file_menu.addAction(window.generate_action)
+    file_menu.addAction(generate_action)
     file_menu.addSeparator()
-    file_menu.addAction(window.keys_action)
+    file_menu.addAction(keys_action)
     file_menu.addSeparator()
-    file_menu.addAction(window.quit_action)
+    file_menu.addAction(quit_action)
     edit_menu = bar.addMenu("&Edit")
-    edit_menu.addActions([window.paste_action, focus])
+    edit_menu.addActions([paste_action, focus])
     view_menu = bar.addMenu("&View")
     view_menu.addActions([compose_tab, review_tab])
     help_menu = bar.addMenu("&Help")
-    window.log_folder_action = help_menu.addAction("Open &log folder", window.open_log_folder)
-    window.log_folder_action.setObjectName("open-log-folder")
-    window.log_folder_action.setMenuRole(_Role.NoRole)
+    log_folder_action = help_menu.addAction("Open &log folder", slots.open_log_folder)
+    log_folder_action.setObjectName("open-log-folder")
+    log_folder_action.setMenuRole(_Role.NoRole)
     help_menu.addSeparator()
-    window.about_action = help_menu.addAction(f"&About {APP_TITLE}", window.open_about)
-    window.about_action.setObjectName("about")
-    window.about_action.setMenuRole(_Role.AboutRole)
+    about_action = help_menu.addAction(f"&About {APP_TITLE}", slots.about)
+    about_action.setObjectName("about")
+    about_action.setMenuRole(_Role.AboutRole)
+    return MenuActions(generate_action, paste_action, keys_action, quit_action,
+                       log_folder_action, about_action)

@@ -45,7 +45,7 @@ from vidu_desktop.ui.review.review import ReviewPane
 from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
 from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
-from vidu_desktop.ui.shell.main_menu import install_actions
+from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
 from vidu_desktop.ui.shell.status import Notifier, StatusSummary
 from vidu_desktop.ui.tasks.panel import OutboxBanner, TaskFeed, TaskList
 
@@ -178,7 +178,17 @@ class MainWindow(QMainWindow):
 
     # -- wiring ----------------------------------------------------------------------------
     def _actions(self) -> None:
-        install_actions(self)
+        made = install_actions(self, MenuSlots(
+            generate=self.generate, paste=self.paste, new_draft=self.drafts.new,
+            host_settings=lambda: self.open_host_settings(self.panel.choices().provider),
+            focus_prompt=self.editor.focus_text, add_pictures=self.tray.open_add_dialog,
+            quit=self.close, show_compose=lambda: self.tabs.setCurrentIndex(0),
+            show_review=lambda: self.tabs.setCurrentWidget(self.review),
+            open_log_folder=self.open_log_folder, about=self.open_about))
+        self.generate_action, self.paste_action, self.keys_action = (
+            made.generate, made.paste, made.keys)
+        self.quit_action, self.log_folder_action, self.about_action = (
+            made.quit, made.log_folder, made.about)
 
     def _accessible(self) -> None:
         """Names for screen readers, and Tab in the order of the work (accessibility.py)."""

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
+from vidu_desktop.imaging.options import FixMode
 from vidu_desktop.ui.compose.tray.item import ItemState
+from vidu_desktop.ui.compose.tray.model import TrayModel
+from vidu_desktop.ui.compose.tray.view import TrayView
 
-if TYPE_CHECKING:
-    from vidu_desktop.ui.compose.tray.tray import ReferenceTray
+
+class MenuTray(Protocol):
+    """What the menu needs of the tray (``ReferenceTray``)."""
+
+    @property
+    def model(self) -> TrayModel: ...
+    @property
+    def view(self) -> TrayView: ...
+
+    def fix_ratio(self, index: int, how: FixMode) -> None: ...
+    def retry(self, index: int) -> None: ...
+    def move_selected(self, delta: int) -> None: ...
+    def remove_selected(self) -> None: ...
 
 
-def menu_for(tray: ReferenceTray, row: int) -> QMenu:
+def menu_for(tray: MenuTray, row: int) -> QMenu:
     """Label, ratio fixes, retry, move and remove for image ``row`` (deleted when closed)."""
     item = tray.model.item(row)
     index = tray.model.index(row)
-    menu = QMenu(tray)
+    menu = QMenu(tray if isinstance(tray, QWidget) else None)
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     menu.addAction("Edit label…", lambda: tray.view.edit(index)).setShortcut(
         QKeySequence(Qt.Key.Key_F2))
