@@ -60,6 +60,10 @@ def state_text(rec: TaskRecord, in_outbox: bool = False) -> str:
     """"processing 42%", "failed: <message>", "waiting in the outbox"..."""
     if rec.state == _S.DRAFT and in_outbox:
         return OUTBOX_TEXT
+    if rec.state == _S.SUBMITTING and rec.detail.startswith("waiting for "):
+        # a busy host: "rate limited, next try in 12 s" (the host is in the Task column; the
+        # details say "waiting for Vidu: …")
+        return rec.detail.partition(": ")[2] or rec.detail
     text = STATE_TEXT[rec.state]
     if rec.state == _S.PROCESSING and rec.progress is not None:
         text += f" {rec.progress:.0f}%"
