@@ -95,7 +95,7 @@ class TaskActions(QObject):
         self.retry_waits: tuple[float, ...] = file_removal.RETRY_WAITS
 
     def record(self, local_id: str) -> TaskRecord:
-        rec = self.engine.tasks.get(local_id)
+        rec = self.engine.task(local_id)
         if rec is None:
             raise AppError(ErrorKind.LOCAL, f"Task {local_id} is no longer in the library.")
         return rec
@@ -191,14 +191,14 @@ class TaskActions(QObject):
         self._say(text)
 
     def files(self, local_id: str) -> dict[ArtifactKind, Path]:
-        return {a.kind: a.path for a in self.engine.artifacts.for_task(local_id)}
+        return {a.kind: a.path for a in self.engine.files(local_id)}
 
     def reveal(self, local_id: str) -> Path | None:
         files = self.files(local_id)
         target = files.get(ArtifactKind.VIDEO)
         if target is None or not target.exists():
             rec = self.record(local_id)
-            folder = self.engine.layout.for_record(rec).folder
+            folder = self.engine.media_folder(rec)
             if not folder.exists():
                 self._say("This task has no files yet.")
                 return None
@@ -244,7 +244,7 @@ class TaskActions(QObject):
 
     def export_sidecar_to(self, local_id: str, path: Path) -> Path:
         rec = self.record(local_id)
-        data = sidecar_for(rec, self.engine.artifacts.for_task(local_id))
+        data = sidecar_for(rec, self.engine.files(local_id))
         try:
             write_sidecar(path, data, secrets=self.engine.known_keys())
         except (OSError, ValueError) as exc:
@@ -266,7 +266,7 @@ class TaskActions(QObject):
             return False
         await self.engine.stop_running(local_id)
         await self.release(local_id)  # the player closes the video first (Windows)
-        paths = self.engine.tasks.delete(local_id, media_root=self.engine.paths.media_root)
+        paths = self.engine.delete(local_id)  # the files: below, tried again while held
         self.deleted.emit(local_id)
         left = await file_removal.remove_files(paths, self.unlink, self.retry_waits)
         self._say(file_removal.left_message(left) if left else

@@ -197,7 +197,7 @@ class TaskDetails(QWidget):
         if rec.trace_id:
             ids.append(f"trace {rec.trace_id}")
         self.ids.setText(" · ".join(ids))
-        files = self.model.engine.artifacts.for_task(rec.local_id)
+        files = self.model.engine.files(rec.local_id)
         self.files.setText("\n".join(f"{a.kind.value}: {a.path}" for a in files)
                            or "No files yet.")
         allowed = enabled_actions(rec)
