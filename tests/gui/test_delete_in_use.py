@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vidu_desktop.store import ArtifactKind
+from vidu_desktop.ui.tasks.actions import TaskAction
 
 from .test_review import finished, submit
 from .test_task_actions import answer
@@ -16,7 +17,7 @@ from .test_task_actions import answer
 
 def _delete(window: Any, qtbot: Any, local_id: str) -> Any:
     tasks = window.task_list
-    task = tasks.view.run_action("delete", local_id)
+    task = tasks.view.run_action(TaskAction.DELETE, local_id)
     answer(qtbot, tasks.task_actions, "Delete")
     qtbot.waitUntil(task.done, timeout=20_000)
     assert task.result() is True

@@ -18,6 +18,7 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind
 from vidu_desktop.ui.review.compare import CompareWidget
 from vidu_desktop.ui.review.player import PlayerWidget
+from vidu_desktop.ui.tasks.actions import TaskAction
 from vidu_desktop.ui.tasks.model import TASK
 
 _S = TaskState
@@ -83,7 +84,7 @@ def test_enter_and_the_play_button_play_the_selected_task(windows, qtbot, run, e
     finished(window, qtbot, local_id)
     view = window.task_list.view
     qtbot.waitUntil(lambda: view.select(local_id))
-    button = view.details.buttons["play"]
+    button = view.details.buttons[TaskAction.PLAY]
     assert button.isEnabled() and button.isVisible()
     with qtbot.waitSignal(window.review.player.frame_shown, timeout=20_000):
         button.click()
@@ -135,7 +136,7 @@ def test_a_task_with_no_video_says_why_and_cannot_be_played(windows, qtbot, run,
     qtbot.waitUntil(lambda: view.select(local_id))
     assert review.current is review.hint
     assert review.hint.text() == "This task failed: it has no video."
-    assert not view.details.buttons["play"].isEnabled()
+    assert not view.details.buttons[TaskAction.PLAY].isEnabled()
     assert not window.play_task(local_id)  # asked anyway (a notification click): says why
     assert window.tabs.currentWidget() is review and review.hint.isVisible()
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 from conftest import data_uri, make_image
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
@@ -17,6 +18,7 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind
+from vidu_desktop.ui.tasks.actions import TaskAction
 from vidu_desktop.ui.tasks.model import STATE
 
 from .conftest import submissions
@@ -76,12 +78,12 @@ def test_cancel_on_novita_only_stops_tracking(windows, qtbot, run, emulator):
     qtbot.waitUntil(lambda: state(window, local_id) == _S.QUEUED, timeout=10_000)
     view = window.task_list.view
     assert view.select(local_id)
-    assert view.details.buttons["cancel"].isEnabled()
-    view.details.buttons["cancel"].click()  # the button runs it in the background
+    assert view.details.buttons[TaskAction.CANCEL].isEnabled()
+    view.details.buttons[TaskAction.CANCEL].click()  # the button runs it in the background
     qtbot.waitUntil(lambda: state(window, local_id) == _S.UNTRACKED, timeout=10_000)
     qtbot.waitUntil(lambda: view.status.text().startswith("Stopped tracking only"))
     assert "may still finish the task and charge it" in view.status.text()
-    qtbot.waitUntil(lambda: not view.details.buttons["cancel"].isEnabled())
+    qtbot.waitUntil(lambda: not view.details.buttons[TaskAction.CANCEL].isEnabled())
 
 
 def test_retry_says_it_is_a_new_paid_submission(windows, qtbot, run, emulator):
@@ -96,13 +98,13 @@ def test_retry_says_it_is_a_new_paid_submission(windows, qtbot, run, emulator):
     actions = window.task_list.task_actions
     window.session.sandbox = False  # as with a real host: the question names the price
     try:
-        task = window.task_list.view.run_action("retry", local_id)
+        task = window.task_list.view.run_action(TaskAction.RETRY, local_id)
         box = answer(qtbot, actions, "Cancel")
         assert "new paid submission" in box.text()
         assert "charges it again" in box.informativeText()
         qtbot.waitUntil(task.done)
         assert task.result() is None and engine.tasks.count() == 1  # nothing sent
-        task = window.task_list.view.run_action("retry", local_id)
+        task = window.task_list.view.run_action(TaskAction.RETRY, local_id)
         answer(qtbot, actions, "Send again")
         qtbot.waitUntil(task.done, timeout=10_000)
     finally:
@@ -202,15 +204,72 @@ def test_delete_asks_then_removes_the_row_and_the_files(windows, qtbot, run, emu
     assert files and all(p.exists() for p in files)
     assert ArtifactKind.VIDEO in {a.kind for a in engine.artifacts.for_task(local_id)}
     tasks = window.task_list
-    task = tasks.view.run_action("delete", local_id)
+    task = tasks.view.run_action(TaskAction.DELETE, local_id)
     box = answer(qtbot, tasks.task_actions, "Cancel")
     assert "Delete this task and its files" in box.text()
     qtbot.waitUntil(task.done)
     assert engine.tasks.get(local_id) is not None and tasks.model.row_of(local_id) == 0
-    task = tasks.view.run_action("delete", local_id)
+    task = tasks.view.run_action(TaskAction.DELETE, local_id)
     answer(qtbot, tasks.task_actions, "Delete")
     qtbot.waitUntil(task.done)
     assert task.result() is True
     assert engine.tasks.get(local_id) is None
     assert tasks.model.row_of(local_id) is None and tasks.model.total == 0
     assert not any(p.exists() for p in files)
+
+
+def test_each_button_and_menu_item_runs_its_action(windows, qtbot, run, emulator, tmp_path):
+    """The details' buttons and the list's menu name their actions by :class:`TaskAction`;
+    each reaches what it says (the ones that send or delete only as far as their question)."""
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    local_id = submit(window, run)
+    qtbot.waitUntil(lambda: state(window, local_id) == _S.SUCCEEDED, timeout=20_000)
+    view = window.task_list.view
+    actions = view.task_actions
+    assert view.select(local_id)
+    assert set(view.details.buttons) == set(TaskAction)
+    assert {b.objectName() for b in view.details.buttons.values()} == {
+        f"task-{a.value}" for a in TaskAction}
+    played: list[str] = []
+    reused: list[Any] = []
+    opened: list[Any] = []
+    view.play_requested.connect(played.append)
+    actions.reuse_requested.connect(reused.append)
+    actions.opener = opened.append
+    buttons = view.details.buttons
+    qtbot.waitUntil(buttons[TaskAction.PLAY].isEnabled)  # the list hears it a moment later
+    buttons[TaskAction.PLAY].click()
+    assert played == [local_id]
+    view.table.activated.emit(view.model.index_of(local_id))  # Enter / double-click plays too
+    assert played == [local_id, local_id]
+    buttons[TaskAction.REUSE].click()
+    assert [r.local_id for r in reused] == [local_id]
+    buttons[TaskAction.COPY_IDS].click()
+    assert f"task id: {local_id}" in QGuiApplication.clipboard().text()
+    buttons[TaskAction.REVEAL].click()
+    assert len(opened) == 1 and (opened[0] / f"{local_id}.mp4").exists()
+    buttons[TaskAction.EXPORT_SIDECAR].click()
+    assert actions.dialog is not None and actions.dialog.isVisible()
+    actions.dialog.close()
+    assert not buttons[TaskAction.CANCEL].isEnabled()  # finished: nothing to cancel
+    # the list's menu offers the same actions, enabled alike, and runs them
+    menu = view.task_menu(window.session.engine.task(local_id))
+    items = {item.text(): item for item in menu.actions() if item.text()}
+    for action, button in buttons.items():
+        assert items[button.text()].isEnabled() == button.isEnabled(), action
+    items[buttons[TaskAction.REVEAL].text()].trigger()
+    items[buttons[TaskAction.PLAY].text()].trigger()
+    menu.deleteLater()
+    assert len(opened) == 2 and played == [local_id] * 3
+    # the ones that ask first: the question comes, "Cancel" leaves the task as it was
+    for action, title, nothing_done in ((TaskAction.RETRY, "Retry as a new submission", None),
+                                        (TaskAction.DELETE, "Delete task", False)):
+        task = view.run_action(action, local_id)
+        assert task is not None
+        box = answer(qtbot, actions, "Cancel")
+        assert box.windowTitle() == title
+        qtbot.waitUntil(task.done)
+        assert task.result() is nothing_done
+    assert window.session.engine.count() == 1 and submissions(emulator) == 1
+    with pytest.raises(ValueError):
+        actions.run(TaskAction.PLAY, local_id)  # playing is the view's (the Review tab)

@@ -40,6 +40,7 @@ from vidu_desktop.store import (
 from . import references
 from .cancel import cancel_task
 from .events import EngineEvent, EventBus, EventKind
+from .library import LibraryVerbs
 from .lifecycle import Lifecycle
 from .outbox import OutboxSender
 from .settings import EngineSettings
@@ -53,7 +54,10 @@ _S = TaskState
 KeySource = Callable[[ProviderId], str | None]
 
 
-class Engine:
+class Engine(LibraryVerbs):
+    """The verbs over the library (tasks, files, deletion, references, outbox, spend) are
+    :class:`LibraryVerbs`'; the stores themselves are the engine's business."""
+
     def __init__(self, paths: AppPaths, keys: KeySource,
                  settings: EngineSettings | None = None) -> None:
         self.paths = paths.ensure()

@@ -54,6 +54,7 @@ from vidu_desktop.store import (
     Settings,
     open_database,
 )
+from vidu_desktop.ui.common.bridge import EngineBridge
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,9 @@ class SandboxEngine(Engine):
 class Session(QObject):
     """``changed`` fires when sandbox mode is entered or left, or a key or address changed;
     ``engine_changed`` when another library (and engine) became the active one;
-    ``engine_started`` when the active engine has started (its hosts may be asked now)."""
+    ``engine_started`` when the active engine has started (its hosts may be asked now).
+    ``bridge`` carries the active engine's events as Qt signals (re-targeted at each switch,
+    before ``engine_changed``)."""
 
     changed = Signal()
     engine_changed = Signal()
@@ -150,6 +153,7 @@ class Session(QObject):
         self._running_engine: Engine | None = None  # the last engine started
         self._background: set[asyncio.Task[Any]] = set()
         self._retired: list[Engine] = []  # closed later when no loop was running
+        self.bridge = EngineBridge(self)
 
     # -- wiring ------------------------------------------------------------------------------
     def open_profile(self, paths: AppPaths, engine_settings: EngineSettings | None = None,
@@ -223,6 +227,7 @@ class Session(QObject):
         engine = self._open_engine(sandbox)
         self.sandbox = sandbox
         self._engine = engine
+        self.bridge.follow(engine)
         if old is not None:
             self._retire(old)
         if self._started:
@@ -282,6 +287,7 @@ class Session(QObject):
         for engine in [*self._retired, *([self._engine] if self._engine else [])]:
             await engine.close()
         self._retired.clear()
+        self.bridge.detach()
         self._engine = None
         if self._conn is not None:
             self._conn.close()

@@ -134,7 +134,7 @@ class Composer(QObject):
     # -- drafts ------------------------------------------------------------------------------
     def collect(self) -> Draft:
         choices = self.panel.choices()
-        refs = references_for_draft(self.session.engine.refs, self.tray)
+        refs = references_for_draft(self.session.engine, self.tray)
         return Draft(id="", provider=choices.provider.value, model=choices.model,
                      mode=Mode.REFERENCE2VIDEO.value, prompt=self.editor.text(),
                      parameters=choices.to_parameters(), references=refs)
@@ -157,13 +157,13 @@ class Composer(QObject):
         self.editor.set_text(rec.prompt)
         entries: list[tuple[bytes, str, str]] = []
         urls: list[str] = []
-        refs = self.session.engine.refs
+        engine = self.session.engine
         for i, image in enumerate(req.images, 1):
             name = image.label or f"image {i}"
             try:
                 if image.uri.startswith(REF_URI_PREFIX):
-                    entries.append((refs.read(image.uri.removeprefix(REF_URI_PREFIX)), name,
-                                    image.label))
+                    sha = image.uri.removeprefix(REF_URI_PREFIX)
+                    entries.append((engine.read_reference(sha), name, image.label))
                 elif image.uri.startswith("data:"):
                     entries.append((base64.b64decode(image.uri.partition(",")[2]), name,
                                     image.label))
@@ -185,4 +185,4 @@ class Composer(QObject):
         self.panel.set_choices(choices)
         self.editor.set_text(draft.prompt, undoable=False)
         self.tray.restore(
-            entries_from_draft(self.session.engine.refs, draft.references))
+            entries_from_draft(self.session.engine, draft.references))

@@ -20,8 +20,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.engine import AccountInfo, Engine, EngineEvent, EventKind
+from vidu_desktop.engine import AccountInfo, Engine
+from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common.background import Background
+from vidu_desktop.ui.common.bridge import EngineBridge
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,12 @@ MIN_GAP_S = 5.0
 
 class AccountFeed(QObject):
     """``info``: host id -> its account now, for the hosts that have one. ``changed`` fires
-    when it was read again (or cleared for another library)."""
+    when it was read again (or cleared for another library). It asks the engine the bridge
+    follows (another one when sandbox mode is switched)."""
 
     changed = Signal()
 
-    def __init__(self, engine: Engine, ready: Callable[[], bool],
+    def __init__(self, bridge: EngineBridge, ready: Callable[[], bool],
                  parent: QObject | None = None, *, every_s: float = EVERY_S,
                  min_gap_s: float = MIN_GAP_S) -> None:
         super().__init__(parent)
@@ -55,15 +58,15 @@ class AccountFeed(QObject):
         self._every.setInterval(int(every_s * 1000))
         self._every.timeout.connect(self.ask)
         self._every.start()
-        self._unsubscribe: Callable[[], None] = lambda: None
-        self.engine = engine
-        self.follow(engine)
+        self.bridge = bridge
+        self.engine: Engine | None = bridge.engine
+        bridge.state_changed.connect(self._on_state)
+        bridge.retargeted.connect(self._retarget)
 
-    def follow(self, engine: Engine) -> None:
-        """Ask ``engine`` from now on (another library: what the last one said is dropped)."""
-        self._unsubscribe()
-        self.engine = engine
-        self._unsubscribe = engine.bus.subscribe(self._on_event)
+    def _retarget(self) -> None:
+        """Ask the bridge's engine from now on (another library: what the last one said is
+        dropped)."""
+        self.engine = self.bridge.engine
         if self.info:
             self.info = {}
             self.changed.emit()
@@ -73,13 +76,13 @@ class AccountFeed(QObject):
         """Whether a read is under way."""
         return self._busy
 
-    def _on_event(self, event: EngineEvent) -> None:
-        if event.kind == EventKind.STATE and event.record.state.is_terminal:
+    def _on_state(self, rec: TaskRecord) -> None:
+        if rec.state.is_terminal:
             self.ask()
 
     def ask(self) -> None:
         """Read the accounts again, as soon as the gap since the last read allows."""
-        if self._closed or not self.ready():
+        if self._closed or self.engine is None or not self.ready():
             return
         if self._busy:
             self._again = True
@@ -89,6 +92,8 @@ class AccountFeed(QObject):
             self._soon.start(int(wait * 1000))
 
     def _fetch(self) -> None:
+        if self.engine is None or self._closed:
+            return
         try:
             self._bg.spawn(self._read(self.engine), "account info")
         except RuntimeError:  # no running loop (shutting down): the next ask tries again
@@ -126,9 +131,11 @@ class AccountFeed(QObject):
                 self.ask()
 
     def close(self) -> None:
+        if self._closed:
+            return
         self._closed = True
-        self._unsubscribe()
-        self._unsubscribe = lambda: None
+        self.bridge.state_changed.disconnect(self._on_state)
+        self.bridge.retargeted.disconnect(self._retarget)
         self._soon.stop()
         self._every.stop()
         for task in self._bg.pending:

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine import EngineEvent
 from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import focus_ring
 from vidu_desktop.ui.common.accessibility import name, name_from_labels, tab_order
@@ -151,8 +150,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.generate_bar)
         self.setCentralWidget(central)
 
-        self.feed = TaskFeed(session.engine, self.task_list, self.outbox_banner)
-        self.summary = StatusSummary(session.engine, lambda: self.session.sandbox, self,
+        self.feed = TaskFeed(session.bridge, self.task_list, self.outbox_banner)
+        self.summary = StatusSummary(session.bridge, lambda: self.session.sandbox, self,
                                      ready=lambda: self.session.engine_ready)
         session.engine_started.connect(self.summary.accounts.ask)
         self.statusBar().addPermanentWidget(self.summary)
@@ -160,11 +159,11 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon)
         if QGuiApplication.windowIcon().isNull():
             QGuiApplication.setWindowIcon(icon)
-        self.notifier = Notifier(session.engine, icon, self)
+        self.notifier = Notifier(session.bridge, icon, self)
         self.notifier.notified.connect(
             lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
         self.notifier.clicked.connect(self.play_task)
-        self._unfollow = session.engine.bus.subscribe(self._on_engine_event)
+        session.bridge.state_changed.connect(self._on_task_state)
         self.review.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._attach_tasks()
 
@@ -282,32 +281,32 @@ class MainWindow(QMainWindow):
     def _on_picked(self, records: list[TaskRecord]) -> None:
         """One task selected: its take in Review, ready to play; two finished takes: compared.
         (Read again from the store: the list's copy may be a moment behind the engine.)"""
-        tasks = self.session.engine.tasks
-        records = [r for r in (tasks.get(r.local_id) for r in records) if r is not None]
+        engine = self.session.engine
+        records = [r for r in (engine.task(r.local_id) for r in records) if r is not None]
         if len(records) == 1:
             self.review.show_take(records[0])
         elif len(records) == 2 and all(r.state == TaskState.SUCCEEDED for r in records):
             self.review.show_compare(*records)
 
-    def _on_engine_event(self, event: EngineEvent) -> None:
+    def _on_task_state(self, rec: TaskRecord) -> None:
         """The selected task's video just arrived: Review shows it, ready to play."""
-        if event.kind != "state" or event.state != TaskState.SUCCEEDED:
+        if rec.state != TaskState.SUCCEEDED:
             return
         picked = self.task_list.view.selected_records()
-        if len(picked) == 1 and picked[0].local_id == event.local_id:
-            self.review.show_take(event.record)
+        if len(picked) == 1 and picked[0].local_id == rec.local_id:
+            self.review.show_take(rec)
 
     def play_task(self, local_id: str) -> bool:
         """Play a task's video in the Review tab (brought to the front)."""
-        rec = self.session.engine.tasks.get(local_id) if local_id else None
+        rec = self.session.engine.task(local_id) if local_id else None
         if rec is None:
             return False
         self.tabs.setCurrentWidget(self.review)
         return self.review.show_take(rec, play=True)
 
     def compare_tasks(self, a_id: str, b_id: str) -> bool:
-        tasks = self.session.engine.tasks
-        a, b = tasks.get(a_id), tasks.get(b_id)
+        engine = self.session.engine
+        a, b = engine.task(a_id), engine.task(b_id)
         if a is None or b is None:
             return False
         self.tabs.setCurrentWidget(self.review)
@@ -323,14 +322,10 @@ class MainWindow(QMainWindow):
         self.task_list.setContentsMargins(old.contentsMargins())
         self.side_split.replaceWidget(self.side_split.indexOf(old), self.task_list)
         old.deleteLater()
-        self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
+        self.feed = TaskFeed(self.session.bridge, self.task_list, self.outbox_banner)
         self._attach_tasks()
         self._tab_order()
         self.review.clear()  # the take on screen belongs to the other library
-        self._unfollow()
-        self._unfollow = self.session.engine.bus.subscribe(self._on_engine_event)
-        self.summary.follow(self.session.engine)
-        self.notifier.follow(self.session.engine)
 
     def _update_title(self) -> None:
         title = APP_TITLE + (f" — {SANDBOX_LABEL}" if self.session.sandbox else "")
@@ -466,7 +461,7 @@ class MainWindow(QMainWindow):
         self.drafts.stop()
         self.save_window_state()
         self.feed.close()
-        self._unfollow()
+        self.session.bridge.state_changed.disconnect(self._on_task_state)
         self.summary.close_feed()
         self.notifier.close()
         self.review.shutdown()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine import EngineEvent, EventKind
+from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common.resources import sample_references
 
 if TYPE_CHECKING:
@@ -132,18 +132,21 @@ class SelfTest:
 
         t = time.monotonic()
         engine = w.session.engine
-        final: list[EngineEvent] = []
-        unsubscribe = engine.bus.subscribe(
-            lambda e: final.append(e) if e.local_id == local_id and e.kind == EventKind.STATE
-            and e.state.is_terminal else None)
+        final: list[TaskRecord] = []
+
+        def on_state(rec: TaskRecord) -> None:
+            if rec.local_id == local_id and rec.state.is_terminal:
+                final.append(rec)
+
+        w.session.bridge.state_changed.connect(on_state)
         try:
-            rec = engine.tasks.get(local_id)
+            rec = engine.task(local_id)
             if rec is None or not rec.state.is_terminal:
                 await until(lambda: final, self.task_timeout_s, "the video",
                             lambda: w.task_list.state_of(local_id))
-            rec = engine.tasks.get(local_id)
+            rec = engine.task(local_id)
         finally:
-            unsubscribe()
+            w.session.bridge.state_changed.disconnect(on_state)
         if rec is None or rec.state != TaskState.SUCCEEDED:
             error = rec.error.message if rec is not None and rec.error else "no error given"
             state = rec.state.value if rec is not None else "gone"

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
 from vidu_desktop.core.formatting import host_label, money
 from vidu_desktop.core.states import ACTIVE, TaskState
-from vidu_desktop.engine import AccountInfo, Engine, EngineEvent, EventKind
+from vidu_desktop.engine import AccountInfo, Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.bridge import EngineBridge
 from vidu_desktop.ui.review.review import take_label
 from vidu_desktop.ui.shell.account_feed import AccountFeed
 
@@ -47,9 +48,10 @@ class StatusSummary(QWidget):
     """"2 running · Today: 12 credits, $0.40 · Vidu balance: 992 credits · 2/5 running,
     1 queued · Segmind balance: $7.00" on the right of the status bar. In sandbox mode the
     spend is the emulator's pretend cost, and it says so. ``ready``: whether the engine has
-    started (before that its hosts are not asked for their accounts)."""
+    started (before that its hosts are not asked for their accounts). It summarises the library
+    of the engine ``bridge`` follows (another one when sandbox mode is switched)."""
 
-    def __init__(self, engine: Engine, sandbox: Callable[[], bool],
+    def __init__(self, bridge: EngineBridge, sandbox: Callable[[], bool],
                  parent: QWidget | None = None, *,
                  ready: Callable[[], bool] = lambda: True) -> None:
         super().__init__(parent)
@@ -79,35 +81,36 @@ class StatusSummary(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self._unsubscribe: Callable[[], None] = lambda: None
-        self.engine = engine
-        self.accounts = AccountFeed(engine, ready, self)
+        self.bridge = bridge
+        self.engine: Engine | None = bridge.engine
+        self.accounts = AccountFeed(bridge, ready, self)
         self.accounts.changed.connect(self.show_accounts)
-        self.follow(engine)
-
-    def follow(self, engine: Engine) -> None:
-        """Summarise ``engine``'s library (another one when sandbox mode is switched)."""
-        self._unsubscribe()
-        self.engine = engine
-        self._unsubscribe = engine.bus.subscribe(self._on_event)
-        self.accounts.follow(engine)
+        bridge.state_changed.connect(self._on_state)
+        bridge.retargeted.connect(self._retarget)
+        self._following = True
         self.refresh()
 
-    def _on_event(self, event: EngineEvent) -> None:
-        if event.kind == EventKind.STATE and not self._timer.isActive():
+    def _retarget(self) -> None:
+        self.engine = self.bridge.engine
+        self.refresh()
+
+    def _on_state(self, _rec: TaskRecord) -> None:
+        if not self._timer.isActive():
             self._timer.start()
 
     def refresh(self) -> None:
-        tasks = self.engine.tasks
-        running = tasks.count(TaskFilter.of(states=ACTIVE | {_S.OUTCOME_UNKNOWN}))
+        engine = self.engine
+        if engine is None:
+            return
+        running = engine.count(TaskFilter.of(states=ACTIVE | {_S.OUTCOME_UNKNOWN}))
         self.active.setText("No task running" if running == 0
                             else f"{running} task{'s' if running != 1 else ''} running")
-        spent = tasks.spend_today()
+        spent = engine.spent_today()
         words = ", ".join(money(amount, unit) for unit, amount in sorted(spent.items())
                           if amount) or "nothing"
         pretend = " (sandbox: no real cost)" if self.sandbox() else ""
         self.spend.setText(f"Today: {words}{pretend}")
-        balances = {pid: value for pid, value in tasks.latest_balances().items()
+        balances = {pid: value for pid, value in engine.latest_balances().items()
                     if pid not in self.accounts.info}  # an account says it better
         self.balance.setText(" · ".join(
             f"{host_label(pid)} balance: {money(amount, unit)}"
@@ -124,8 +127,10 @@ class StatusSummary(QWidget):
         self.refresh()
 
     def close_feed(self) -> None:
-        self._unsubscribe()
-        self._unsubscribe = lambda: None
+        if self._following:
+            self._following = False
+            self.bridge.state_changed.disconnect(self._on_state)
+            self.bridge.retargeted.disconnect(self._retarget)
         self._timer.stop()
         self.accounts.close()
 
@@ -139,7 +144,8 @@ class Notifier(QObject):
     notified = Signal(str, str, str)
     clicked = Signal(str)
 
-    def __init__(self, engine: Engine, icon: QIcon, parent: QObject | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, icon: QIcon, parent: QObject | None = None
+                 ) -> None:
         super().__init__(parent)
         self.tray: QSystemTrayIcon | None = None
         self.last_id = ""
@@ -149,19 +155,14 @@ class Notifier(QObject):
             self.tray.messageClicked.connect(lambda: self.clicked.emit(self.last_id))
             self.tray.show()
         self.last_id = ""
-        self._unsubscribe: Callable[[], None] = lambda: None
-        self.follow(engine)
+        self.bridge = bridge
+        bridge.state_changed.connect(self._on_state)
+        self._following = True
 
-    def follow(self, engine: Engine) -> None:
-        self._unsubscribe()
-        self._unsubscribe = engine.bus.subscribe(self._on_event)
-
-    def _on_event(self, event: EngineEvent) -> None:
-        if event.kind != "state":
-            return
-        said = self.words(event.record)
+    def _on_state(self, rec: TaskRecord) -> None:
+        said = self.words(rec)
         if said is not None:
-            self.notify(*said, event.local_id)
+            self.notify(*said, rec.local_id)
 
     @staticmethod
     def words(rec: TaskRecord) -> tuple[str, str] | None:
@@ -187,7 +188,8 @@ class Notifier(QObject):
         self.notified.emit(title, text, local_id)
 
     def close(self) -> None:
-        self._unsubscribe()
-        self._unsubscribe = lambda: None
+        if self._following:
+            self._following = False
+            self.bridge.state_changed.disconnect(self._on_state)
         if self.tray is not None:
             self.tray.hide()

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -34,6 +35,21 @@ from vidu_desktop.ui.tasks.model import host_name
 
 log = logging.getLogger(__name__)
 _S = TaskState
+
+
+class TaskAction(StrEnum):
+    """What the user can do with one task (the details' buttons, the list's menu). The value
+    names the button (``task-<value>``)."""
+
+    PLAY = "play"
+    CANCEL = "cancel"
+    RETRY = "retry"  # a new paid submission: it asks first
+    REUSE = "reuse"
+    RERUN_NEW_SEED = "rerun_new_seed"  # a new paid submission with another seed
+    REVEAL = "reveal"
+    COPY_IDS = "copy_ids"
+    EXPORT_SIDECAR = "export_sidecar"
+    DELETE = "delete"
 
 
 def cancel_message(rec: TaskRecord, outcome: CancelOutcome, was_draft: bool) -> str:
@@ -95,7 +111,7 @@ class TaskActions(QObject):
         self.retry_waits: tuple[float, ...] = file_removal.RETRY_WAITS
 
     def record(self, local_id: str) -> TaskRecord:
-        rec = self.engine.tasks.get(local_id)
+        rec = self.engine.task(local_id)
         if rec is None:
             raise AppError(ErrorKind.LOCAL, f"Task {local_id} is no longer in the library.")
         return rec
@@ -191,14 +207,14 @@ class TaskActions(QObject):
         self._say(text)
 
     def files(self, local_id: str) -> dict[ArtifactKind, Path]:
-        return {a.kind: a.path for a in self.engine.artifacts.for_task(local_id)}
+        return {a.kind: a.path for a in self.engine.files(local_id)}
 
     def reveal(self, local_id: str) -> Path | None:
         files = self.files(local_id)
         target = files.get(ArtifactKind.VIDEO)
         if target is None or not target.exists():
             rec = self.record(local_id)
-            folder = self.engine.layout.for_record(rec).folder
+            folder = self.engine.media_folder(rec)
             if not folder.exists():
                 self._say("This task has no files yet.")
                 return None
@@ -244,7 +260,7 @@ class TaskActions(QObject):
 
     def export_sidecar_to(self, local_id: str, path: Path) -> Path:
         rec = self.record(local_id)
-        data = sidecar_for(rec, self.engine.artifacts.for_task(local_id))
+        data = sidecar_for(rec, self.engine.files(local_id))
         try:
             write_sidecar(path, data, secrets=self.engine.known_keys())
         except (OSError, ValueError) as exc:
@@ -266,7 +282,7 @@ class TaskActions(QObject):
             return False
         await self.engine.stop_running(local_id)
         await self.release(local_id)  # the player closes the video first (Windows)
-        paths = self.engine.tasks.delete(local_id, media_root=self.engine.paths.media_root)
+        paths = self.engine.delete(local_id)  # the files: below, tried again while held
         self.deleted.emit(local_id)
         left = await file_removal.remove_files(paths, self.unlink, self.retry_waits)
         self._say(file_removal.left_message(left) if left else
@@ -274,6 +290,32 @@ class TaskActions(QObject):
         return True
 
     # -- starting them from a click ----------------------------------------------------------
-    def spawn(self, name: str, local_id: str) -> asyncio.Task[Any]:
-        coro = getattr(self, name)(local_id)
-        return self.bg.spawn(coro, f"{name} {local_id}")
+    def run(self, action: TaskAction, local_id: str) -> asyncio.Task[object] | None:
+        """Start ``action`` on the task: the ones that ask or wait for the host run in the
+        background (their task is returned), the others at once. Play is the view's."""
+        match action:
+            case TaskAction.CANCEL:
+                return self._spawn(action, local_id, self.cancel(local_id))
+            case TaskAction.RETRY:
+                return self._spawn(action, local_id, self.retry(local_id))
+            case TaskAction.RERUN_NEW_SEED:
+                return self._spawn(action, local_id, self.rerun_new_seed(local_id))
+            case TaskAction.DELETE:
+                return self._spawn(action, local_id, self.delete(local_id))
+            case TaskAction.REUSE:
+                self.reuse(local_id)
+            case TaskAction.REVEAL:
+                self.reveal(local_id)
+            case TaskAction.COPY_IDS:
+                self.copy_ids(local_id)
+            case TaskAction.EXPORT_SIDECAR:
+                self.export_sidecar(local_id)
+            case TaskAction.PLAY:
+                raise ValueError("playing a task is the view's: it asks the Review tab")
+            case _:
+                assert_never(action)
+        return None
+
+    def _spawn(self, action: TaskAction, local_id: str, work: Coroutine[Any, Any, object]
+               ) -> asyncio.Task[object]:
+        return self.bg.spawn(work, f"{action.value} {local_id}")

@@ -22,35 +22,38 @@ from vidu_desktop.core.formatting import excerpt
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.tasks.actions import TaskAction
 from vidu_desktop.ui.tasks.model import TaskModel, cost_text, host_name
 
 _S = TaskState
+_A = TaskAction
 
-#: (action name, button text, tooltip)
-ACTIONS = (
-    ("play", "Play", "Play the video in the Review tab (or double-click the task)"),
-    ("cancel", "Cancel", "Cancel on the host where it allows it, else stop following it"),
-    ("retry", "Retry…", "Send this task again: a new paid submission"),
-    ("reuse", "Reuse settings", "Load its references, prompt and parameters into the composer"),
-    ("rerun_new_seed", "New seed", "Generate it again with a new random seed"),
-    ("reveal", "Show file", "Open the folder that holds the video"),
-    ("copy_ids", "Copy ids", "Copy the task id, the host's task id and the trace id"),
-    ("export_sidecar", "Export…", "Save the task's details (JSON) somewhere else"),
-    ("delete", "Delete…", "Delete the task and its files from this computer"),
+#: (action, button text, tooltip), in the buttons' and the menu's order
+ACTIONS: tuple[tuple[TaskAction, str, str], ...] = (
+    (_A.PLAY, "Play", "Play the video in the Review tab (or double-click the task)"),
+    (_A.CANCEL, "Cancel", "Cancel on the host where it allows it, else stop following it"),
+    (_A.RETRY, "Retry…", "Send this task again: a new paid submission"),
+    (_A.REUSE, "Reuse settings", "Load its references, prompt and parameters into the composer"),
+    (_A.RERUN_NEW_SEED, "New seed", "Generate it again with a new random seed"),
+    (_A.REVEAL, "Show file", "Open the folder that holds the video"),
+    (_A.COPY_IDS, "Copy ids", "Copy the task id, the host's task id and the trace id"),
+    (_A.EXPORT_SIDECAR, "Export…", "Save the task's details (JSON) somewhere else"),
+    (_A.DELETE, "Delete…", "Delete the task and its files from this computer"),
 )
 
 
-def enabled_actions(rec: TaskRecord) -> set[str]:
-    names = {"reuse", "rerun_new_seed", "copy_ids", "export_sidecar", "delete", "reveal"}
+def enabled_actions(rec: TaskRecord) -> set[TaskAction]:
+    allowed = {_A.REUSE, _A.RERUN_NEW_SEED, _A.COPY_IDS, _A.EXPORT_SIDECAR, _A.DELETE,
+               _A.REVEAL}
     if not rec.state.is_terminal:
-        names.add("cancel")
+        allowed.add(_A.CANCEL)
     if rec.state in (_S.FAILED, _S.CANCELLED, _S.UNTRACKED):
-        names.add("retry")
+        allowed.add(_A.RETRY)
     if rec.state not in (_S.SUCCEEDED, _S.DOWNLOADING):
-        names.discard("reveal")
+        allowed.discard(_A.REVEAL)
     if rec.state == _S.SUCCEEDED:
-        names.add("play")
-    return names
+        allowed.add(_A.PLAY)
+    return allowed
 
 
 def parameters_text(rec: TaskRecord) -> str:
@@ -77,9 +80,10 @@ def parameters_text(rec: TaskRecord) -> str:
 
 
 class TaskDetails(QWidget):
-    """``action(name, local_id)`` asks for one of :data:`ACTIONS`; ``copy_error(local_id)``."""
+    """``action(TaskAction, local_id)`` asks for one of :data:`ACTIONS`;
+    ``copy_error(local_id)``."""
 
-    action = Signal(str, str)
+    action = Signal(TaskAction, str)
     copy_error = Signal(str)
 
     def __init__(self, model: TaskModel, parent: QWidget | None = None) -> None:
@@ -127,18 +131,18 @@ class TaskDetails(QWidget):
         self.files.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         theme.set_role(self.files, "muted")
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[TaskAction, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(4)
-        for i, (name, text, tip) in enumerate(ACTIONS):
+        for i, (act, text, tip) in enumerate(ACTIONS):
             button = QPushButton(text, self)
-            button.setObjectName(f"task-{name}")
+            button.setObjectName(f"task-{act.value}")
             button.setToolTip(tip)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance("Retry…") + 16)
-            button.clicked.connect(lambda _=False, n=name: self.action.emit(n, self.local_id))
+            button.clicked.connect(lambda _=False, a=act: self.action.emit(a, self.local_id))
             grid.addWidget(button, i // 3, i % 3)
-            self.buttons[name] = button
+            self.buttons[act] = button
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -197,9 +201,9 @@ class TaskDetails(QWidget):
         if rec.trace_id:
             ids.append(f"trace {rec.trace_id}")
         self.ids.setText(" · ".join(ids))
-        files = self.model.engine.artifacts.for_task(rec.local_id)
+        files = self.model.engine.files(rec.local_id)
         self.files.setText("\n".join(f"{a.kind.value}: {a.path}" for a in files)
                            or "No files yet.")
         allowed = enabled_actions(rec)
-        for name, button in self.buttons.items():
-            button.setEnabled(name in allowed)
+        for act, button in self.buttons.items():
+            button.setEnabled(act in allowed)

@@ -28,6 +28,7 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import ArtifactKind, TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.bridge import DownloadProgress
 from vidu_desktop.ui.tasks.covers import CoverCache
 
 _S = TaskState
@@ -158,8 +159,8 @@ class TaskModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._total = self.engine.tasks.count(self.filter)
-        self._rows = self.engine.tasks.list_tasks(self.filter, limit=self.page_size)
+        self._total = self.engine.count(self.filter)
+        self._rows = self.engine.tasks_page(self.filter, limit=self.page_size)
         self._reindex()
         self._learn(self._rows)
         self.endResetModel()
@@ -180,8 +181,8 @@ class TaskModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        page = self.engine.tasks.list_tasks(self.filter, limit=self.page_size,
-                                            offset=len(self._rows))
+        page = self.engine.tasks_page(self.filter, offset=len(self._rows),
+                                      limit=self.page_size)
         page = [r for r in page if r.local_id not in self._row_of]
         if not page:
             self._total = len(self._rows)
@@ -236,11 +237,22 @@ class TaskModel(QAbstractTableModel):
 
     # -- engine events -----------------------------------------------------------------------
     def on_event(self, event: EngineEvent) -> None:
-        self.show_record(event.record)
+        """One engine event (the bridge's signals reach the three verbs below)."""
         if event.kind == EventKind.DOWNLOAD and event.bytes_done is not None:
-            self._bytes[event.local_id] = (event.bytes_done, event.bytes_total)
+            self.on_download(DownloadProgress(event.record, event.bytes_done,
+                                              event.bytes_total))
         elif event.kind == EventKind.STATE:
-            self._bytes.pop(event.local_id, None)
+            self.on_state(event.record)
+        else:
+            self.show_record(event.record)
+
+    def on_state(self, rec: TaskRecord) -> None:
+        self.show_record(rec)
+        self._bytes.pop(rec.local_id, None)
+
+    def on_download(self, progress: DownloadProgress) -> None:
+        self.show_record(progress.record)
+        self._bytes[progress.local_id] = (progress.done, progress.total)
 
     def show_record(self, rec: TaskRecord) -> None:
         row = self._row_of.get(rec.local_id)
@@ -356,7 +368,7 @@ class TaskModel(QAbstractTableModel):
         return f" · take {rec.take_index + 1}" + (f" of {size}" if size and size > 1 else "")
 
     def state_line(self, rec: TaskRecord) -> str:
-        text = state_text(rec, rec.local_id in self.engine.outbox
+        text = state_text(rec, self.engine.in_outbox(rec.local_id)
                           if rec.state == _S.DRAFT else False)
         if rec.state == _S.FAILED:
             return "failed"
@@ -384,7 +396,7 @@ class TaskModel(QAbstractTableModel):
     def tooltip(self, rec: TaskRecord) -> str:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at))
         lines = [rec.prompt, "", f"{host_name(rec)} {rec.model}, created {when}",
-                 state_text(rec, rec.local_id in self.engine.outbox)]
+                 state_text(rec, self.engine.in_outbox(rec.local_id))]
         if rec.detail:
             lines.append(rec.detail)
         return "\n".join(lines)
@@ -402,5 +414,5 @@ class TaskModel(QAbstractTableModel):
     def _cover_path(self, rec: TaskRecord) -> str:
         if rec.state != _S.SUCCEEDED:
             return ""
-        cover = self.engine.artifacts.get(rec.local_id, ArtifactKind.COVER)
+        cover = self.engine.file(rec.local_id, ArtifactKind.COVER)
         return str(cover.path) if cover is not None else ""

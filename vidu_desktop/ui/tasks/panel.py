@@ -9,9 +9,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vidu_desktop.engine import Engine, EngineEvent, EventKind
+from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.bridge import DownloadProgress, EngineBridge
 from vidu_desktop.ui.tasks.model import OUTBOX_TEXT, STATE_TEXT, host_name, state_text
 from vidu_desktop.ui.tasks.view import TaskView
 
@@ -50,9 +51,6 @@ class TaskList(QWidget):
         if say is not None:
             self.view.message.connect(lambda text: say(text, 10_000))
 
-    def on_event(self, event: EngineEvent) -> None:
-        self.model.on_event(event)
-
     def show_record(self, rec: TaskRecord) -> None:
         self.model.show_record(rec)
 
@@ -61,7 +59,7 @@ class TaskList(QWidget):
         rec = self.model.record_of(local_id)
         if rec is None:
             return ""
-        return state_text(rec, local_id in self.engine.outbox)
+        return state_text(rec, self.engine.in_outbox(local_id))
 
     def shutdown(self) -> None:
         self.view.shutdown()
@@ -100,12 +98,14 @@ class OutboxBanner(QFrame):
 
 
 class TaskFeed:
-    """Routes engine events to the list and the outbox banner (on the UI thread: the engine
-    runs on the same qasync loop). The banner re-reads the outbox at most every
-    ``OUTBOX_REFRESH_MS`` (a burst of state changes is one query, not one each)."""
+    """Routes the bridge's events to the list (of the engine the bridge follows) and the
+    outbox banner (on the UI thread: the engine runs on the same qasync loop). The banner
+    re-reads the outbox at most every ``OUTBOX_REFRESH_MS`` (a burst of state changes is one
+    query, not one each)."""
 
-    def __init__(self, engine: Engine, tasks: TaskList, banner: OutboxBanner) -> None:
-        self.engine = engine
+    def __init__(self, bridge: EngineBridge, tasks: TaskList, banner: OutboxBanner) -> None:
+        engine = self.engine = tasks.engine
+        self.bridge = bridge
         self.tasks = tasks
         self.banner = banner
         banner.retry.connect(engine.wake_outbox)
@@ -113,22 +113,34 @@ class TaskFeed:
         self._outbox_timer.setSingleShot(True)
         self._outbox_timer.setInterval(OUTBOX_REFRESH_MS)
         self._outbox_timer.timeout.connect(self.refresh_outbox)
-        self._unsubscribe = engine.bus.subscribe(self._on_event)
+        bridge.state_changed.connect(self._on_state)
+        bridge.progress.connect(self._on_progress)
+        bridge.download.connect(self._on_download)
+        self._following = True
         self.refresh_outbox()
 
-    def _on_event(self, event: EngineEvent) -> None:
-        self.tasks.on_event(event)
-        if event.kind == EventKind.STATE and not self._outbox_timer.isActive():
+    def _on_state(self, rec: TaskRecord) -> None:
+        self.tasks.model.on_state(rec)
+        if not self._outbox_timer.isActive():
             self._outbox_timer.start()
 
+    def _on_progress(self, rec: TaskRecord) -> None:
+        self.tasks.model.show_record(rec)
+
+    def _on_download(self, progress: DownloadProgress) -> None:
+        self.tasks.model.on_download(progress)
+
     def waiting(self) -> list[TaskRecord]:
-        records = (self.engine.tasks.get(i) for i in self.engine.outbox.pending())
-        return [r for r in records if r is not None]
+        return self.engine.waiting_in_outbox()
 
     def refresh_outbox(self) -> None:
         self.banner.show_waiting(self.waiting())
 
     def close(self) -> None:
-        self._unsubscribe()
+        if self._following:
+            self._following = False
+            self.bridge.state_changed.disconnect(self._on_state)
+            self.bridge.progress.disconnect(self._on_progress)
+            self.bridge.download.disconnect(self._on_download)
         self._outbox_timer.stop()
         self.tasks.shutdown()

@@ -3,6 +3,7 @@ selected task's details with its actions. Takes of one Generate can be shown alo
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
@@ -28,7 +29,7 @@ from vidu_desktop.core.states import ACTIVE, TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.tasks.actions import TaskActions
+from vidu_desktop.ui.tasks.actions import TaskAction, TaskActions
 from vidu_desktop.ui.tasks.covers import THUMB
 from vidu_desktop.ui.tasks.details import ACTIONS, TaskDetails, enabled_actions
 from vidu_desktop.ui.tasks.model import COST, COVER, STATE, TASK, RecordRole, TaskModel
@@ -46,7 +47,6 @@ STATE_FILTERS: tuple[tuple[str, frozenset[TaskState] | None], ...] = (
     ("Failed", frozenset({_S.FAILED})),
     ("Stopped", frozenset({_S.CANCELLED, _S.UNTRACKED})),
 )
-ASYNC_ACTIONS = {"cancel", "retry", "rerun_new_seed", "delete"}
 
 
 class TaskTable(QTableView):
@@ -272,7 +272,7 @@ class TaskView(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         rec = self.model.record(index.row())
         if rec is not None:
-            self.play_requested.emit(rec.local_id)
+            self.run_action(TaskAction.PLAY, rec.local_id)
 
     def _show_details(self) -> None:
         """The selected task's details below the list (none: the list has all the room)."""
@@ -298,15 +298,15 @@ class TaskView(QWidget):
             self.details.show_record(rec)
 
     # -- actions -----------------------------------------------------------------------------
-    def run_action(self, name: str, local_id: str) -> Any:
+    def run_action(self, action: TaskAction, local_id: str) -> asyncio.Task[object] | None:
+        """Do ``action`` on the task (the ones that ask or wait run in the background: their
+        asyncio task is returned)."""
         if not local_id:
             return None
-        if name == "play":
+        if action is TaskAction.PLAY:
             self.play_requested.emit(local_id)
             return None
-        if name in ASYNC_ACTIONS:
-            return self.task_actions.spawn(name, local_id)
-        return getattr(self.task_actions, name)(local_id)
+        return self.task_actions.run(action, local_id)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
@@ -315,6 +315,13 @@ class TaskView(QWidget):
             return
         if not self.table.selectionModel().isRowSelected(index.row()):
             self.table.selectRow(index.row())
+        menu = self.task_menu(rec)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def task_menu(self, rec: TaskRecord) -> QMenu:
+        """The menu of ``rec`` (right-click, the menu key): its actions, and with two takes
+        selected, comparing them."""
         menu = QMenu(self)
         picked = self.selected_records()
         if len(picked) == 2:
@@ -325,19 +332,19 @@ class TaskView(QWidget):
                 lambda: self.compare_requested.emit(a.local_id, b.local_id))
             menu.addSeparator()
         allowed = enabled_actions(rec)
-        for name, text, tip in ACTIONS:
-            act = QAction(text, menu)
-            act.setToolTip(tip)
-            act.setEnabled(name in allowed)
-            act.triggered.connect(lambda _=False, n=name, i=rec.local_id: self.run_action(n, i))
-            menu.addAction(act)
+        for action, text, tip in ACTIONS:
+            item = QAction(text, menu)
+            item.setToolTip(tip)
+            item.setEnabled(action in allowed)
+            item.triggered.connect(
+                lambda _=False, a=action, i=rec.local_id: self.run_action(a, i))
+            menu.addAction(item)
         if rec.group_id:
             menu.addSeparator()
             group = rec.group_id
             menu.addAction("Show the takes of this Generate").triggered.connect(
                 lambda: self.show_group(group))
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        return menu
 
     def _show_message(self, text: str) -> None:
         self.status.setText(text)
