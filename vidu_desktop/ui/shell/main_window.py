@@ -186,10 +186,10 @@ class MainWindow(QMainWindow):
         self._accessible()
         self.drafts.open_last()
         self._on_parameters()
+        if attach:  # before the splitters get their sizes, as if it had always been there
+            self.attach()
         self.restore_window_state()
         self._update_title()
-        if attach:
-            self.attach()
 
     def attach(self) -> None:
         """The task list (of the active library), the Review tab, the outbox banner and the
@@ -237,7 +237,9 @@ class MainWindow(QMainWindow):
 
         self.task_list = TaskList(self.session.engine, self)
         self.task_list.setContentsMargins(old.contentsMargins())
-        self.side_split.replaceWidget(self.side_split.indexOf(old), self.task_list)
+        index = self.side_split.indexOf(old)
+        self.side_split.replaceWidget(index, self.task_list)
+        self.side_split.setStretchFactor(index, 1)  # kept in the widget's size policy
         self.feed = TaskFeed(self.session.engine, self.task_list, self.outbox_banner)
         self._attach_tasks()
         self._tab_order()
