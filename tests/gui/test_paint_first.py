@@ -12,7 +12,16 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 
 from vidu_desktop.core.capabilities import ProviderId
-from vidu_desktop.store import AppPaths, SecretStore, Settings, open_database
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.store import (
+    AppPaths,
+    SecretStore,
+    Settings,
+    TaskStore,
+    open_database,
+    transaction,
+)
 from vidu_desktop.ui.common.session import KEY_FOUND, KEYCHAIN_HOSTS_SETTING, NO_KEY_FOUND
 from vidu_desktop.ui.shell.startup import Startup
 
@@ -32,6 +41,20 @@ def _remember(profile: Path, hosts: list[str]) -> None:
     """What the last run's look-up of the keychain left in the profile."""
     conn = open_database(AppPaths(profile).ensure().database)
     Settings(conn).set(KEYCHAIN_HOSTS_SETTING, hosts)
+    conn.close()
+
+
+def _fill(profile: Path, n: int) -> None:
+    """``n`` finished tasks in the profile's own library."""
+    conn = open_database(AppPaths(profile).ensure().database)
+    store = TaskStore(conn)
+    with transaction(conn):
+        for i in range(n):
+            rec = store.create(GenerationRequest(
+                ProviderId.VIDU, "viduq1", f"image 1 walks into the sea, take {i}",
+                (ReferenceImage("https://example.com/ref.png", "the walker"),), seed=i + 1))
+            store.transition(rec.local_id, TaskState.DOWNLOADING)
+            store.transition(rec.local_id, TaskState.SUCCEEDED)
     conn.close()
 
 
@@ -67,7 +90,9 @@ def _geometries(window) -> dict[int, tuple[str, QRect]]:
     return found
 
 
-def test_the_task_list_and_review_attach_without_moving_a_control(windows, qtbot, run):
+@pytest.mark.parametrize("tasks", [0, 300])
+def test_the_task_list_and_review_attach_without_moving_a_control(windows, qtbot, tasks):
+    _fill(windows.profile, tasks)
     window = windows(progressive=True)
     startup = _start(window)
     before: dict[int, tuple[str, QRect]] = {}
@@ -90,13 +115,16 @@ def test_the_task_list_and_review_attach_without_moving_a_control(windows, qtbot
     assert moved == []
     still_there = [key for key in before if key in after]
     assert len(still_there) > 50  # the compose area's controls, the menus, the status bar
-    tasks = window.task_list
-    assert QRect(tasks.mapTo(window, tasks.rect().topLeft()), tasks.size()) == places["tasks"]
+    listed = window.task_list
+    assert QRect(listed.mapTo(window, listed.rect().topLeft()), listed.size()) \
+        == places["tasks"]
     assert window.tabs.geometry() == places["tabs"]
     assert window.tabs.widget(1) is window.review
     assert window.tabs.currentIndex() == 0
     assert window.task_list.view.focus_order()[0] in _tab_chain(window)
     assert window.session.keys_known and window.session.engine_ready
+    assert window.task_list.view.table.isVisible() == bool(tasks)
+    assert window.task_list.model.rowCount() == min(tasks, 200)  # the first page
 
 
 def _tab_chain(window) -> list[QWidget]:
