@@ -151,12 +151,17 @@ async def test_key(pid: Any, key: str, base_url: str) -> Any:
 
 def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
           engine_settings: Any = None, secrets: Any = None,
-          lazy_sandbox: bool = False) -> tuple[Any, Any]:
+          lazy_sandbox: bool = False, progressive: bool = False) -> tuple[Any, Any]:
     """The session (engine, stores, keys) and the window, ready to show.
 
     ``sandbox``: True to start in sandbox mode, None to start in it when no key is configured,
     False never to. ``lazy_sandbox``: start the emulator after the window is shown
-    (``Session.start``) or when a sandbox request needs it, not before the window."""
+    (``Session.start``) or when a sandbox request needs it, not before the window.
+    ``progressive``: paint first, attach after (:mod:`vidu_desktop.ui.shell.startup`): the
+    window holds the compose area and places of the final size for the task list and Review,
+    which :class:`~vidu_desktop.ui.shell.startup.Startup` attaches after the first paint; the
+    keychain is read then too (the mode starts as the last look-up left it). Without it the
+    keychain is read and the window attached here, before it is shown."""
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.store import AppPaths, SecretStore
     from vidu_desktop.ui.common.session import Session
@@ -165,10 +170,10 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     session = Session(secrets or SecretStore(), key_tester=test_key,
                       sandbox_starter=sandbox_starter, demo_key=DEMO_KEY,
                       lazy_sandbox=lazy_sandbox)
-    want_sandbox = sandbox_starter is not None and (
-        sandbox or (sandbox is None and not session.has_any_key()))
-    session.open_profile(AppPaths(profile_dir), engine_settings, sandbox=want_sandbox)
-    return session, MainWindow(session)
+    session.open_profile(AppPaths(profile_dir), engine_settings,
+                         sandbox=sandbox if sandbox_starter is not None else False,
+                         keys_now=not progressive)
+    return session, MainWindow(session, attach=not progressive)
 
 
 async def run(args: argparse.Namespace, app: Any, instance: Any = None,
@@ -177,6 +182,7 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
     from vidu_desktop.ui.shell.crash import CrashHandler
+    from vidu_desktop.ui.shell.startup import Startup
 
     profile = args.profile_dir or default_profile_dir()
     paths = AppPaths(profile).ensure()
@@ -184,9 +190,11 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     if messages is not None:
         messages.ready()  # Qt's messages so far, and from now on, into the log
     sandbox = Sandbox(paths.cache_dir / "sandbox")
-    # the emulator starts once the window is shown (session.start below), not before it
+    # paint first, attach after: the task list, Review, the keychain and the engine (with the
+    # emulator in sandbox mode) come after the window's first paint (ui/shell/startup.py)
     session, window = build(profile, sandbox=True if args.sandbox else None,
-                            sandbox_starter=sandbox.start, lazy_sandbox=True)
+                            sandbox_starter=sandbox.start, lazy_sandbox=True,
+                            progressive=True)
     logging_.redactor.set_source(session.known_keys)  # every key the session may use
     session.changed.connect(logging_.redactor.refresh)  # a key saved or deleted
     crash = CrashHandler(logging_.last_lines, logging_.redactor.redact, window)
@@ -197,17 +205,18 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
         signal.signal(signum, lambda *_: window.close())
     # log-off or shut-down (Windows, an X11 session): the draft is saved before Qt closes
     app.commitDataRequest.connect(lambda _manager: window.commit_data())
-    window.show()
+    # then: attach, read the keychain, resume the active library's tasks and outbox
+    startup = Startup(window, session, window.composer.bg.spawn)
+    startup.show()
     log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
     if instance is not None:
         instance.received.connect(lambda files: receive(window, files))
     if args.files:
         receive(window, [str(p) for p in args.files])
-    # resume the active library's tasks and outbox (the other's when the mode is switched)
-    window.composer.bg.spawn(session.start(), "resume tasks")
     outcome: list[int] = []
     if args.self_test:
-        window.composer.bg.spawn(self_test(window, paths.profile_dir, outcome), "self-test")
+        startup.ready.connect(lambda: window.composer.bg.spawn(
+            self_test(window, paths.profile_dir, outcome), "self-test"))
     try:
         await closed.wait()
     finally:

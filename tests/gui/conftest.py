@@ -156,18 +156,20 @@ class Windows:
     def __call__(self, *, sandbox: bool | None = False, sandbox_url: str = "",
                  sandbox_starter: Callable[[], str] | None = None, lazy_sandbox: bool = False,
                  profile: Path | None = None, size: tuple[int, int] = (1280, 800),
-                 show: bool = True) -> Any:
-        """``sandbox_url``: the emulator's; or ``sandbox_starter`` gives it when asked."""
+                 show: bool = True, progressive: bool = False) -> Any:
+        """``sandbox_url``: the emulator's; or ``sandbox_starter`` gives it when asked.
+        ``progressive``: built as the app builds it (paint first, attach after), not shown:
+        the test shows it (``Startup.show`` or ``window.show``)."""
         from vidu_desktop.app import build
 
         starter = sandbox_starter or ((lambda: sandbox_url) if sandbox_url else None)
         session, window = build(profile or self.profile, sandbox=sandbox,
                                 sandbox_starter=starter, engine_settings=fast_engine(),
-                                lazy_sandbox=lazy_sandbox)
+                                lazy_sandbox=lazy_sandbox, progressive=progressive)
         self.qtbot.addWidget(window)
         self.made.append((session, window))
         window.resize(*size)
-        if show:
+        if show and not progressive:
             window.show()
             self.qtbot.waitExposed(window)
             window.activateWindow()  # shortcuts of the window need it active

@@ -67,6 +67,12 @@ SANDBOX_FOLDER = "sandbox"
 KeyTester = Callable[[ProviderId, str, str], Awaitable[AppError | None]]
 #: Starts the built-in emulator (once) and returns its root URL.
 SandboxStarter = Callable[[], str]
+#: The profile setting that remembers which hosts had a key in the keychain at the last
+#: look-up (host ids, never a key): the next start-up picks its mode from it at once.
+KEYCHAIN_HOSTS_SETTING = "startup.keychain_hosts"
+#: What the status bar says when the keychain's answer changed the mode picked at start-up.
+NO_KEY_FOUND = "No API key found: sandbox mode (placeholder videos, no cost)."
+KEY_FOUND = "API key found in the keychain: real hosts mode."
 
 
 @dataclass(frozen=True)
@@ -154,20 +160,39 @@ class Session(QObject):
         self._background: set[asyncio.Task[Any]] = set()
         self._retired: list[Engine] = []  # closed later when no loop was running
         self.bridge = EngineBridge(self)
+        #: the hosts whose key the keychain holds, once it was read (None: not yet)
+        self._keychain_hosts: frozenset[ProviderId] | None = None
+        self._remembered_hosts: frozenset[ProviderId] = frozenset()
+        self._mode_by_keys = False  # the mode follows the keys (no --sandbox, no user choice)
 
     # -- wiring ------------------------------------------------------------------------------
     def open_profile(self, paths: AppPaths, engine_settings: EngineSettings | None = None,
-                     *, sandbox: bool = False) -> Engine:
-        """Open the profile (settings and drafts) and the library of the mode asked for."""
+                     *, sandbox: bool | None = False, keys_now: bool = True) -> Engine:
+        """Open the profile (settings and drafts) and the library of the mode asked for.
+
+        ``sandbox=None``: sandbox mode when no key is known (when sandbox mode is available).
+        ``keys_now``: read the keychain now; else the hosts that had a key at the last look-up
+        stand for it until :meth:`confirm_keys` (keyring's import and a keychain's answer can
+        take a while; the window is shown first)."""
         self.paths = paths.ensure()
         self._conn = open_database(paths.database)
         self._profile_refs = ReferenceStore(self._conn, paths.refs_dir)
         if engine_settings is not None:
             self._engine_settings = engine_settings
+        remembered = self.settings.get(KEYCHAIN_HOSTS_SETTING)
+        if isinstance(remembered, list):
+            self._remembered_hosts = frozenset(
+                ProviderId(v) for v in remembered if v in {p.value for p in ProviderId})
+        if keys_now:
+            self._learn_keys(self._read_keychain())
+        by_keys = sandbox is None
+        if sandbox is None:
+            sandbox = self.can_sandbox and not self.has_any_key()
         if sandbox:
             self.enter_sandbox()
         else:
             self._switch(False)
+        self._mode_by_keys = by_keys
         return self.engine
 
     @property
@@ -299,16 +324,83 @@ class Session(QObject):
         return self._demo_key if self.sandbox else self.secrets.resolve(pid)
 
     def known_keys(self) -> list[str]:
-        """Every key this session may use (to keep them out of logs and reports)."""
-        keys = [self._demo_key, *(self.secrets.resolve(pid) for pid in ProviderId)]
+        """Every key this session may use (to keep them out of logs and reports). Before the
+        keychain is read, the environment's (the engine uses no other key until then)."""
+        if self.keys_known:
+            keys = [self._demo_key, *(self.secrets.resolve(pid) for pid in ProviderId)]
+        else:
+            keys = [self._demo_key, *(self.secrets.from_env(pid) for pid in ProviderId)]
         return [k for k in keys if k]
 
+    @property
+    def keys_known(self) -> bool:
+        """Whether the keychain was read (else the last look-up's hosts stand for it)."""
+        return self._keychain_hosts is not None
+
+    def has_key(self, pid: ProviderId) -> bool:
+        """Whether the active library's engine has a key for ``pid`` (before the keychain is
+        read: whether it had one at the last look-up)."""
+        if self.sandbox or self.secrets.from_env(pid):
+            return True
+        if not self.keys_known:
+            return pid in self._remembered_hosts
+        return self.secrets.resolve(pid) is not None
+
     def has_any_key(self) -> bool:
+        if not self.keys_known:
+            return bool(self._remembered_hosts) or any(
+                self.secrets.from_env(pid) for pid in ProviderId)
         return any(self.secrets.resolve(pid) for pid in ProviderId)
+
+    def _read_keychain(self) -> frozenset[ProviderId]:
+        """The hosts whose key the keychain holds (may block: safe on a worker thread)."""
+        return frozenset(pid for pid in ProviderId if self.secrets.get(pid))
+
+    def _learn_keys(self, hosts: frozenset[ProviderId]) -> None:
+        self._keychain_hosts = hosts
+        self._remember_keys(hosts)
+
+    def _remember_keys(self, hosts: frozenset[ProviderId]) -> None:
+        """Which hosts have a key in the keychain, for the next start-up (never the keys)."""
+        self._remembered_hosts = hosts
+        if self._conn is None:
+            return
+        names = sorted(pid.value for pid in hosts)
+        if self.settings.get(KEYCHAIN_HOSTS_SETTING) != names:
+            self.settings.set(KEYCHAIN_HOSTS_SETTING, names)
+
+    def _keychain_changed(self, pid: ProviderId, stored: bool) -> None:
+        hosts = self._keychain_hosts if self._keychain_hosts is not None \
+            else self._remembered_hosts
+        hosts = hosts | {pid} if stored else hosts - {pid}
+        if self._keychain_hosts is not None:
+            self._keychain_hosts = hosts
+        self._remember_keys(hosts)
+
+    async def confirm_keys(self) -> str:
+        """Read the keychain (on a worker thread) and, when the mode follows the keys and the
+        answer differs from the last look-up's, switch to the right mode. Returns what to tell
+        the user ("" when nothing changed)."""
+        if self.keys_known:
+            return ""
+        hosts = await asyncio.get_running_loop().run_in_executor(None, self._read_keychain)
+        self._learn_keys(hosts)
+        message = ""
+        if self._mode_by_keys and self.can_sandbox and self._engine is not None:
+            want_sandbox = not self.has_any_key()
+            if want_sandbox != self.sandbox:
+                log.info("the keychain's answer changed the start-up mode")
+                self._switch(want_sandbox)
+                message = NO_KEY_FOUND if want_sandbox else KEY_FOUND
+        self.changed.emit()  # key status, banner, the log's redaction list
+        return message
 
     def key_status(self, pid: ProviderId) -> KeyStatus:
         if self.sandbox:
             return KeyStatus("sandbox (no key needed)", True)
+        if not self.keys_known and not self.secrets.from_env(pid):
+            return KeyStatus("key in the keychain", True) if pid in self._remembered_hosts \
+                else KeyStatus("no key", False)
         source = self.secrets.source(pid)
         if source is None:
             return KeyStatus("no key", False)
@@ -321,11 +413,13 @@ class Session(QObject):
     def set_key(self, pid: ProviderId, key: str) -> bool:
         """Store the key; True when it went to the keychain, False when kept in memory."""
         persistent = self.secrets.set(pid, key)
+        self._keychain_changed(pid, persistent)
         self._forget(pid)
         return persistent
 
     def delete_key(self, pid: ProviderId) -> None:
         self.secrets.delete(pid)
+        self._keychain_changed(pid, False)
         self._forget(pid)
 
     async def test_key(self, pid: ProviderId, key: str, base_url: str = "") -> AppError | None:
@@ -379,10 +473,12 @@ class Session(QObject):
             return
         if self._sandbox_starter is None:
             raise RuntimeError("sandbox mode is not available in this session")
+        self._mode_by_keys = False  # chosen: a later look-up of the keys does not undo it
         self._switch(True)
 
     def leave_sandbox(self) -> None:
         """Switch back to the real library (the sandbox engine closes in the background)."""
         if not self.sandbox and self._engine is not None:
             return
+        self._mode_by_keys = False
         self._switch(False)

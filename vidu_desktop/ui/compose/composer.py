@@ -70,7 +70,7 @@ class Composer(QObject):
         choices = self.panel.choices()
         host = provider(choices.provider)
         reasons: list[str] = []
-        if not self.session.key_for(choices.provider):
+        if not self.session.has_key(choices.provider):
             reasons.append(f"No API key for {host.display_name}: add one with Keys…"
                            + (", or use the sandbox." if self.session.can_sandbox else "."))
         tray_problem = self.tray.problem()

@@ -7,12 +7,19 @@ Geometry and splitter sizes are remembered in the profile's settings. Keyboard:
 Ctrl+Enter generates, Ctrl+V pastes pictures into the tray (text into the prompt), Delete
 removes the selected reference (in the tray), Ctrl+N a new draft, Ctrl+, the keys and hosts,
 Ctrl+L the prompt, Ctrl+1 / Ctrl+2 the Compose / Review tab.
+
+**Paint first, attach after.** The constructor builds what the first paint shows and the
+compose area needs (the tray, the prompt editor, the parameters, the Generate bar, the menus,
+the status bar) with places of the final size for the task list and the Review tab;
+:meth:`MainWindow.attach` puts the task list (its model reads the first page of the library),
+the Review tab, the outbox banner and the notifications in, without moving a control. The app
+attaches just after the first paint (:mod:`.startup`); ``attach=True`` does it at once.
 """
 
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
@@ -40,16 +47,20 @@ from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray
-from vidu_desktop.ui.review.review import ReviewPane
 from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
 from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
 from vidu_desktop.ui.shell.status import Notifier, StatusSummary
-from vidu_desktop.ui.tasks.panel import OutboxBanner, TaskFeed, TaskList
+
+if TYPE_CHECKING:
+    from vidu_desktop.ui.review.review import ReviewPane
+    from vidu_desktop.ui.tasks.panel import OutboxBanner, TaskFeed, TaskList
 
 APP_TITLE = "Vidu Studio"
 DEFAULT_SIZE = (1280, 800)
+REVIEW_TAB = 1
+TASKS_MARGINS = (6, 0, 12, 8)  # around the task list (and its place before attach)
 
 
 class MainWindow(QMainWindow):
@@ -61,16 +72,23 @@ class MainWindow(QMainWindow):
     quit_action: QAction
     log_folder_action: QAction
     about_action: QAction
+    # attached after the first paint (attach)
+    task_list: TaskList
+    review: ReviewPane
+    outbox_banner: OutboxBanner
+    feed: TaskFeed
+    notifier: Notifier
+    attach_finished = Signal()  # attach() is done: the task list and Review are in
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, attach: bool = True) -> None:
         super().__init__()
         self.session = session
         self.setObjectName("main-window")
+        self.attached = False
         settings = session.settings
         self.library = PromptLibrary(settings)
 
         self.mode_banner = ModeBanner(session, self)
-        self.outbox_banner = OutboxBanner(self)
         self.tray = ReferenceTray(self)
         self.tray.setObjectName("reference-tray")
         self.editor = PromptEditor(self.library, self)
@@ -96,13 +114,13 @@ class MainWindow(QMainWindow):
         self.v_split.setStretchFactor(1, 2)
         self.v_split.setChildrenCollapsible(False)
         left_layout.addWidget(self.v_split, 1)
-        # the files of a task: asked of the current list's actions (the library may switch)
-        self.review = ReviewPane(lambda local_id: self.task_list.task_actions.files(local_id), self)
+        self.review_place = QWidget(self)  # the Review tab until attach()
+        self.review_place.setObjectName("review-place")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("left-tabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(left, "Compose")
-        self.tabs.addTab(self.review, "Review")
+        self.tabs.addTab(self.review_place, "Review")
         self.tabs.setTabToolTip(0, "References, prompt and parameters (Ctrl+1)")
         self.tabs.setTabToolTip(1, "Play a finished take, or compare two (Ctrl+2)")
         scroll = QScrollArea(self)
@@ -118,12 +136,13 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(holder.minimumSizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width())
         self.parameter_scroll = scroll
-        self.task_list = TaskList(session.engine, self)
-        self.task_list.setContentsMargins(6, 0, 12, 8)
+        self.tasks_place = QWidget(self)  # the task list until attach()
+        self.tasks_place.setObjectName("tasks-place")
+        self.tasks_place.setContentsMargins(*TASKS_MARGINS)
         self.side_split = QSplitter(Qt.Orientation.Vertical, self)
         self.side_split.setObjectName("side-split")
         self.side_split.addWidget(scroll)
-        self.side_split.addWidget(self.task_list)
+        self.side_split.addWidget(self.tasks_place)
         self.side_split.setStretchFactor(0, 1)
         self.side_split.setStretchFactor(1, 1)
         self.side_split.setChildrenCollapsible(False)
@@ -142,38 +161,86 @@ class MainWindow(QMainWindow):
         banner_layout = QVBoxLayout(banners)
         banner_layout.setContentsMargins(12, 8, 12, 0)
         banner_layout.setSpacing(6)
-        for banner in (self.mode_banner, self.outbox_banner):
-            banner.setParent(banners)
-            banner_layout.addWidget(banner)
+        self.mode_banner.setParent(banners)
+        banner_layout.addWidget(self.mode_banner)
+        self.banner_layout = banner_layout  # the outbox banner goes under it (attach)
         layout.addWidget(banners)
         layout.addWidget(self.h_split, 1)
         layout.addWidget(self.generate_bar)
         self.setCentralWidget(central)
 
-        self.feed = TaskFeed(session.bridge, self.task_list, self.outbox_banner)
         self.summary = StatusSummary(session.bridge, lambda: self.session.sandbox, self,
                                      ready=lambda: self.session.engine_ready)
         session.engine_started.connect(self.summary.accounts.ask)
         self.statusBar().addPermanentWidget(self.summary)
-        icon = app_icon()
-        self.setWindowIcon(icon)
+        self.icon = app_icon()
+        self.setWindowIcon(self.icon)
         if QGuiApplication.windowIcon().isNull():
-            QGuiApplication.setWindowIcon(icon)
-        self.notifier = Notifier(session.bridge, icon, self)
-        self.notifier.notified.connect(
-            lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
-        self.notifier.clicked.connect(self.play_task)
-        session.bridge.state_changed.connect(self._on_task_state)
-        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        self._attach_tasks()
+            QGuiApplication.setWindowIcon(self.icon)
 
         self._actions()
         self._connect()
         self._accessible()
         self.drafts.open_last()
         self._on_parameters()
+        if attach:  # before the splitters get their sizes, as if it had always been there
+            self.attach()
         self.restore_window_state()
         self._update_title()
+
+    def attach(self) -> None:
+        """The task list (of the active library), the Review tab, the outbox banner and the
+        notifications, in the places kept for them (once)."""
+        if self.attached:
+            return
+        from vidu_desktop.ui.review.review import ReviewPane
+        from vidu_desktop.ui.tasks.panel import OutboxBanner
+
+        self.attached = True
+        sizes = [split.sizes() for split in self.splitters]  # as painted: nothing moves
+        self.setUpdatesEnabled(False)  # one repaint with everything in place
+        try:
+            self.outbox_banner = OutboxBanner(self)  # hidden until a job waits
+            self.banner_layout.addWidget(self.outbox_banner)
+            # the files of a task: asked of the current list's actions (the library may switch)
+            self.review = ReviewPane(
+                lambda local_id: self.task_list.task_actions.files(local_id), self)
+            self.review.message.connect(
+                lambda text: self.statusBar().showMessage(text, 10_000))
+            current = self.tabs.currentIndex()
+            index = self.tabs.indexOf(self.review_place)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, self.review, "Review")
+            self.tabs.setTabToolTip(index, "Play a finished take, or compare two (Ctrl+2)")
+            self.tabs.setCurrentIndex(current)
+            self.review_place.deleteLater()
+            self.notifier = Notifier(self.session.bridge, self.icon, self)
+            self.notifier.notified.connect(
+                lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
+            self.notifier.clicked.connect(self.play_task)
+            self.session.bridge.state_changed.connect(self._on_task_state)
+            self._list_tasks(self.tasks_place)
+            self.tasks_place.deleteLater()
+            name_from_labels(self)
+            if self.isVisible():
+                for split, were in zip(self.splitters, sizes, strict=True):
+                    split.setSizes(were)
+        finally:
+            self.setUpdatesEnabled(True)
+        self.attach_finished.emit()
+
+    def _list_tasks(self, old: QWidget) -> None:
+        """A task list for the active library's engine in ``old``'s place, fed by its events."""
+        from vidu_desktop.ui.tasks.panel import TaskFeed, TaskList
+
+        self.task_list = TaskList(self.session.engine, self)
+        self.task_list.setContentsMargins(old.contentsMargins())
+        index = self.side_split.indexOf(old)
+        self.side_split.replaceWidget(index, self.task_list)
+        self.side_split.setStretchFactor(index, 1)  # kept in the widget's size policy
+        self.feed = TaskFeed(self.session.bridge, self.task_list, self.outbox_banner)
+        self._attach_tasks()
+        self._tab_order()
 
     # -- wiring ----------------------------------------------------------------------------
     def _actions(self) -> None:
@@ -182,7 +249,7 @@ class MainWindow(QMainWindow):
             host_settings=lambda: self.open_host_settings(self.panel.choices().provider),
             focus_prompt=self.editor.focus_text, add_pictures=self.tray.open_add_dialog,
             quit=self.close, show_compose=lambda: self.tabs.setCurrentIndex(0),
-            show_review=lambda: self.tabs.setCurrentWidget(self.review),
+            show_review=lambda: self.tabs.setCurrentIndex(REVIEW_TAB),
             open_log_folder=self.open_log_folder, about=self.open_about))
         self.generate_action, self.paste_action, self.keys_action = (
             made.generate, made.paste, made.keys)
@@ -202,9 +269,10 @@ class MainWindow(QMainWindow):
 
     def _tab_order(self) -> None:
         """Draft, pictures, prompt, parameters, Generate, then the tasks."""
+        tasks = self.task_list.view.focus_order() if self.attached else []
         tab_order(self.draft_switcher.focus_order() + self.tray.focus_order()
                   + self.editor.focus_order() + self.panel.focus_order()
-                  + [self.generate_bar.button] + self.task_list.view.focus_order())
+                  + [self.generate_bar.button] + tasks)
 
     def _connect(self) -> None:
         self.tray.changed.connect(self._on_composition)
@@ -301,6 +369,7 @@ class MainWindow(QMainWindow):
         rec = self.session.engine.task(local_id) if local_id else None
         if rec is None:
             return False
+        self.attach()
         self.tabs.setCurrentWidget(self.review)
         return self.review.show_take(rec, play=True)
 
@@ -309,22 +378,20 @@ class MainWindow(QMainWindow):
         a, b = engine.task(a_id), engine.task(b_id)
         if a is None or b is None:
             return False
+        self.attach()
         self.tabs.setCurrentWidget(self.review)
         return self.review.show_compare(a, b, play=True)
 
     def _on_engine(self) -> None:
         """Another library is active (sandbox mode entered or left): list its tasks and
-        follow its engine's events (and no longer the closed one's)."""
+        follow its engine's events (the session's bridge follows the new engine)."""
+        if not self.attached:  # attach() lists the active library's tasks
+            return
         self.feed.close()
         self.outbox_banner.retry.disconnect(self.feed.engine.wake_outbox)
         old = self.task_list
-        self.task_list = TaskList(self.session.engine, self)
-        self.task_list.setContentsMargins(old.contentsMargins())
-        self.side_split.replaceWidget(self.side_split.indexOf(old), self.task_list)
+        self._list_tasks(old)
         old.deleteLater()
-        self.feed = TaskFeed(self.session.bridge, self.task_list, self.outbox_banner)
-        self._attach_tasks()
-        self._tab_order()
         self.review.clear()  # the take on screen belongs to the other library
 
     def _update_title(self) -> None:
@@ -460,11 +527,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.drafts.stop()
         self.save_window_state()
-        self.feed.close()
-        self.session.bridge.state_changed.disconnect(self._on_task_state)
         self.summary.close_feed()
-        self.notifier.close()
-        self.review.shutdown()
+        if self.attached:
+            self.session.bridge.state_changed.disconnect(self._on_task_state)
+            self.feed.close()
+            self.notifier.close()
+            self.review.shutdown()
         for task in self.composer.bg.pending:
             task.cancel()
         self.tray.shutdown()

@@ -1,0 +1,186 @@
+"""Paint first, attach after: the window that appears first is the real one, its compose area
+usable at once; the task list and Review come in after the first paint without moving a
+control; the keychain is read after the paint and a wrong remembered mode is corrected, and
+said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QWidget
+
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.states import TaskState
+from vidu_desktop.store import (
+    AppPaths,
+    SecretStore,
+    Settings,
+    TaskStore,
+    open_database,
+    transaction,
+)
+from vidu_desktop.ui.common.session import KEY_FOUND, KEYCHAIN_HOSTS_SETTING, NO_KEY_FOUND
+from vidu_desktop.ui.shell.startup import Startup
+
+from .conftest import drop_files, write_images
+
+KEY_VARIABLES = ("VIDU_API_KEY", "NOVITA_API_KEY", "HIGHWAYAPI_API_KEY", "SEGMIND_API_KEY",
+                 "VTRIX_API_KEY")
+
+
+@pytest.fixture(autouse=True)
+def no_key_variables(monkeypatch):
+    for name in KEY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _remember(profile: Path, hosts: list[str]) -> None:
+    """What the last run's look-up of the keychain left in the profile."""
+    conn = open_database(AppPaths(profile).ensure().database)
+    Settings(conn).set(KEYCHAIN_HOSTS_SETTING, hosts)
+    conn.close()
+
+
+def _fill(profile: Path, n: int) -> None:
+    """``n`` finished tasks in the profile's own library."""
+    conn = open_database(AppPaths(profile).ensure().database)
+    store = TaskStore(conn)
+    with transaction(conn):
+        for i in range(n):
+            rec = store.create(GenerationRequest(
+                ProviderId.VIDU, "viduq1", f"image 1 walks into the sea, take {i}",
+                (ReferenceImage("https://example.com/ref.png", "the walker"),), seed=i + 1))
+            store.transition(rec.local_id, TaskState.DOWNLOADING)
+            store.transition(rec.local_id, TaskState.SUCCEEDED)
+    conn.close()
+
+
+def _start(window) -> Startup:
+    return Startup(window, window.session, window.composer.bg.spawn)
+
+
+def test_the_compose_area_works_before_the_task_list_is_attached(windows, qtbot, tmp_path):
+    window = windows(progressive=True)
+    window.show()  # shown as the app shows it, and never attached here
+    qtbot.waitExposed(window)
+    assert not window.attached and not hasattr(window, "task_list")
+    assert window.tasks_place.isVisible()
+    qtbot.keyClicks(window.editor.text_edit, "image 1 walks into the sea")
+    assert window.editor.text() == "image 1 walks into the sea"
+    paths = write_images(tmp_path / "refs", 1)
+    assert drop_files(window.tray.view.viewport(), paths)
+    qtbot.waitUntil(window.tray.is_ready, timeout=10_000)
+    assert [i.name for i in window.tray.items()] == ["ref 1.png"]
+    assert len(window.composer.references()) == 1
+    assert not window.attached
+    assert not window.session.keys_known  # the keychain is read after the paint
+
+
+def _geometries(window) -> dict[int, tuple[str, QRect]]:
+    """Every visible widget's rectangle in window coordinates, by identity."""
+    found: dict[int, tuple[str, QRect]] = {}
+    for widget in window.findChildren(QWidget):
+        if widget.isVisible() and widget.isWindow() is False:
+            top_left = widget.mapTo(window, widget.rect().topLeft())
+            found[id(widget)] = (f"{type(widget).__name__} {widget.objectName()!r}",
+                                 QRect(top_left, widget.size()))
+    return found
+
+
+@pytest.mark.parametrize("tasks", [0, 300])
+def test_the_task_list_and_review_attach_without_moving_a_control(windows, qtbot, tasks):
+    _fill(windows.profile, tasks)
+    window = windows(progressive=True)
+    startup = _start(window)
+    before: dict[int, tuple[str, QRect]] = {}
+    places: dict[str, QRect] = {}
+
+    def at_first_paint() -> None:  # before the next turn, where attach() runs
+        assert not window.attached
+        before.update(_geometries(window))
+        places["tasks"] = QRect(window.tasks_place.mapTo(window, window.tasks_place.rect()
+                                                         .topLeft()), window.tasks_place.size())
+        places["tabs"] = QRect(window.tabs.geometry())
+
+    startup.painted.connect(at_first_paint)
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.show()
+    assert window.attached and before
+    after = _geometries(window)
+    moved = [f"{name}: {rect} -> {after[key][1]}" for key, (name, rect) in before.items()
+             if key in after and after[key][1] != rect]
+    assert moved == []
+    still_there = [key for key in before if key in after]
+    assert len(still_there) > 50  # the compose area's controls, the menus, the status bar
+    listed = window.task_list
+    assert QRect(listed.mapTo(window, listed.rect().topLeft()), listed.size()) \
+        == places["tasks"]
+    assert window.tabs.geometry() == places["tabs"]
+    assert window.tabs.widget(1) is window.review
+    assert window.tabs.currentIndex() == 0
+    assert window.task_list.view.focus_order()[0] in _tab_chain(window)
+    assert window.session.keys_known and window.session.engine_ready
+    assert window.task_list.view.table.isVisible() == bool(tasks)
+    assert window.task_list.model.rowCount() == min(tasks, 200)  # the first page
+
+
+def _tab_chain(window) -> list[QWidget]:
+    chain, widget = [], window.generate_bar.button
+    for _ in range(400):
+        widget = widget.nextInFocusChain()
+        if widget is window.generate_bar.button:
+            break
+        chain.append(widget)
+    return chain
+
+
+def test_a_remembered_key_that_is_gone_switches_to_the_sandbox_and_says_so(
+        windows, qtbot, run, emulator):
+    _remember(windows.profile, ["vidu"])  # the last run found a key; the keychain is empty now
+    window = windows(progressive=True, sandbox=None, sandbox_url=emulator.url)
+    session = window.session
+    assert not session.sandbox  # started as the last run left it
+    assert window.panel.key_status.text() == "● key in the keychain"
+    startup = _start(window)
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.show()
+    assert session.sandbox and startup.message == NO_KEY_FOUND
+    assert window.statusBar().currentMessage() == NO_KEY_FOUND
+    assert "sandbox" in window.panel.key_status.text()
+    assert window.task_list.engine is session.engine  # the sandbox library's list
+    assert session.engine_ready
+    assert session.settings.get(KEYCHAIN_HOSTS_SETTING) == []
+    run(session.settled())  # the real library's engine closed
+
+
+def test_a_key_found_after_the_paint_leaves_the_sandbox_and_says_so(windows, qtbot, run,
+                                                                   emulator):
+    SecretStore().set(ProviderId.NOVITA, "nk-found-after-the-paint")
+    _remember(windows.profile, [])  # the last run found none
+    window = windows(progressive=True, sandbox=None, sandbox_url=emulator.url)
+    session = window.session
+    assert session.sandbox
+    startup = _start(window)
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.show()
+    assert not session.sandbox and startup.message == KEY_FOUND
+    assert window.statusBar().currentMessage() == KEY_FOUND
+    assert session.settings.get(KEYCHAIN_HOSTS_SETTING) == ["novita"]
+    window.panel.host.setCurrentIndex(window.panel.host.findData(ProviderId.NOVITA))
+    assert window.panel.key_status.text() == "● key in the keychain"
+    assert "nk-found-after-the-paint" in session.known_keys()  # redacted from the logs now
+    run(session.settled())
+
+
+def test_a_remembered_mode_that_is_right_changes_nothing(windows, qtbot):
+    SecretStore().set(ProviderId.VIDU, "vk-still-there")
+    _remember(windows.profile, ["vidu"])
+    window = windows(progressive=True, sandbox=None, sandbox_starter=lambda: "unused")
+    startup = _start(window)
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.show()
+    assert not window.session.sandbox and startup.message == ""
+    assert window.statusBar().currentMessage() != KEY_FOUND

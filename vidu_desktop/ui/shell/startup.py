@@ -1,0 +1,104 @@
+"""Start-up in steps, so the window that appears first is the real one and usable at once:
+
+1. show the window as built (``attach=False``): the compose area (tray, prompt, parameters,
+   Generate bar), menus, banners and the status bar, with places of the final size for the
+   task list and the Review tab; typing a prompt and adding pictures work from here on;
+2. after its first paint (``painted``), in the next event-loop turn: attach the task list (the
+   first page of the library), Review, the outbox banner and the notifications;
+3. then read the keychain on a worker thread (:meth:`Session.confirm_keys`): the mode started
+   as the last look-up left it; when the keychain says otherwise the session switches and the
+   status bar says so;
+4. then start the active engine (resume its tasks and outbox; in sandbox mode the emulator
+   starts first).
+
+``ready`` fires when the keys are known, the engine has started and the task list has painted
+its first page (what ``bench/startup.py`` times, with ``painted``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+from vidu_desktop.ui.common.session import Session
+from vidu_desktop.ui.shell.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, Any], str], Any]
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, after the first paint event of the widget it watches."""
+
+    def __init__(self, then: Callable[[], None]) -> None:
+        super().__init__()
+        self._then = then
+        self.seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.seen and event.type() == QEvent.Type.Paint:
+            self.seen = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after this paint, not inside it
+        return False
+
+
+class Startup(QObject):
+    """Shows the window, then attaches the rest, reads the keys and starts the engine."""
+
+    painted = Signal()  # the window's first paint
+    attached = Signal()  # the task list and Review are in
+    ready = Signal()  # keys known, engine started, the first page of tasks painted
+
+    def __init__(self, window: MainWindow, session: Session, spawn: Spawn) -> None:
+        super().__init__()
+        self.window = window
+        self.session = session
+        self._spawn = spawn
+        self._window_paint = _FirstPaint(self._on_painted)
+        self._list_paint: _FirstPaint | None = None
+        self._pending = {"list", "engine"}
+        self.is_ready = False
+        self.message = ""  # what the keychain's answer changed, if anything
+
+    def show(self) -> None:
+        self.window.installEventFilter(self._window_paint)
+        self.window.show()
+
+    def _on_painted(self) -> None:
+        self.painted.emit()
+        QTimer.singleShot(0, self._attach)  # a turn of the loop for input typed meanwhile
+
+    def _attach(self) -> None:
+        if not self.window.isVisible():  # closed before its first turn: the app ends
+            return
+        self.window.attach()
+        self._watch_list()
+        self.attached.emit()
+        self._spawn(self._keys_then_engine(), "start-up: keys and engine")
+
+    def _watch_list(self) -> None:
+        """``ready`` waits for the (current) task list's first paint (its rows, or the words
+        of an empty library, are painted in the same pass)."""
+        self._pending.add("list")
+        self._list_paint = _FirstPaint(lambda: self._step("list"))
+        self.window.task_list.installEventFilter(self._list_paint)
+
+    async def _keys_then_engine(self) -> None:
+        self.message = await self.session.confirm_keys()
+        if self.message:  # another mode, another library: its list is painted anew
+            self._watch_list()
+            self.window.say(self.message, 20_000)
+        await self.session.start()
+        self._step("engine")
+
+    def _step(self, done: str) -> None:
+        self._pending.discard(done)
+        if not self._pending and not self.is_ready:
+            self.is_ready = True
+            log.info("ready (%s)", "sandbox" if self.session.sandbox else "hosts")
+            self.ready.emit()
