@@ -178,6 +178,8 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
 
 async def run(args: argparse.Namespace, app: Any, instance: Any = None,
               messages: Any = None) -> int:
+    from PySide6.QtCore import QTimer
+
     from vidu_desktop.emulator.config import DEMO_KEY
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
@@ -201,8 +203,10 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     crash.install(asyncio.get_running_loop())
     closed = asyncio.Event()
     window.closed.connect(closed.set)
-    for signum in close_signals():  # Ctrl+C, kill: close as the user would
-        signal.signal(signum, lambda *_: window.close())
+    for signum in close_signals():  # Ctrl+C, kill: close as the user would, from the loop
+        # (a Python signal handler runs between any two bytecodes, e.g. in the middle of
+        # building the task list: the close must wait until that code has returned)
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))
     # log-off or shut-down (Windows, an X11 session): the draft is saved before Qt closes
     app.commitDataRequest.connect(lambda _manager: window.commit_data())
     # then: attach, read the keychain, resume the active library's tasks and outbox
