@@ -181,20 +181,24 @@ def test_the_app_opens_the_library_the_cli_sandbox_wrote(sandbox: Sandbox, image
     assert asyncio.run(open_in_the_app()) == ("seen by the app", "succeeded")
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
 def test_an_interrupted_sandbox_task_stops_its_emulator_and_cannot_be_resumed(
-        sandbox: Sandbox, image: Path) -> None:
+        sandbox: Sandbox, image: Path, signum: int) -> None:
     proc = sandbox.spawn("generate", "-i", str(image), "-p", "cut short", "--wait")
     try:
         wait_for(lambda: [r for r in sandbox.library.rows() if r["remote_id"]], timeout=60)
-        proc.send_signal(signal.SIGINT)  # Ctrl+C while the emulator works on the task
+        proc.send_signal(signum)  # Ctrl+C, or a kill, while the emulator works on the task
         _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate(timeout=10)
-    assert proc.returncode == 130, err
-    assert "cannot be followed any more" in err and "Traceback" not in err
-    assert_nothing_left(proc.pid)
+    if signum == signal.SIGINT:
+        assert proc.returncode == 130, err
+        assert "cannot be followed any more" in err and "Traceback" not in err
+    else:
+        assert proc.returncode == -signal.SIGTERM, err
+    assert_nothing_left(proc.pid)  # the emulator was a thread of vidu-cli, nothing else
     # a new run has a new emulator, which never heard of the task: it says so, truthfully
     done = sandbox.run("resume")
     assert done.returncode == 1, done.stderr
