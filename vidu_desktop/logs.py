@@ -133,8 +133,10 @@ class LogSetup:
 
 
 def setup_logging(logs_dir: Path, level: str = "info", *, keys: KeySource | None = None,
-                  extra_keys: Iterable[str] = (), console: bool = True) -> LogSetup:
-    """Log to ``logs_dir/app.log`` (rotating), the console (warnings) and the in-memory tail,
+                  extra_keys: Iterable[str] = (), console: bool = True,
+                  file_name: str = LOG_FILE, console_level: str | None = None) -> LogSetup:
+    """Log to ``logs_dir/<file_name>`` (rotating; ``app.log`` for the app, ``cli.log`` for
+    ``vidu-cli``), the console (warnings, or from ``console_level``) and the in-memory tail,
     every record redacted first."""
     root = logging.getLogger()
     root.setLevel(getattr(logging, level.upper()))
@@ -145,15 +147,18 @@ def setup_logging(logs_dir: Path, level: str = "info", *, keys: KeySource | None
     try:
         logs_dir.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.handlers.RotatingFileHandler(
-            logs_dir / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"))
-        file = logs_dir / LOG_FILE
+            logs_dir / file_name, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"))
+        file = logs_dir / file_name
     except OSError:  # a read-only profile: log to the console and the tail only
         pass
     tail = Tail()
     handlers.append(tail)
     if console and sys.stderr is not None:  # None in a windowed Windows build: no console
         stream = logging.StreamHandler()
-        stream.setLevel(logging.WARNING if level in ("info", "debug") else root.level)
+        if console_level is not None:
+            stream.setLevel(getattr(logging, console_level.upper()))
+        else:
+            stream.setLevel(logging.WARNING if level in ("info", "debug") else root.level)
         stream.addFilter(quiet_qt)
         handlers.append(stream)
     for handler in handlers:

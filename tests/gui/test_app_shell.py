@@ -30,7 +30,7 @@ def test_arguments():
 
 
 def test_profile_folder_is_the_one_vidu_cli_uses(qapp, monkeypatch, tmp_path):
-    from vidu_desktop.cli import default_profile_dir as cli_profile
+    from vidu_desktop.cli.run import default_profile_dir as cli_profile
 
     monkeypatch.delenv("VIDU_DESKTOP_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -87,7 +87,7 @@ def test_a_rename_refused_every_time_raises_the_error(tmp_path: Path, monkeypatc
 
 
 def test_vidu_cli_out_refuses_a_path_windows_cannot_write(tmp_path: Path):
-    from vidu_desktop.cli_output import out_target
+    from vidu_desktop.cli.output import out_target
 
     with pytest.raises(ValueError, match="device name on Windows"):
         out_target(str(tmp_path / "nul.mp4"), platform="win32")

@@ -41,14 +41,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import ProviderId, provider
-from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.errors import AppError
 from vidu_desktop.engine import Engine, EngineSettings
+from vidu_desktop.engine.sandbox import SANDBOX_FOLDER, SandboxEngine, SandboxReferences
+from vidu_desktop.engine.sandbox import SANDBOX_LABEL as SANDBOX_LABEL  # for the window
 from vidu_desktop.store import (
     AppPaths,
     DraftStore,
     KeySource,
-    PreparedReference,
-    ReferenceMeta,
     ReferenceStore,
     SecretStore,
     Settings,
@@ -57,11 +57,6 @@ from vidu_desktop.store import (
 from vidu_desktop.ui.common.bridge import EngineBridge
 
 log = logging.getLogger(__name__)
-
-#: The label of sandbox mode, wherever it is shown.
-SANDBOX_LABEL = "Sandbox: placeholder videos, no cost"
-#: The sandbox library's folder inside the profile.
-SANDBOX_FOLDER = "sandbox"
 
 #: (host, key, base URL or "") -> None when the host accepted the key, else why not.
 KeyTester = Callable[[ProviderId, str, str], Awaitable[AppError | None]]
@@ -79,51 +74,6 @@ KEY_FOUND = "API key found in the keychain: real hosts mode."
 class KeyStatus:
     text: str  # "key in the keychain", "no key", ...
     usable: bool  # a key is there (not whether the host accepts it)
-
-
-class SandboxReferences(ReferenceStore):
-    """The sandbox library's reference store, which also files every picture in the profile's
-    store (where drafts look for them) and finds a draft's pictures there."""
-
-    def __init__(self, conn: sqlite3.Connection, paths: AppPaths,
-                 profile: ReferenceStore) -> None:
-        super().__init__(conn, paths.refs_dir)
-        self.profile = profile
-
-    def put(self, data: bytes, meta: ReferenceMeta) -> str:
-        self.profile.put(data, meta)
-        return super().put(data, meta)
-
-    def get(self, sha256: str) -> PreparedReference | None:
-        return super().get(sha256) or self.profile.get(sha256)
-
-
-class SandboxEngine(Engine):
-    """The sandbox library's engine: every host is the built-in emulator, with the demo key.
-
-    ``emulator`` gives the emulator's root URL, starting it on first call (it may block for the
-    start, once); it is called when an adapter is made, not while the engine is built."""
-
-    def __init__(self, paths: AppPaths, demo_key: str, settings: EngineSettings,
-                 emulator: Callable[[], str]) -> None:
-        super().__init__(paths, lambda _pid: demo_key, settings)
-        self._emulator = emulator
-
-    def base_url(self, host: str) -> str:
-        if not self.settings.base_urls:
-            try:
-                root = self._emulator()
-            except Exception as exc:
-                log.exception("the sandbox emulator did not start")
-                raise AppError(ErrorKind.LOCAL, f"The sandbox could not start ({exc}).",
-                               "Restart Vidu Studio; see the log for details.") from None
-            self.point_at(root)
-        return self.settings.base_urls[ProviderId(host).value]
-
-    def point_at(self, root: str) -> None:
-        """Every host's address: the emulator at ``root``."""
-        for pid in ProviderId:
-            self.settings.base_urls[pid.value] = f"{root}/{pid.value}"
 
 
 class Session(QObject):

@@ -1,20 +1,10 @@
-"""``vidu-cli``: generate, follow, resume, cancel and download from the command line.
-
-Keys come from ``VIDU_API_KEY``, ``NOVITA_API_KEY``, ``HIGHWAYAPI_API_KEY``, ``SEGMIND_API_KEY``,
-``VTRIX_API_KEY`` (these win) or the OS keychain (``vidu-cli key set HOST``). The library (tasks,
-videos) lives in the profile folder: ``--profile-dir``, else ``VIDU_DESKTOP_HOME``, else the
-system's data folder; a log is kept in its ``logs`` folder. Exit codes: 0 success, 1 other
-failure, 2 invalid input or parameter, 3 missing or refused key, 4 not enough credits,
-5 moderation, 6 network/timeout/outage (a task that could not be sent waits in the outbox),
-7 the generation failed, 8 an image cannot be used, 9 the outcome of a submit is unknown,
-10 cancel could only stop tracking (the host may still run and charge the task).
-"""
+"""The commands of ``vidu-cli`` that work on the library: generate, status, list, resume,
+cancel and download (each gets the engine of the library in use, real or sandbox)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
 from collections.abc import Awaitable
@@ -24,25 +14,14 @@ from typing import TYPE_CHECKING
 
 from vidu_desktop.core.capabilities import Mode, ProviderId, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.formatting import excerpt, host_label, money
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.core.validation import validate
-from vidu_desktop.store import (
-    RESUMABLE,
-    AppPaths,
-    ArtifactKind,
-    SecretStore,
-    TaskFilter,
-    TaskRecord,
-)
-from vidu_desktop.store.paths import default_profile_dir
+from vidu_desktop.store import RESUMABLE, ArtifactKind, TaskFilter, TaskRecord
 
-from . import cli_output as out
-from .cli_output import fail, report_error, show
-from .cli_parser import parse
-from .cli_setup import base_urls, setup_logging
-
-EPILOG = __doc__.split("\n\n", 1)[1].replace("``", "")
+from . import output as out
+from .output import fail, report_error, show
 
 if TYPE_CHECKING:  # the engine (httpx, PyAV) is imported only by the commands that use it
     from vidu_desktop.engine import Engine, EngineEvent
@@ -103,13 +82,22 @@ async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
     except AppError as err:
         return report_error(err, spec.id, as_json=args.json)
     if not args.json:
-        cost = (f"{rec.estimated_cost:g} {rec.estimated_cost_unit} estimated"
-                if rec.estimated_cost is not None else "cost unknown until it is done")
-        print(f"task {rec.local_id}: submitting to {spec.display_name} ({cost})", flush=True)
+        if args.sandbox:
+            cost = "sandbox: a placeholder video, no cost"
+        elif rec.estimated_cost is not None:
+            cost = f"{money(rec.estimated_cost, rec.estimated_cost_unit)} estimated"
+        else:
+            cost = "cost unknown until it is done"
+        print(f"task {rec.local_id}: submitting to {host_label(spec.id.value)} ({cost})",
+              flush=True)
     rec = await engine.wait_until_sent(rec.local_id)
     if rec.state == TaskState.DRAFT:  # never reached the host; the outbox keeps it
         return unsent(engine, rec, args.json)
-    if args.wait and not rec.state.is_terminal and rec.state != TaskState.OUTCOME_UNKNOWN:
+    if args.sandbox and not args.wait:
+        out.say("sandbox: following the task to its end (--wait), as the built-in emulator "
+                "stops when vidu-cli does")
+    if ((args.wait or args.sandbox) and not rec.state.is_terminal
+            and rec.state != TaskState.OUTCOME_UNKNOWN):
         rec = await follow(engine, rec.local_id, args.json)
     return finish(engine, rec, target, args.json)
 
@@ -117,9 +105,9 @@ async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
 def unsent(engine: Engine, rec: TaskRecord, as_json: bool) -> int:
     show(rec, engine, as_json)
     why = (rec.error.message if rec.error is not None
-           else f"{provider(rec.provider).display_name} could not be reached.")
+           else f"{host_label(rec.provider)} could not be reached.")
     out.say(f"task {rec.local_id}: {why} Nothing was sent; the task waits in the outbox.",
-            "`vidu-cli resume` sends it when the host answers again.")
+            f"{out.command('resume')} sends it when the host answers again.")
     return out.NETWORK
 
 
@@ -163,7 +151,8 @@ def find(engine: Engine, ident: str) -> TaskRecord | None:
 
 def unknown_task(ident: str, as_json: bool = False) -> int:
     return fail(f"no task {ident} in the library", out.INVALID,
-                "`vidu-cli list` shows the tasks (local or the host's id).", as_json=as_json)
+                f"{out.command('list')} shows the tasks (local or the host's id).",
+                as_json=as_json)
 
 
 async def cmd_status(engine: Engine, args: argparse.Namespace) -> int:
@@ -182,9 +171,8 @@ async def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
         print(json.dumps([out.record_dict(r, engine) for r in rows], ensure_ascii=False))
         return out.OK
     for r in rows:
-        prompt = r.prompt.replace("\n", " ")
         print(f"{r.local_id}  {r.state.value:<15} {r.provider:<10} {r.model:<22} "
-              f"{prompt[:50]}")
+              f"{excerpt(r.prompt, 50)}")
     if not rows:
         print("no tasks")
     return out.OK
@@ -269,7 +257,7 @@ async def cmd_cancel(engine: Engine, args: argparse.Namespace) -> int:
     except AppError as err:
         return report_error(err, rec.provider, as_json=args.json)
     rec = engine.tasks.get(rec.local_id) or rec
-    host = provider(rec.provider).display_name
+    host = host_label(rec.provider)
     if not args.json:
         if was_draft:
             print(f"task {rec.local_id}: removed from the outbox; nothing was sent")
@@ -304,85 +292,5 @@ async def cmd_download(engine: Engine, args: argparse.Namespace) -> int:
     return finish(engine, rec, target, args.json)
 
 
-def cmd_key(args: argparse.Namespace) -> int:
-    secrets = SecretStore()
-    pid = ProviderId(args.host)
-    name = provider(pid).display_name
-    if args.action == "set":
-        key = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(
-            f"{name} API key: ")
-        if not key:
-            return fail("no key given", out.INVALID)
-        if not secrets.set(pid, key):
-            return fail(secrets.warning, out.AUTH,
-                        f"Set {provider(pid).key_env} in the environment instead.")
-        print(f"key for {name} stored in the system keychain")
-    elif args.action == "delete":
-        secrets.delete(pid)
-        print(f"key for {name} removed from the system keychain")
-    else:
-        source = secrets.source(pid)
-        print(f"{name}: " + (f"key from the {source.value}" if source else "no key"))
-    return out.OK
-
-
 COMMANDS = {"generate": cmd_generate, "status": cmd_status, "list": cmd_list,
             "resume": cmd_resume, "cancel": cmd_cancel, "download": cmd_download}
-
-
-async def run_engine(args: argparse.Namespace) -> int:
-    from vidu_desktop.engine import Engine, EngineSettings
-
-    paths = AppPaths(args.profile_dir or default_profile_dir())
-    try:
-        paths.ensure()
-    except OSError as exc:
-        return fail(f"cannot use the profile folder {paths.profile_dir}: "
-                    f"{exc.strerror or exc}", out.OTHER)
-    setup_logging(paths, args.verbose)
-    settings = EngineSettings()
-    if args.poll is not None:
-        settings.poll_initial_s = args.poll
-        settings.poll_max_s = max(args.poll, min(settings.poll_max_s, args.poll * 8))
-    if args.timeout is not None:
-        settings.processing_timeout_s = args.timeout
-        settings.submit_retry_s = args.timeout  # and how long a busy host may keep refusing
-    try:
-        settings.base_urls = base_urls(paths, args.base_url)
-    except ValueError as exc:
-        return fail(str(exc), out.INVALID)
-    engine = Engine(paths, SecretStore().resolve, settings)
-    try:
-        return await COMMANDS[args.command](engine, args)
-    finally:
-        await engine.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if "check-images" in argv:  # its own parser takes every argument after it, options too
-        at = argv.index("check-images")
-        args = parse(argv[:at + 1], EPILOG)
-        args.rest = argv[at + 1:]
-    else:
-        args = parse(argv, EPILOG)
-    if args.command == "providers":
-        out.print_providers()
-        return out.OK
-    if args.command == "check-images":
-        from vidu_desktop.imaging.report import main as check_main
-
-        code = check_main(args.rest)
-        return out.IMAGE if code == 1 else code
-    if args.command == "key":
-        return cmd_key(args)
-    try:
-        return asyncio.run(run_engine(args))
-    except KeyboardInterrupt:
-        return fail("interrupted; `vidu-cli resume` picks the tasks up again", 130)
-    except AppError as err:
-        return report_error(err)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,6 +18,9 @@ def add_common(p: argparse.ArgumentParser, *, top: bool) -> None:
 
     p.add_argument("--profile-dir", type=Path, default=default(None),
                    help="the library folder (default: $VIDU_DESKTOP_HOME or the system's)")
+    p.add_argument("--sandbox", action="store_true", default=default(False), help=(
+        "every host is the built-in emulator, in the profile's sandbox library (the app's "
+        "sandbox mode): placeholder videos, no cost, no key"))
     p.add_argument("--base-url", action="append", metavar="HOST=URL",
                    dest="base_url" if top else "base_url_after", default=default([]),
                    help="use another address for a host (remembered; HOST= forgets it), "
@@ -42,7 +45,8 @@ def parser(epilog: str = "") -> argparse.ArgumentParser:
         prog="vidu-cli", epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter, description=(
             "Vidu Studio from the command line: generate Vidu Q1 videos on five hosts, "
-            "follow, resume, cancel and download them."))
+            "follow, resume, cancel and download them (--sandbox: try it all without a "
+            "key)."))
     add_common(p, top=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -67,7 +71,8 @@ def parser(epilog: str = "") -> argparse.ArgumentParser:
     g.add_argument("--bgm", action="store_true", help="add background music")
     g.add_argument("--payload", help="pass-through text (Vidu, Vtrix)")
     g.add_argument("--off-peak", action="store_true", help="cheaper, within 48 h (Vidu)")
-    g.add_argument("--wait", action="store_true", help="follow until the video is saved")
+    g.add_argument("--wait", action="store_true",
+                   help="follow until the video is saved (always with --sandbox)")
     g.add_argument("--out", help="copy the video here: a folder, or a .mp4 file name")
     g.add_argument("--json", action="store_true", help="print one JSON object")
     for name, text in (("status", "show one task (as stored in the library)"),

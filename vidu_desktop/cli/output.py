@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.capabilities import PROMPT_COUNTING, PROVIDERS, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
-from vidu_desktop.core.formatting import money
+from vidu_desktop.core.formatting import host_label, money
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
 from vidu_desktop.store.names import path_problem
@@ -29,6 +29,31 @@ EXIT = {ErrorKind.INVALID_PARAMETER: INVALID, ErrorKind.AUTH: AUTH, ErrorKind.CR
         ErrorKind.MODERATION: MODERATION, ErrorKind.NETWORK: NETWORK,
         ErrorKind.TIMEOUT: NETWORK, ErrorKind.OUTAGE: NETWORK, ErrorKind.RATE_LIMITED: NETWORK,
         ErrorKind.GENERATION_FAILED: FAILED, ErrorKind.INVALID_IMAGE: IMAGE}
+
+
+#: how the user runs this program again (``vidu-cli --sandbox`` in the sandbox)
+_program = ["vidu-cli"]
+
+
+def use_sandbox(label: str) -> None:
+    """From now on the hints name ``vidu-cli --sandbox``; say (stderr, with the sandbox's
+    ``label``) that this is the sandbox."""
+    _program[:] = ["vidu-cli", "--sandbox"]
+    say(f"{label}. Every host is the built-in emulator; no key is used.")
+
+
+def use_real() -> None:
+    """The hints name plain ``vidu-cli`` (the start of every run)."""
+    _program[:] = ["vidu-cli"]
+
+
+def in_sandbox() -> bool:
+    return "--sandbox" in _program
+
+
+def command(rest: str) -> str:
+    """```vidu-cli REST``` as the user types it for the library in use."""
+    return f"`{' '.join(_program)} {rest}`"
 
 
 def code_for(err: AppError) -> int:
@@ -49,7 +74,12 @@ def cli_hint(err: AppError, host: str | None) -> str:
         return (f"Check the key: `vidu-cli key set {spec.id.value}` replaces the stored one; "
                 f"{spec.key_env} overrides it.")
     if err.kind == ErrorKind.TIMEOUT and "Settings" in err.hint:
-        return "Try again later; `vidu-cli resume` picks the task up again."
+        return f"Try again later; {command('resume')} picks the task up again."
+    if err.kind == ErrorKind.NOT_FOUND and in_sandbox():
+        return ("A sandbox task lives only as long as the built-in emulator that took it (the "
+                "vidu-cli or app run that sent it); generate it again.")
+    if err.kind == ErrorKind.LOCAL and "Restart Vidu Studio" in err.hint:
+        return "Run the command again; with -v the log shows why."
     return err.hint
 
 
@@ -95,7 +125,7 @@ def record_dict(rec: TaskRecord, engine: Engine) -> dict[str, Any]:
         "cost_unit": rec.actual_cost_unit, "estimated_cost": rec.estimated_cost,
         "estimated_cost_unit": rec.estimated_cost_unit, "submit_attempts": rec.submit_attempts,
         "trace_id": rec.trace_id, "error": error, "files": files, "prompt": rec.prompt,
-        "exit_code": exit_for(rec),
+        "exit_code": exit_for(rec), "sandbox": in_sandbox(),
     }
 
 
@@ -112,7 +142,9 @@ def show(rec: TaskRecord, engine: Engine, as_json: bool, *, saved: Path | None =
         if rec.detail:
             print(f"  {rec.detail}")
         if rec.actual_cost is not None:
-            print(f"  cost: {money(rec.actual_cost, rec.actual_cost_unit)}")
+            cost = money(rec.actual_cost, rec.actual_cost_unit)
+            print(f"  cost: none, sandbox ({cost} of the emulator's demo balance)"
+                  if in_sandbox() else f"  cost: {cost}")
         for kind, path in data["files"].items():
             print(f"  {kind}: {path}")
         if saved is not None:
@@ -124,7 +156,7 @@ def show(rec: TaskRecord, engine: Engine, as_json: bool, *, saved: Path | None =
         say(f"task {rec.local_id}: {err.message}{code}{trace}", cli_hint(err, rec.provider))
     elif rec.state == TaskState.OUTCOME_UNKNOWN:
         say(f"task {rec.local_id}: it is not known whether the host received it.",
-            f"`vidu-cli resume {rec.local_id}` asks again; `--resend` sends it once more "
+            f"{command('resume ' + rec.local_id)} asks again; `--resend` sends it once more "
             "(it may be charged twice).")
 
 
@@ -174,8 +206,8 @@ def save_to(engine: Engine, rec: TaskRecord, out: Path) -> Path:
 
 def print_providers() -> None:
     for spec in PROVIDERS.values():
-        print(f"{spec.display_name} ({spec.id.value})  {spec.base_url}  auth: {spec.auth.value}"
-              f"  key: ${spec.key_env}")
+        print(f"{host_label(spec.id.value)} ({spec.id.value})  {spec.base_url}  "
+              f"auth: {spec.auth.value}  key: ${spec.key_env}")
         if spec.concurrency:
             print(f"  runs {spec.concurrency} tasks at once per account; more wait queued")
         print(f"  {spec.notes}")

@@ -1,0 +1,147 @@
+"""Sandbox mode below any window: the built-in emulator as every host, in a library of its own.
+
+Used by the desktop app (its session) and by ``vidu-cli --sandbox``, the same way:
+
+- **Its own library**, ``<profile>/sandbox/`` (:func:`sandbox_paths`): a sandbox task is never
+  followed against a real host, and a real job waiting in the outbox is never sent to the
+  emulator.
+- **Its own key**: the emulator's demo key (:func:`demo_key`), never written anywhere; no real
+  key is asked for.
+- **Its own hosts**: :class:`SandboxEngine` knows no address but the emulator's, which it asks
+  for only when it makes its first adapter; :class:`SandboxEmulator` starts the emulator then,
+  in this process on a free loopback port (its import and start take about half a second).
+
+No Qt; the emulator (Starlette, uvicorn, PyAV) is imported only when it is started.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.store import AppPaths, PreparedReference, ReferenceMeta, ReferenceStore
+
+from .engine import Engine
+from .settings import EngineSettings
+
+if TYPE_CHECKING:
+    from vidu_desktop.emulator.server import EmulatorServer
+
+log = logging.getLogger(__name__)
+
+#: The label of sandbox mode, wherever it is shown.
+SANDBOX_LABEL = "Sandbox: placeholder videos, no cost"
+#: The sandbox library's folder inside the profile.
+SANDBOX_FOLDER = "sandbox"
+#: The emulator's files (its rendered placeholder videos) inside the profile's cache.
+EMULATOR_MEDIA = "sandbox"
+
+
+def sandbox_paths(profile: AppPaths) -> AppPaths:
+    """The sandbox library of a profile: ``<profile>/sandbox/``."""
+    return AppPaths(profile.profile_dir / SANDBOX_FOLDER)
+
+
+def demo_key() -> str:
+    """The key every emulated host accepts (the sandbox's only key)."""
+    from vidu_desktop.emulator.config import DEMO_KEY
+
+    return DEMO_KEY
+
+
+class SandboxReferences(ReferenceStore):
+    """The sandbox library's reference store, which also files every picture in the profile's
+    store (where drafts look for them) and finds a draft's pictures there."""
+
+    def __init__(self, conn: sqlite3.Connection, paths: AppPaths,
+                 profile: ReferenceStore) -> None:
+        super().__init__(conn, paths.refs_dir)
+        self.profile = profile
+
+    def put(self, data: bytes, meta: ReferenceMeta) -> str:
+        self.profile.put(data, meta)
+        return super().put(data, meta)
+
+    def get(self, sha256: str) -> PreparedReference | None:
+        return super().get(sha256) or self.profile.get(sha256)
+
+
+class SandboxEngine(Engine):
+    """The sandbox library's engine: every host is the built-in emulator, with the demo key.
+
+    ``emulator`` gives the emulator's root URL, starting it on first call (it may block for the
+    start, once); it is called when an adapter is made, not while the engine is built."""
+
+    def __init__(self, paths: AppPaths, demo_key: str, settings: EngineSettings,
+                 emulator: Callable[[], str]) -> None:
+        super().__init__(paths, lambda _pid: demo_key, settings)
+        self._emulator = emulator
+
+    def base_url(self, host: str) -> str:
+        if not self.settings.base_urls:
+            try:
+                root = self._emulator()
+            except Exception as exc:
+                log.exception("the sandbox emulator did not start")
+                raise AppError(ErrorKind.LOCAL, f"The sandbox could not start ({exc}).",
+                               "Restart Vidu Studio; see the log for details.") from None
+            self.point_at(root)
+        return self.settings.base_urls[ProviderId(host).value]
+
+    def point_at(self, root: str) -> None:
+        """Every host's address: the emulator at ``root``."""
+        for pid in ProviderId:
+            self.settings.base_urls[pid.value] = f"{root}/{pid.value}"
+
+
+class SandboxEmulator:
+    """The built-in emulator of all five hosts, in this process (a thread) on a free loopback
+    port, at the sandbox's pace (a task takes a few seconds). :meth:`start` starts it once,
+    from any thread; :meth:`stop` ends it (no process is ever started: it renders in
+    threads). Each start has its own seed, so its task ids differ from an earlier run's: a
+    task left unfinished by a run that ended is "not found", never another task's result."""
+
+    def __init__(self, media_dir: Path) -> None:
+        self.media_dir = media_dir
+        self.server: EmulatorServer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None
+
+    def start(self) -> str:
+        """The emulator's root URL, started now if it is not yet (blocks until it runs)."""
+        with self._lock:
+            if self.server is None:
+                from vidu_desktop.emulator.config import EmulatorConfig
+                from vidu_desktop.emulator.server import EmulatorServer
+
+                server = EmulatorServer(EmulatorConfig(
+                    time_scale=0.5, preview_scale=0.5, render_processes=False,
+                    media_dir=self.media_dir, seed=random.randrange(1 << 31)))
+                server.start()
+                self.server = server
+                log.info("sandbox emulator on %s", server.url)
+            return self.server.url
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.server is not None:
+                self.server.stop()
+                self.server = None
+
+
+def open_sandbox(profile: AppPaths, settings: EngineSettings, emulator: Callable[[], str],
+                 ) -> SandboxEngine:
+    """The engine of ``profile``'s sandbox library (``emulator`` as for :class:`SandboxEngine`).
+    The addresses in ``settings`` are replaced: the emulator's are the only ones."""
+    settings.base_urls = {}
+    return SandboxEngine(sandbox_paths(profile), demo_key(), settings, emulator)
