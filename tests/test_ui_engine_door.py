@@ -1,4 +1,5 @@
-"""The engine is the UI's only door to the library: no module of ``vidu_desktop.ui`` reaches
+"""The engine is the only door to the library: no module of ``vidu_desktop.ui`` (nor of the
+CLI, ``vidu_desktop.cli``) reaches
 through an engine into its stores, its database or its event bus (``engine.tasks``,
 ``self.session.engine.refs``, ``engine.bus.subscribe``...). It uses the engine's verbs, and
 hears its events through the bridge (``ui/common/bridge.py``, the one place that subscribes).
@@ -11,9 +12,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import vidu_desktop.cli
 import vidu_desktop.ui
 
 UI = Path(vidu_desktop.ui.__file__).parent
+CLI = Path(vidu_desktop.cli.__file__).parent
 STORES = frozenset({"tasks", "artifacts", "refs", "outbox", "conn", "layout", "bus"})
 
 #: (module, function): the places allowed to. The bridge subscribes to the bus (that is what
@@ -79,4 +82,13 @@ def test_the_ui_uses_only_the_engines_verbs() -> None:
     for path in modules:
         module = path.relative_to(UI).as_posix()
         found += reaches_into_engine(path.read_text(encoding="utf-8"), module)
+    assert found == [], "\n".join(found)
+
+
+def test_the_cli_uses_only_the_engines_verbs() -> None:
+    found = []
+    modules = sorted(CLI.rglob("*.py"))
+    assert len(modules) >= 5
+    for path in modules:
+        found += reaches_into_engine(path.read_text(encoding="utf-8"), f"cli/{path.name}")
     assert found == [], "\n".join(found)

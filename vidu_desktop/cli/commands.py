@@ -124,7 +124,7 @@ async def follow(engine: Engine, local_id: str, quiet: bool,
             print(f"  {local_id[:8] + ' ' if label else ''}{rec.state.value}"
                   + (f": {rec.detail}" if rec.detail else ""), file=sys.stderr, flush=True)
 
-    unsubscribe = engine.bus.subscribe(tell) if not quiet else (lambda: None)
+    unsubscribe = engine.listen(tell) if not quiet else (lambda: None)
     try:
         return await (work if work is not None else engine.wait(local_id))
     finally:
@@ -146,7 +146,7 @@ def finish(engine: Engine, rec: TaskRecord, target: Path | None, as_json: bool) 
 
 # -- the other task commands -----------------------------------------------------------------
 def find(engine: Engine, ident: str) -> TaskRecord | None:
-    return engine.tasks.get(ident) or engine.tasks.by_remote_id(ident)
+    return engine.task(ident) or engine.task_by_remote_id(ident)
 
 
 def unknown_task(ident: str, as_json: bool = False) -> int:
@@ -165,8 +165,8 @@ async def cmd_status(engine: Engine, args: argparse.Namespace) -> int:
 
 async def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     states = [TaskState(s) for s in args.state] if args.state else None
-    rows = engine.tasks.list_tasks(TaskFilter.of(states=states, provider=args.host,
-                                                 text=args.search), limit=args.limit)
+    rows = engine.tasks_page(TaskFilter.of(states=states, provider=args.host,
+                                           text=args.search), limit=args.limit)
     if args.json:
         print(json.dumps([out.record_dict(r, engine) for r in rows], ensure_ascii=False))
         return out.OK
@@ -183,7 +183,7 @@ async def until_sent(engine: Engine, local_id: str, limit: float) -> TaskRecord:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     while True:
-        rec = engine.tasks.get(local_id)
+        rec = engine.task(local_id)
         assert rec is not None
         if rec.state != TaskState.DRAFT or loop.time() > deadline:
             return rec
@@ -210,8 +210,8 @@ async def cmd_resume(engine: Engine, args: argparse.Namespace) -> int:
             return unknown_task(", ".join(missing), args.json)
         recs = [r for _, r in found if r is not None]
     else:
-        recs = engine.tasks.in_states(RESUMABLE | {TaskState.DRAFT})
-        recs = [r for r in recs if r.state != TaskState.DRAFT or r.local_id in engine.outbox]
+        recs = engine.tasks_in(RESUMABLE | {TaskState.DRAFT})
+        recs = [r for r in recs if r.state != TaskState.DRAFT or engine.in_outbox(r.local_id)]
         if not recs and not args.json:
             print("nothing to resume")
     if args.resend and (bad := [f"{r.local_id} is {r.state.value}" for r in recs if r.state
@@ -256,7 +256,7 @@ async def cmd_cancel(engine: Engine, args: argparse.Namespace) -> int:
         outcome = await engine.cancel(rec.local_id)
     except AppError as err:
         return report_error(err, rec.provider, as_json=args.json)
-    rec = engine.tasks.get(rec.local_id) or rec
+    rec = engine.task(rec.local_id) or rec
     host = host_label(rec.provider)
     if not args.json:
         if was_draft:
@@ -278,7 +278,7 @@ async def cmd_download(engine: Engine, args: argparse.Namespace) -> int:
         target = out.out_target(args.out)
     except ValueError as exc:
         return fail(str(exc), out.INVALID, as_json=args.json)
-    video = engine.artifacts.get(rec.local_id, ArtifactKind.VIDEO)
+    video = engine.file(rec.local_id, ArtifactKind.VIDEO)
     if rec.state == TaskState.SUCCEEDED and (video is None or not video.path.exists()):
         return fail(f"the video of task {rec.local_id} is no longer on disk", out.OTHER,
                     "Downloading a finished task again is not supported yet.",

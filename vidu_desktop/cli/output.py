@@ -113,7 +113,7 @@ def report_error(err: AppError, host: str | None = None, *, as_json: bool = Fals
 
 # -- tasks -----------------------------------------------------------------------------------
 def record_dict(rec: TaskRecord, engine: Engine) -> dict[str, Any]:
-    files = {a.kind.value: str(a.path) for a in engine.artifacts.for_task(rec.local_id)}
+    files = {a.kind.value: str(a.path) for a in engine.files(rec.local_id)}
     error = None
     if rec.error is not None:
         error = rec.error.to_dict() | {"hint": cli_hint(rec.error, rec.provider)}
@@ -191,7 +191,7 @@ def out_target(out: str | None, platform: str = sys.platform) -> Path | None:
 
 def save_to(engine: Engine, rec: TaskRecord, out: Path) -> Path:
     """Copy the task's video (a folder also gets the cover and the sidecar); the video's path."""
-    files = {a.kind: a.path for a in engine.artifacts.for_task(rec.local_id)}
+    files = {a.kind: a.path for a in engine.files(rec.local_id)}
     video = files[ArtifactKind.VIDEO]
     if out.suffix.lower() == ".mp4" and not out.is_dir():
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -138,6 +138,10 @@ class Engine(LibraryVerbs):
     def events(self) -> AsyncIterator[EngineEvent]:
         return self.bus.stream()
 
+    def listen(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
+        """Call ``listener`` with every event from now on; returns the call that stops it."""
+        return self.bus.subscribe(listener)
+
     # -- the public verbs ----------------------------------------------------------------------
     def store_references(self, request: GenerationRequest) -> GenerationRequest:
         """Keep inline images in the reference store so the task row holds only their hash."""
