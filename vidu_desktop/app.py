@@ -106,32 +106,6 @@ def close_signals() -> list[signal.Signals]:
     return signums
 
 
-class Sandbox:
-    """The built-in emulator, started on first use on a free loopback port."""
-
-    def __init__(self, media_dir: Path) -> None:
-        self.media_dir = media_dir
-        self.server: Any = None
-
-    def start(self) -> str:
-        if self.server is None:
-            from vidu_desktop.emulator.config import EmulatorConfig
-            from vidu_desktop.emulator.server import EmulatorServer
-
-            server = EmulatorServer(EmulatorConfig(
-                time_scale=0.5, preview_scale=0.5, render_processes=False,
-                media_dir=self.media_dir))
-            server.start()
-            self.server = server
-            log.info("sandbox emulator on %s", server.url)
-        return str(self.server.url)
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
-
-
 async def test_key(pid: Any, key: str, base_url: str) -> Any:
     """Ask the host whether it accepts ``key`` (one cheap request, no retries)."""
     from vidu_desktop.core.errors import AppError
@@ -181,6 +155,7 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     from PySide6.QtCore import QTimer
 
     from vidu_desktop.emulator.config import DEMO_KEY
+    from vidu_desktop.engine.sandbox import SandboxEmulator
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
     from vidu_desktop.ui.shell.crash import CrashHandler
@@ -191,7 +166,7 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     logging_ = setup_logging(paths.logs_dir, args.log_level, extra_keys=[DEMO_KEY])
     if messages is not None:
         messages.ready()  # Qt's messages so far, and from now on, into the log
-    sandbox = Sandbox(paths.cache_dir / "sandbox")
+    sandbox = SandboxEmulator(paths.cache_dir / "sandbox")  # a new seed each start
     # paint first, attach after: the task list, Review, the keychain and the engine (with the
     # emulator in sandbox mode) come after the window's first paint (ui/shell/startup.py)
     session, window = build(profile, sandbox=True if args.sandbox else None,
