@@ -22,7 +22,7 @@ from vidu_desktop.store import AppPaths, ArtifactKind, TaskStore, transaction
 from vidu_desktop.ui.tasks.model import COVER, STATE, TASK, RecordRole
 from vidu_desktop.ui.tasks.view import TaskView
 
-from .conftest import fast_engine
+from ..conftest import fast_engine
 
 _S = TaskState
 MODELS = {"vidu": "viduq1", "novita": "vidu-q1", "segmind": "vidu-q1"}

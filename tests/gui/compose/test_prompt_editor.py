@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from vidu_desktop.core.capabilities import PROMPT_COUNTING, ProviderId
 
-from .conftest import commit_text
+from ..conftest import commit_text
 
 
 def test_counter_follows_every_keystroke_and_counts_an_emoji_as_one(windows, qtbot):
@@ -112,7 +112,7 @@ def test_snippets_are_saved_and_inserted_at_the_cursor(windows, qtbot):
 
 
 def test_image_labels_from_the_tray_are_inserted(windows, qtbot, tmp_path):
-    from .conftest import write_images
+    from ..conftest import write_images
 
     window = windows()
     window.tray.add_paths(write_images(tmp_path / "refs", 2))

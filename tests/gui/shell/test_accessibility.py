@@ -15,8 +15,8 @@ from vidu_desktop.ui.common import focus_ring, theme
 from vidu_desktop.ui.common.accessibility import focus_chain, spoken_name, unnamed
 from vidu_desktop.ui.compose.tray.tray import ItemState
 
-from .conftest import write_images
-from .test_review import finished, submit
+from ..conftest import write_images
+from ..review.test_review import finished, submit
 
 
 def busy_window(windows: Any, qtbot: Any, run: Any, emulator: Any, tmp_path: Any) -> Any:

@@ -21,7 +21,7 @@ from vidu_desktop.store import ArtifactKind
 from vidu_desktop.ui.tasks.actions import TaskAction
 from vidu_desktop.ui.tasks.model import STATE
 
-from .conftest import submissions
+from ..conftest import submissions
 
 _S = TaskState
 MODELS = {"vidu": "viduq1", "novita": "vidu-q1"}

@@ -10,7 +10,7 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.emulator.config import DEMO_KEY
 
-from .conftest import closed_port, drop_files, submissions, write_images
+from ..conftest import closed_port, drop_files, submissions, write_images
 
 SENT = {TaskState.QUEUED, TaskState.PROCESSING, TaskState.DOWNLOADING, TaskState.SUCCEEDED}
 

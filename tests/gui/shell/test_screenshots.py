@@ -13,7 +13,7 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.emulator.config import DEMO_KEY
 from vidu_desktop.ui.common import theme
 
-from .conftest import closed_port, write_images
+from ..conftest import closed_port, write_images
 
 SIZES = [(1280, 800), (1920, 1080)]
 

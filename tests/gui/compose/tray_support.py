@@ -34,7 +34,7 @@ def remember_plugins(config: pytest.Config) -> None:
 
 def make_image(*args: object, **kwargs: object) -> bytes:
     """``make_image`` of tests/conftest.py (shadowed here by tests/gui/conftest.py)."""
-    root = Path(__file__).resolve().parents[1] / "conftest.py"
+    root = Path(__file__).resolve().parents[2] / "conftest.py"  # tests/conftest.py
     for plugin in _PLUGINS:
         if Path(getattr(plugin, "__file__", None) or "/").resolve() == root:
             made: Callable[..., bytes] = plugin.make_image  # type: ignore[attr-defined]

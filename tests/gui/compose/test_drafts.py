@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vidu_desktop.core.capabilities import ProviderId
 
-from .conftest import commit_text, write_images
+from ..conftest import commit_text, write_images
 
 
 def test_the_composition_comes_back_after_a_restart(windows, qtbot, tmp_path):

@@ -8,7 +8,7 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.emulator.config import DEMO_KEY
 from vidu_desktop.store import RESUMABLE
 
-from .conftest import closed_port, drop_files, submissions, write_images
+from ..conftest import closed_port, drop_files, submissions, write_images
 
 
 def compose(window, qtbot, tmp_path, prompt: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QImage
 
-from .conftest import drop_files, write_images
+from ..conftest import drop_files, write_images
 
 
 def test_dropping_real_files_on_the_tray_adds_them(windows, qtbot, tmp_path):

@@ -11,7 +11,7 @@ from typing import Any
 from vidu_desktop.store import ArtifactKind
 from vidu_desktop.ui.tasks.actions import TaskAction
 
-from .test_review import finished, submit
+from ..review.test_review import finished, submit
 from .test_task_actions import answer
 
 

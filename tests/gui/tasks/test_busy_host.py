@@ -9,7 +9,7 @@ import httpx
 
 from vidu_desktop.core.states import TaskState
 
-from .test_review import finished, submit
+from ..review.test_review import finished, submit
 
 
 def test_the_list_says_the_host_is_busy_and_the_take_then_succeeds(windows: Any, qtbot: Any,

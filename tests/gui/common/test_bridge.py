@@ -16,8 +16,8 @@ from vidu_desktop.engine import EngineEvent, EventKind
 from vidu_desktop.store import ArtifactKind, TaskRecord
 from vidu_desktop.ui.common.bridge import DownloadProgress, EngineBridge
 
-from .conftest import closed_port
-from .test_review import submit
+from ..conftest import closed_port
+from ..review.test_review import submit
 
 _S = TaskState
 

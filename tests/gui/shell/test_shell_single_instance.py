@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import write_images
+from ..conftest import write_images
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

@@ -25,7 +25,7 @@ from vidu_desktop.store import (
 from vidu_desktop.ui.common.session import KEY_FOUND, KEYCHAIN_HOSTS_SETTING, NO_KEY_FOUND
 from vidu_desktop.ui.shell.startup import Startup
 
-from .conftest import drop_files, write_images
+from ..conftest import drop_files, write_images
 
 KEY_VARIABLES = ("VIDU_API_KEY", "NOVITA_API_KEY", "HIGHWAYAPI_API_KEY", "SEGMIND_API_KEY",
                  "VTRIX_API_KEY")
