@@ -132,17 +132,21 @@ def classify(pid: ProviderId | str, err: AppError) -> SubmitOutcome:
     status = err.http_status
     if 200 <= status < 300:  # accepted, then unreadable: a task may exist
         return _UN
-    from_host = bool(err.from_host)  # the host's own error envelope
+    outcome = _answer(pid, status, err.code)
+    if outcome == _NC and not err.from_host:
+        return _UN  # a page from something in front of the host proves nothing
+    return outcome
+
+
+def _answer(pid: ProviderId | str, status: int, code: str) -> SubmitOutcome:
+    """The host's table's row for this answer, else the general rule."""
     for row in TABLES.get(ProviderId(pid), ()):
-        if row.matches(status, err.code):
-            if row.outcome == _NC and not from_host:
-                return _UN  # a page from something in front of the host proves nothing
+        if row.matches(status, code):
             return row.outcome
-    # the general rule for answers the host's table does not name
     if status in _UNKNOWN_STATUSES:
         return _UN
     if status == 429 or status >= 500:
-        return _NC if from_host else _UN
+        return _NC
     return _RJ
 
 
