@@ -12,6 +12,11 @@ from __future__ import annotations
 from vidu_desktop.core.errors import AppError, ErrorKind, Promise
 
 
+def span(seconds: float) -> str:
+    """A stretch of time in words: "30 min", "45 s", "0.3 s"."""
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.3g} s"
+
+
 def busy_reason(err: AppError) -> str:
     """A few words for why a host did not take a task now ("rate limited", "server busy")."""
     if err.kind == ErrorKind.RATE_LIMITED:
@@ -29,10 +34,9 @@ def refused(err: AppError) -> AppError:
 
 def gave_up(err: AppError, host: str, waited_s: float) -> AppError:
     """The host kept refusing for a passing reason until the submit's time ran out."""
-    minutes = f"{waited_s / 60:.0f} min" if waited_s >= 120 else f"{waited_s:.0f} s"
     return err.with_hint(
-        f"{host} did not take the task in {minutes} ({busy_reason(err)}); nothing was charged. "
-        "Send it again later (Retry as a new submission), or send fewer tasks at once.",
+        f"{host} did not take the task in {span(waited_s)} ({busy_reason(err)}); nothing was "
+        "charged. Send it again later (Retry as a new submission), or send fewer tasks at once.",
         Promise.RESEND)
 
 

@@ -245,13 +245,14 @@ class Lifecycle:
         processing_since = max(rec.started_at or now, followed_since)
         if rec.state == _S.PROCESSING and now - processing_since > cfg.processing_timeout_s:
             return AppError(ErrorKind.TIMEOUT, "Still processing after "
-                            f"{_span(cfg.processing_timeout_s)}; the app stopped following it.",
+                            f"{hints.span(cfg.processing_timeout_s)}; the app stopped "
+                            "following it.",
                             "Resume the task to look again: the host may still finish it.",
                             retryable=True, promise=Promise.RESUME)
         if rec.state == _S.QUEUED and cfg.queue_timeout_s is not None \
                 and now - state_since > cfg.queue_timeout_s:
             return AppError(ErrorKind.TIMEOUT, "Still queued at the host after "
-                            f"{_span(cfg.queue_timeout_s)}, the set limit.",
+                            f"{hints.span(cfg.queue_timeout_s)}, the set limit.",
                             "Resume to keep waiting, or cancel it.", retryable=True,
                             promise=Promise.RESUME)
         return None
@@ -319,7 +320,8 @@ class Lifecycle:
         return info if info.sha256 == known.sha256 else None
 
     async def fetch_cover(self, url: str, part: Path, cover: Path) -> None:
-        """The cover is a nicety: a failure is logged, and its partial file removed."""
+        """The cover is a nicety: a failure is logged. Its partial file never stays, whatever
+        ends the download (a failure, or the app closing)."""
         try:
             await download(self.e.http, url, part, max_bytes=20 * 1024 * 1024)
             await asyncio.to_thread(replace_retrying, part, cover)
@@ -327,12 +329,9 @@ class Lifecycle:
                                     size=cover.stat().st_size)
         except (AppError, OSError) as exc:
             log.warning("cover of task %s not downloaded: %s", self.id, exc)
+        finally:
             with contextlib.suppress(OSError):
-                part.unlink(missing_ok=True)
-        except BaseException:  # cancelled (the app closes): nothing half-written stays
-            with contextlib.suppress(OSError):
-                part.unlink(missing_ok=True)
-            raise
+                part.unlink(missing_ok=True)  # gone already when it became the cover
 
     async def download_video(self, rec: TaskRecord, adapter: Adapter, part: Path
                              ) -> VideoInfo | TaskRecord:
@@ -386,10 +385,6 @@ class Lifecycle:
     def on_bytes(self, done: int, total: int | None) -> None:
         if self.downloading is not None:
             self.e.bus.publish(EngineEvent(EventKind.DOWNLOAD, self.downloading, done, total))
-
-
-def _span(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.3g} s"
 
 
 def _write_sidecar(path: Path, data: dict[str, Any], secrets: list[str]) -> int:
