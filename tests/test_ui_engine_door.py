@@ -20,11 +20,9 @@ CLI = Path(vidu_desktop.cli.__file__).parent
 STORES = frozenset({"tasks", "artifacts", "refs", "outbox", "conn", "layout", "bus"})
 
 #: (module, function): the places allowed to. The bridge subscribes to the bus (that is what
-#: it is for); the session builds the sandbox engine with its reference store, which also
-#: files each picture in the profile's store.
+#: it is for).
 ALLOWED = frozenset({
     ("common/bridge.py", "follow"),
-    ("common/session.py", "_open_engine"),
 })
 
 

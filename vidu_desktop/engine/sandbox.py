@@ -77,12 +77,17 @@ class SandboxEngine(Engine):
     """The sandbox library's engine: every host is the built-in emulator, with the demo key.
 
     ``emulator`` gives the emulator's root URL, starting it on first call (it may block for the
-    start, once); it is called when an adapter is made, not while the engine is built."""
+    start, once); it is called when an adapter is made, not while the engine is built.
+    ``profile_refs``: the profile's reference store, where drafts find their pictures (see
+    :class:`SandboxReferences`)."""
 
     def __init__(self, paths: AppPaths, demo_key: str, settings: EngineSettings,
-                 emulator: Callable[[], str]) -> None:
+                 emulator: Callable[[], str], *,
+                 profile_refs: ReferenceStore | None = None) -> None:
         super().__init__(paths, lambda _pid: demo_key, settings)
         self._emulator = emulator
+        if profile_refs is not None:  # the app: pictures are shared with the profile's drafts
+            self.refs = SandboxReferences(self.conn, paths, profile_refs)
 
     def base_url(self, host: str) -> str:
         if not self.settings.base_urls:

@@ -43,7 +43,7 @@ from PySide6.QtCore import QObject, Signal
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.errors import AppError
 from vidu_desktop.engine import Engine, EngineSettings
-from vidu_desktop.engine.sandbox import SANDBOX_FOLDER, SandboxEngine, SandboxReferences
+from vidu_desktop.engine.sandbox import SANDBOX_FOLDER, SandboxEngine
 from vidu_desktop.engine.sandbox import SANDBOX_LABEL as SANDBOX_LABEL  # for the window
 from vidu_desktop.store import (
     AppPaths,
@@ -184,10 +184,10 @@ class Session(QObject):
         if sandbox:
             if not self._lazy_sandbox:
                 self.sandbox_root()  # start the emulator now
-            engine = SandboxEngine(paths, self._demo_key, settings, self.sandbox_root)
+            engine = SandboxEngine(paths, self._demo_key, settings, self.sandbox_root,
+                                   profile_refs=self.draft_refs)
             if self.sandbox_url:
                 engine.point_at(self.sandbox_url)
-            engine.refs = SandboxReferences(engine.conn, paths, self.draft_refs)
         else:
             for pid in ProviderId:
                 url = self.base_url_override(pid)
