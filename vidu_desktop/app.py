@@ -204,7 +204,11 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
         sandbox.stop()
         crash.uninstall()
         crash.close()
-        app.processEvents()
+        # one more turn of the loop for what is still queued (deferred deletes, the steps of
+        # cancelled tasks). Never app.processEvents() here: a nested event loop inside this
+        # coroutine lets qasync start another task's step while this one runs, which wedges
+        # that task and leaves asyncio.run waiting for it at exit for ever.
+        await asyncio.sleep(0)
     return outcome[0] if outcome else 0
 
 
