@@ -80,6 +80,23 @@ class ImageRules:
 
 
 @dataclass(frozen=True)
+class SubjectRules:
+    """The subjects form of a model: named cast members the prompt mentions as ``@name``.
+
+    A model with these rules is sent the subjects form (loose pictures become one unnamed-style
+    subject each: see ``core.mentions``); a model without them gets its pictures in order and
+    the mentions put into words."""
+
+    max_subjects: int = 7
+    max_images_each: int = 3
+    max_images_total: int = 7
+    #: a subject may carry a voice id (for the speech of ``audio``)
+    voice: bool = False
+    #: the prompt limit in the subjects form when it differs from the model's (None: same)
+    prompt_limit: int | None = None
+
+
+@dataclass(frozen=True)
 class Cost:
     """What one task costs. ``amount`` None means unknown; ``estimate`` flags unofficial numbers."""
 
@@ -119,6 +136,12 @@ class ModelSpec:
     supports_watermark: bool = False
     supports_callback: bool = False
     supports_cancel: bool = False
+    #: the subjects form (None: pictures only, in order)
+    subjects: SubjectRules | None = None
+    #: speech and sound generated with the video
+    supports_audio: bool = False
+    #: whether ``audio`` may be combined with ``off_peak`` (Vidu: it may not)
+    audio_with_off_peak: bool = False
     wire_model: str = ""  # the model string on the wire where it differs from ``model``
 
     @property

@@ -18,10 +18,36 @@ class ReferenceImage:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """A cast member as sent: a name the prompt mentions as ``@name``, 1–3 pictures and an
+    optional voice. How it reaches a host (a ``subjects`` entry, or pictures in order with the
+    mentions put into words) is decided by ``core.mentions.sent_references``."""
+
+    name: str
+    images: tuple[ReferenceImage, ...]
+    voice_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "images": [asdict(i) for i in self.images],
+                "voice_id": self.voice_id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Subject:
+        return cls(str(data.get("name", "")), _images(data.get("images", ())),
+                   str(data.get("voice_id", "") or ""))
+
+
+def _images(values: Any) -> tuple[ReferenceImage, ...]:
+    return tuple(ReferenceImage(**i) if isinstance(i, dict) else ReferenceImage(str(i))
+                 for i in values or ())
+
+
+@dataclass(frozen=True)
 class GenerationRequest:
     provider: ProviderId
     model: str
     prompt: str
+    #: loose pictures (not part of a cast member), in the tray's order
     images: tuple[ReferenceImage, ...]
     mode: Mode = Mode.REFERENCE2VIDEO
     duration: int | None = None  # None: the model's default
@@ -34,6 +60,10 @@ class GenerationRequest:
     off_peak: bool = False
     watermark: bool = False
     callback_url: str = ""
+    #: cast members the draft uses; their pictures go before the loose ones
+    subjects: tuple[Subject, ...] = ()
+    #: speech and sound generated with the video (models with ``supports_audio``)
+    audio: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -58,6 +88,7 @@ class GenerationRequest:
         data["provider"] = self.provider.value
         data["mode"] = self.mode.value
         data["images"] = [asdict(i) for i in self.images]
+        data["subjects"] = [s.to_dict() for s in self.subjects]
         return data
 
     @classmethod
@@ -66,8 +97,12 @@ class GenerationRequest:
         values = {k: v for k, v in data.items() if k in known}
         values["provider"] = ProviderId(values["provider"])
         values["mode"] = Mode(values.get("mode", Mode.REFERENCE2VIDEO))
-        values["images"] = tuple(
-            ReferenceImage(**i) if isinstance(i, dict) else ReferenceImage(str(i))
-            for i in values.get("images", ())
-        )
+        values["images"] = _images(values.get("images", ()))
+        values["subjects"] = tuple(Subject.from_dict(s) for s in values.get("subjects", ())
+                                   if isinstance(s, dict))
         return cls(**values)
+
+    @property
+    def all_images(self) -> tuple[ReferenceImage, ...]:
+        """Every picture, the cast members' first (in cast order), then the loose ones."""
+        return tuple(i for s in self.subjects for i in s.images) + self.images
