@@ -27,7 +27,8 @@ from vidu_desktop.ui.compose.tray.model import TrayModel
 from vidu_desktop.ui.compose.tray.queue import count_range
 from vidu_desktop.ui.compose.tray.view import TrayView
 
-HINT = "Drag to reorder · double-click to label · Delete removes"
+HINT = ("Drag to reorder · double-click to label · select pictures of one character to "
+        "make a subject · Delete removes")
 #: Messages kept in the strip at once (the newest last).
 MAX_MESSAGES = 3
 
@@ -64,6 +65,10 @@ class TrayChrome(QObject):
         self.hint.setToolTip(HINT)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.hint.installEventFilter(self)  # elided to the room left in the header
+        self.subject_button = QPushButton("Make a subject…")
+        self.subject_button.setObjectName("makeSubject")
+        self.subject_button.setAccessibleName("Make a subject from the selected pictures")
+        self.set_selection(0)
         self.add_button = QPushButton("Add…")
         self.add_button.setAccessibleName("Add pictures")
         self.add_button.setToolTip("Add pictures from files (or drop them here, or paste)")
@@ -95,6 +100,7 @@ class TrayChrome(QObject):
         header.addWidget(self.count)
         header.addSpacing(12)
         header.addWidget(self.hint, 1)
+        header.addWidget(self.subject_button)
         header.addWidget(self.add_button)
         layout = QVBoxLayout(tray)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -111,6 +117,15 @@ class TrayChrome(QObject):
         palette = self.tray.palette()
         set_text_color(self.hint, muted_color(palette))
         set_text_color(self.messages, error_color(palette))
+
+    def set_selection(self, loose: int) -> None:
+        """How many loose pictures are selected: "Make a subject…" says what it would do."""
+        self.subject_button.setEnabled(loose > 0)
+        self.subject_button.setToolTip(
+            "Make a cast member (a named subject the prompt mentions as @name) of the "
+            + (f"{loose} selected picture{'s' * (loose != 1)}" if loose else
+               "selected pictures: select 1 to 3 pictures of one character, object or place")
+            + "; the cast library keeps it for other drafts")
 
     def refresh(self, rules: ImageRules, count: int) -> None:
         over = count > rules.max_count

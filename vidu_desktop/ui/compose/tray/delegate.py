@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
-    QTextLayout,
 )
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidu_desktop.ui.compose.tray import header
+from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import (
     ItemState,
     TrayItem,
@@ -33,7 +34,13 @@ from vidu_desktop.ui.compose.tray.item import (
     fixes_text,
     size_text,
 )
-from vidu_desktop.ui.compose.tray.model import ItemRole, NumberRole, OverLimitRole
+from vidu_desktop.ui.compose.tray.model import (
+    CountRole,
+    GroupRole,
+    ItemRole,
+    NumberRole,
+    OverLimitRole,
+)
 
 CARD = QSize(180, 206)  # the whole cell, margins included
 MARGIN = 4  # around the card
@@ -81,6 +88,8 @@ class TrayDelegate(QStyledItemDelegate):
     # -- geometry ------------------------------------------------------------------------
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        if isinstance(index.data(GroupRole), TrayGroup):
+            return QSize(header.TILE_W, CARD.height())
         return QSize(CARD)
 
     @staticmethod
@@ -113,6 +122,7 @@ class TrayDelegate(QStyledItemDelegate):
         """
         item = index.data(ItemRole)
         if not isinstance(item, TrayItem):
+            self._paint_header(painter, option, index)
             return
         cell = QRect(option.rect)
         dpr = painter.device().devicePixelRatioF()
@@ -123,7 +133,7 @@ class TrayDelegate(QStyledItemDelegate):
         key = (cell.width(), cell.height(), dpr, flags, index.data(NumberRole),
                index.data(OverLimitRole), option.palette.cacheKey(),
                option.font.key(), item.state, round(item.progress, 2),
-               item.label, item.name, item.error, item.sha256,
+               item.label, item.name, item.error, item.sha256, item.group,
                item.thumbnail.cacheKey() if item.thumbnail is not None else 0)
         cached = self._cards.get(item.id)
         if cached is None or cached[0] != key:
@@ -175,8 +185,24 @@ class TrayDelegate(QStyledItemDelegate):
         self._paint_number(painter, number, cell, palette, over or item.state is ItemState.ERROR,
                            red)
         self._paint_text(painter, item, cell, palette, red)
-        if hover or selected:
+        if (hover or selected) and not item.group:  # a cast member's pictures stay together
             self._paint_close(painter, cell)
+        painter.restore()
+
+    def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem,
+                      index: Index) -> None:
+        group = index.data(GroupRole)
+        if not isinstance(group, TrayGroup):
+            return
+        state = option.state
+        painter.save()
+        painter.setFont(option.font)
+        header.paint_group(
+            painter, QRect(option.rect), option.palette, group, int(index.data(CountRole) or 0),
+            selected=bool(state & QStyle.StateFlag.State_Selected),
+            focused=bool(state & QStyle.StateFlag.State_HasFocus),
+            hover=bool(state & QStyle.StateFlag.State_MouseOver),
+            muted=muted_color(option.palette), warn=error_color(option.palette))
         painter.restore()
 
     def _paint_close(self, painter: QPainter, cell: QRect) -> None:
@@ -289,7 +315,7 @@ class TrayDelegate(QStyledItemDelegate):
         painter.setFont(base)
         if item.state is ItemState.ERROR:
             painter.setPen(red)
-            self._wrapped(painter, item.error, QRect(area.left(), y, area.width(),
+            header.wrapped(painter, item.error, QRect(area.left(), y, area.width(),
                                                      area.bottom() - y), base)
             return
         lines: list[tuple[str, QColor]] = []
@@ -310,30 +336,6 @@ class TrayDelegate(QStyledItemDelegate):
                              metrics.elidedText(text, Qt.TextElideMode.ElideRight,
                                                 area.width()))
             y += line_h
-
-    @staticmethod
-    def _wrapped(painter: QPainter, text: str, area: QRect, font: QFont) -> None:
-        """Word-wrapped lines within ``area``; the last visible line elided."""
-        metrics = QFontMetrics(font)
-        layout = QTextLayout(text, font)
-        layout.beginLayout()
-        lines: list[tuple[int, int]] = []
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(area.width())
-            lines.append((line.textStart(), line.textLength()))
-        layout.endLayout()
-        step = metrics.height()
-        room = max(1, area.height() // step)
-        for n, (start, length) in enumerate(lines[:room]):
-            chunk = text[start:start + length].rstrip()
-            if n == room - 1 and n < len(lines) - 1:
-                chunk = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight,
-                                           area.width())
-            painter.drawText(QRect(area.left(), area.top() + n * step, area.width(), step),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, chunk)
 
     # -- label editor --------------------------------------------------------------------
 

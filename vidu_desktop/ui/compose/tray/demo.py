@@ -1,10 +1,11 @@
 """The reference tray alone in a window, for screenshots and trying it by hand.
 
-    python -m vidu_desktop.ui.compose.tray.demo [--state empty|filled] [--dark|--light]
+    python -m vidu_desktop.ui.compose.tray.demo [--state empty|filled|cast] [--dark|--light]
                                                 [--rules 1|7] [--size 1000x420]
 
 ``filled`` adds generated pictures: three that prepare, one too small (an error card) and one
-link to a local server that never answers (a card that stays "preparing"). Runs on the app's
+link to a local server that never answers (a card that stays "preparing"); ``cast`` two cast
+members (groups, as if made with "Make a subject…") and loose pictures. Runs on the app's
 event loop setup (qasync) and quits when the window closes.
 """
 
@@ -24,7 +25,7 @@ from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from vidu_desktop.core.capabilities import ImageRules
-from vidu_desktop.ui.compose.tray.tray import ReferenceTray
+from vidu_desktop.ui.compose.tray.tray import ReferenceTray, TrayGroup
 
 
 def sample(path: Path, width: int, height: int, hue: int) -> Path:
@@ -71,6 +72,27 @@ def fill(tray: ReferenceTray, folder: Path) -> None:
     tray.set_label(0, "the man in the red coat")
 
 
+def fill_cast(tray: ReferenceTray, folder: Path) -> None:
+    """Two cast members and two loose pictures; the groups are made once all are ready."""
+    tray.add_paths([sample(folder / "mia front.jpg", 1200, 1600, 330),
+                    sample(folder / "mia side.jpg", 1200, 1600, 300),
+                    sample(folder / "red bicycle.png", 1600, 1200, 10),
+                    sample(folder / "harbour at dusk.jpg", 3000, 2000, 200),
+                    sample(folder / "street.png", 1280, 720, 120)])
+
+    def group() -> None:
+        items = tray.items()
+        if len(items) < 5 or tray.pending() or tray.cast.groups():
+            return
+        tray.cast.make_group([items[0].id, items[1].id], TrayGroup(
+            "demo-mia", "mia", "a girl of ten in a yellow raincoat", "voice-anna"))
+        tray.cast.make_group([items[2].id], TrayGroup(
+            "demo-bike", "red_bicycle", "her grandfather's old bicycle"))
+        tray.set_label(3, "the harbour at dusk")
+
+    tray.changed.connect(group)
+
+
 async def main(args: argparse.Namespace) -> None:
     window = QMainWindow()
     window.setWindowTitle("Reference tray")
@@ -82,6 +104,8 @@ async def main(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="tray-demo-"))
     if args.state == "filled":
         fill(tray, folder)
+    elif args.state == "cast":
+        fill_cast(tray, folder)
     closed = asyncio.get_running_loop().create_future()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -98,7 +122,7 @@ async def main(args: argparse.Namespace) -> None:
 
 def run(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tray_demo")
-    parser.add_argument("--state", choices=["empty", "filled"], default="filled")
+    parser.add_argument("--state", choices=["empty", "filled", "cast"], default="filled")
     parser.add_argument("--rules", type=int, default=7, help="the model's maximum (1, 3, 7)")
     parser.add_argument("--size", default="1000x420", help="window size, WxH")
     scheme = parser.add_mutually_exclusive_group()

@@ -45,6 +45,7 @@ class TrayItem:
     thumbnail: QImage | None = None  # decoded off the UI thread
     progress: float = 0.0  # of the current preparation
     restored: bool = False  # bytes from a draft: kept as they are when they still comply
+    group: str = ""  # the key of the cast member's group it belongs to ("" : a loose picture)
     #: Bytes a job downloaded or encoded (URL, clipboard image): preparing again reuses them.
     fetched: bytes | None = field(default=None, repr=False)
 
@@ -144,9 +145,12 @@ def badge_text(item: TrayItem) -> str:
     return size_text(item) + (f" · {fixes}" if fixes else "")
 
 
-def tooltip_text(item: TrayItem, number: int, limit: int) -> str:
-    """Everything about one reference, for its tooltip."""
+def tooltip_text(item: TrayItem, number: int, limit: int, member: str = "") -> str:
+    """Everything about one reference, for its tooltip (``member``: the cast member's name
+    when it is one of its pictures)."""
     lines = [f"Image {number}: {item.name}"]
+    if member:
+        lines.append(f"One of {member}'s pictures (the prompt says @{member})")
     if item.label:
         lines.append(f"Label: {item.label}")
     if number > limit:

@@ -19,6 +19,7 @@ from vidu_desktop.core.capabilities import ImageRules
 from vidu_desktop.core.request import ReferenceImage
 from vidu_desktop.imaging import PrepareCache, PreparedImage, PrepareOptions, image_budget
 from vidu_desktop.imaging.options import FixMode
+from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import ItemState, SourceRef, TrayItem
 from vidu_desktop.ui.compose.tray.jobs import Job, JobResult, Preparer
 from vidu_desktop.ui.compose.tray.mime import data_url_bytes, expand_folders
@@ -56,7 +57,7 @@ class TrayQueue(QObject):
         self.preparer = Preparer(self, cache=cache, max_workers=max_workers)
         self.preparer.finished.connect(self._apply_result)  # both arrive on the UI thread
         self.preparer.progressed.connect(self._apply_progress)
-        self.model.rowsMoved.connect(self.changed)
+        self.model.reordered.connect(self.changed)
         self.model.labelled.connect(self.changed)
 
     # -- rules ---------------------------------------------------------------------------
@@ -115,18 +116,33 @@ class TrayQueue(QObject):
                 self.note.emit(f"{url} is not an http(s) link, a file or a picture.")
         self.add(entries)
 
-    def add(self, entries: Sequence[Entry]) -> None:
-        """New items (placeholders at once), each queued for preparation."""
-        room = max(0, HARD_CAP - self.model.rowCount())
+    def add(self, entries: Sequence[Entry], group: TrayGroup | None = None) -> None:
+        """New items (placeholders at once), each queued for preparation; with ``group``,
+        they are that group's pictures (added whole or not at all; a group in the tray
+        already gets them instead of its own)."""
+        room = max(0, HARD_CAP - len(self.model.items())
+                   + (len(self.model.group_items(group.key)) if group else 0))
         if len(entries) > room:
+            if group is not None:
+                self.note.emit(f"The tray holds at most {HARD_CAP} pictures; {group.name}'s "
+                               f"{len(entries)} do not fit. Remove some pictures first.")
+                return
             self.note.emit(f"The tray holds at most {HARD_CAP} pictures; "
                            f"{len(entries) - room} not added.")
             entries = entries[:room]
-        if not entries:
+        if not entries and group is None:
             return
         items = [TrayItem(next(self._ids), name, source, label=label, restored=restored)
                  for name, source, label, restored in entries]
-        self.model.append(items)
+        if group is None:
+            self.model.append(items)
+        elif self.model.group(group.key) is not None:  # its new pictures, in its place
+            for old in self.model.group_items(group.key):
+                self.preparer.cancel(old.id)
+                self._generations.pop(old.id, None)
+            self.model.replace_group_items(group.key, items)
+        else:
+            self.model.add_group(group, items)
         for item in items:
             self.queue(item)
         self.changed.emit()
@@ -147,9 +163,10 @@ class TrayQueue(QObject):
     def requeue(self, index: int, *, fix_ratio: FixMode | None = None,
                 fetch: bool = False) -> None:
         """Prepare image ``index`` again (with a ratio fix; downloading a link again)."""
-        if not 0 <= index < self.model.rowCount():
+        items = self.model.items()
+        if not 0 <= index < len(items):
             return
-        item = self.model.item(index)
+        item = items[index]
         if fix_ratio is not None:
             item.fix_ratio = fix_ratio
         if fetch:
@@ -180,8 +197,7 @@ class TrayQueue(QObject):
                 keep, drop = (twin, item) if twin.id < item.id else (item, twin)
                 self.remove_ids([drop.id], notify=False)
                 self.note.emit(f"{drop.name} is the same picture as image "
-                               f"{self.model.row_of(keep.id) + 1} ({keep.name}); "
-                               "not added twice.")
+                               f"{self.model.number(keep)} ({keep.name}); not added twice.")
         else:
             item.state, item.prepared, item.progress = ItemState.ERROR, None, 1.0
             item.error, item.error_kind = outcome.message, outcome.kind.value
@@ -193,18 +209,21 @@ class TrayQueue(QObject):
     # -- duplicates, removal ---------------------------------------------------------------
 
     def same_source(self, source: Path | str) -> int:
-        """The number of the item added from this same file or link, else 0."""
-        for number, item in enumerate(self.model.items(), 1):
+        """The number of the loose picture added from this same file or link, else 0."""
+        for item in self.model.loose():
             if isinstance(source, Path) and isinstance(item.source, Path):
                 if _same_path(source, item.source):
-                    return number
+                    return self.model.number(item)
             elif item.source == source:
-                return number
+                return self.model.number(item)
         return 0
 
     def same_content(self, item: TrayItem) -> TrayItem | None:
+        """Another picture with the same content in the same place (the loose pictures, or
+        one group): a cast member's picture may also be among the loose ones."""
         for other in self.model.items():
-            if other is not item and other.prepared is not None and (
+            if other is not item and other.group == item.group and \
+                    other.prepared is not None and (
                     other.source_sha256 == item.source_sha256 or other.sha256 == item.sha256):
                 return other
         return None
@@ -229,6 +248,9 @@ class TrayQueue(QObject):
     def references(self) -> list[ReferenceImage]:
         return [i.reference() for i in self.ready()]
 
+    def loose_references(self) -> list[ReferenceImage]:
+        return [i.reference() for i in self.ready() if not i.group]
+
     def pending(self) -> int:
         return sum(1 for i in self.model.items() if i.state is ItemState.PREPARING)
 
@@ -243,13 +265,21 @@ class TrayQueue(QObject):
         if n > rules.max_count:
             return (f"{n} images; this model takes {count_range(rules, ' to ')}. "
                     f"Remove {n - rules.max_count}.")
-        for number, item in enumerate(items, 1):
+        for item in items:
             if item.state is ItemState.ERROR:
-                return f"Image {number} cannot be used: {item.error}"
-        for number, item in enumerate(items, 1):
+                return f"{self.called(item)} cannot be used: {item.error}"
+        for item in items:
             if item.state is ItemState.PREPARING:
-                return f"Image {number} is still being prepared"
+                return f"{self.called(item)} is still being prepared"
         return None
+
+    def called(self, item: TrayItem) -> str:
+        """"Image 3", or "mia's picture 2" for a cast member's."""
+        group = self.model.group(item.group) if item.group else None
+        if group is None:
+            return f"Image {self.model.number(item)}"
+        pictures = self.model.group_items(item.group)
+        return f"{group.name}'s picture {pictures.index(item) + 1}"
 
 
 def _same_path(a: Path, b: Path) -> bool:

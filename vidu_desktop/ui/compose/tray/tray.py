@@ -32,6 +32,16 @@ Public API (the main window builds around it; keep it stable)::
                                  # ``items()[i].data``
     tray.shutdown()              # stop the worker pool (also done when the app quits)
 
+    tray.restore(entries, groups=[(TrayGroup, entries)])   # with the draft's cast
+    tray.loose_items() / tray.loose_references()   # the pictures of no cast member
+
+The cast members of the draft are groups of pictures under a header (``tray.cast``, a
+``cast.TrayCast``: ``make_subject()``, ``make_group``, ``add_group``, ``update_group``,
+``replace_pictures``, ``remove_group``, ``groups()``, ``pictures(key)``; signals
+``changed``, ``subject_requested``, ``group_requested``). A group's pictures go before the
+loose ones and keep the cast member's order; its header moves it (drag, Alt+Left/Right),
+Delete or its ✕ takes it out of the draft (the cast library keeps it).
+
 Keys: Ctrl+V pastes, Delete/Backspace removes the selected, Alt+Left/Right moves it, F2 or a
 double-click edits its label. Pictures are prepared in a thread pool (``tray_jobs``): a card
 appears at once and fills in when its picture is ready; the UI thread never decodes an image.
@@ -45,7 +55,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -60,14 +70,16 @@ from vidu_desktop.core.capabilities import ImageRules
 from vidu_desktop.core.request import ReferenceImage
 from vidu_desktop.imaging import PrepareCache
 from vidu_desktop.imaging.options import FixMode, default_rules
+from vidu_desktop.ui.compose.tray.cast import Entries, TrayCast, restored
 from vidu_desktop.ui.compose.tray.chrome import TrayChrome
+from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import ItemState, TrayItem
-from vidu_desktop.ui.compose.tray.menu import menu_for
+from vidu_desktop.ui.compose.tray.menu import header_menu_for, menu_for
 from vidu_desktop.ui.compose.tray.mime import Incoming, incoming, may_hold_pictures
 from vidu_desktop.ui.compose.tray.model import ROWS_MIME
 from vidu_desktop.ui.compose.tray.queue import HARD_CAP, TrayQueue
 
-__all__ = ["HARD_CAP", "ItemState", "ReferenceTray", "TrayItem"]
+__all__ = ["HARD_CAP", "ItemState", "ReferenceTray", "TrayGroup", "TrayItem"]
 
 
 class ReferenceTray(QWidget):
@@ -83,23 +95,27 @@ class ReferenceTray(QWidget):
         self.ui = TrayChrome(self, self.model)
         self.view = self.ui.view
         self.queue.changed.connect(self._changed)
-        self.queue.note.connect(self._note)
+        self.queue.note.connect(self.note)
         self.view.received.connect(self._receive)
         self.view.delete_pressed.connect(self.remove_selected)
         self.view.remove_clicked.connect(self._remove_id)
+        self.cast = TrayCast(self, self)
+        self.view.group_remove_clicked.connect(self.cast.remove_group)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.move_pressed.connect(self.move_selected)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.ui.add_button.clicked.connect(self.open_add_dialog)
+        self.ui.subject_button.clicked.connect(self.cast.make_subject)
         self.ui.files_chosen.connect(self._files_chosen)
         self.setAcceptDrops(True)
         self.setFocusProxy(self.view)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
-        self._refresh()
+        self.refresh()
 
     def focus_order(self) -> list[QWidget]:
-        return [self.view, self.ui.add_button, self.ui.dismiss]
+        return [self.view, self.ui.subject_button, self.ui.add_button, self.ui.dismiss]
 
     # -- rules ---------------------------------------------------------------------------
 
@@ -141,16 +157,22 @@ class ReferenceTray(QWidget):
         """Add what the clipboard holds: an image, copied files, or links."""
         mime = QGuiApplication.clipboard().mimeData()
         if mime is None or not self.add_mime(mime, "pasted image"):
-            self._note("The clipboard holds no picture, file or link to add.")
+            self.note("The clipboard holds no picture, file or link to add.")
 
     def open_add_dialog(self) -> None:
         self.ui.open_file_dialog()
 
-    def restore(self, entries: Sequence[tuple[bytes, str, str]]) -> None:
-        """Replace the tray's content with a draft's pictures (bytes, name, label)."""
+    def restore(self, entries: Entries,
+                groups: Sequence[tuple[TrayGroup, Entries]] = ()) -> None:
+        """Replace the tray's content with a draft's cast members (each group with its
+        pictures) and loose pictures (bytes, name, label)."""
+        had = bool(self.model.groups())
         self.queue.clear()
-        self.queue.add([(name or "image", bytes(data), label, True)
-                        for data, name, label in entries])
+        for group, pictures in groups:
+            self.queue.add(restored(pictures), group)
+        self.queue.add(restored(entries))
+        if had or groups:
+            self.cast.changed.emit()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -158,7 +180,14 @@ class ReferenceTray(QWidget):
         return [copy.copy(item) for item in self.model.items()]
 
     def references(self) -> list[ReferenceImage]:
+        """Every ready picture in order: the cast members', then the loose ones."""
         return self.queue.references()
+
+    def loose_items(self) -> list[TrayItem]:
+        return [copy.copy(item) for item in self.model.loose()]
+
+    def loose_references(self) -> list[ReferenceImage]:
+        return self.queue.loose_references()
 
     def entries(self) -> list[tuple[str, str, str]]:
         return [(i.sha256, i.name, i.label) for i in self.queue.ready()]
@@ -176,18 +205,28 @@ class ReferenceTray(QWidget):
     # -- editing -------------------------------------------------------------------------
 
     def set_label(self, index: int, text: str) -> None:
-        self.model.setData(self.model.index(index), text, Qt.ItemDataRole.EditRole)
+        """Label picture ``index`` (a loose one: a cast member's are named by it)."""
+        items = self.model.items()
+        if 0 <= index < len(items):
+            row = self.model.row_of(items[index].id)
+            self.model.setData(self.model.index(row), text, Qt.ItemDataRole.EditRole)
 
     def move_image(self, src: int, dst: int) -> None:
-        """Move image ``src`` to position ``dst`` (0-based, as it will stand)."""
-        count = self.model.rowCount()
-        if 0 <= src < count and 0 <= dst < count and src != dst:
-            self.model.moveRow(QModelIndex(), src, QModelIndex(), dst + 1 if dst > src else dst)
+        """Move image ``src`` to position ``dst`` (0-based, as it will stand; loose ones)."""
+        self.model.move_loose(src, dst)
 
     def move_selected(self, delta: int) -> None:
-        """Move the selected images one place left (-1) or right (+1)."""
-        ids = self.view.selected_ids()
+        """Move the selected images (or the selected groups) one place left or up (-1), right
+        or down (+1)."""
+        keys = self.view.selected_groups()
+        if keys:
+            self.model.shift_groups(keys, delta)
+            return
+        ids = [i for i in self.view.selected_ids() if self.cast.is_loose(i)]
         if not ids:
+            if self.view.selected_ids():
+                self.note("A cast member's pictures stay in its order: change it with "
+                           "Edit… in the cast, or move the whole group by its header.")
             return
         rows = [self.model.row_of(i) for i in ids]
         target = min(rows) - 1 if delta < 0 else max(rows) + 2
@@ -196,17 +235,31 @@ class ReferenceTray(QWidget):
             self.view.scrollTo(self.model.index(self.model.row_of(ids[0])))
 
     def remove(self, index: int) -> None:
-        if 0 <= index < self.model.rowCount():
-            self.queue.remove_ids([self.model.item(index).id])
+        items = self.model.items()
+        if 0 <= index < len(items):
+            self.queue.remove_ids([items[index].id])
 
     def remove_selected(self) -> None:
-        ids = self.view.selected_ids()
-        if not ids:
+        """Remove the selected loose pictures, or take the selected groups out of the draft."""
+        keys = self.view.selected_groups()
+        ids = [i for i in self.view.selected_ids() if self.cast.is_loose(i)]
+        if not keys and not ids:
+            if self.view.selected_ids():
+                self.note("That picture is a cast member's: take the whole member out with "
+                           "its header's ✕, or change its pictures with Edit… in the cast.")
             return
-        row = min(self.model.row_of(i) for i in ids)
+        rows = [self.model.row_of(i) for i in ids] + [
+            self.model.row_of(self.model.group_items(k)[0].id) - 1 for k in keys
+            if self.model.group_items(k)]
+        for key in keys:
+            self.cast.remove_group(key)
         self.queue.remove_ids(ids)
-        if self.model.rowCount():
-            self.view.select_row(min(row, self.model.rowCount() - 1))
+        if self.model.rowCount() and rows:
+            row = min(min(rows), self.model.rowCount() - 1)
+            while row > 0 and not self.model.flags(self.model.index(row)) \
+                    & Qt.ItemFlag.ItemIsSelectable:
+                row -= 1
+            self.view.select_row(row)
 
     def clear(self) -> None:
         self.queue.clear()
@@ -240,23 +293,31 @@ class ReferenceTray(QWidget):
         self.ui.clear_messages()
         self.queue.add_paths([Path(f) for f in files])
 
-    def _note(self, text: str) -> None:
+    def note(self, text: str) -> None:
+        """A user-facing note in the tray's strip (and ``message``)."""
         self.ui.show_message(text)
         self.message.emit(text)
 
     def _changed(self) -> None:
-        self._refresh()
+        self.refresh()
         self.changed.emit()
 
-    def _refresh(self) -> None:
-        self.ui.refresh(self.queue.rules, self.model.rowCount())
+    def refresh(self) -> None:
+        self.ui.refresh(self.queue.rules, len(self.model.items()))
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self.ui.set_selection(len(self.cast.selected_loose()))
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
-        if index.isValid():
-            if index not in self.view.selectedIndexes():
-                self.view.select_row(index.row())
-            menu_for(self, index.row()).popup(self.view.viewport().mapToGlobal(pos))
+        if not index.isValid() or not self.model.flags(index) & Qt.ItemFlag.ItemIsSelectable:
+            return
+        if index not in self.view.selectedIndexes():
+            self.view.select_row(index.row())
+        group = self.model.group_at(index.row())
+        menu = header_menu_for(self.cast, group, self) if group else menu_for(self, index.row())
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     # -- events --------------------------------------------------------------------------
 
@@ -264,7 +325,7 @@ class ReferenceTray(QWidget):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) \
                 and hasattr(self, "ui"):
             self.ui.retint()  # light/dark switched: the label colours follow
-            self._refresh()
+            self.refresh()
         super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -298,3 +359,4 @@ class ReferenceTray(QWidget):
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
         self._receive(found)
+

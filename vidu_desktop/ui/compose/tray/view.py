@@ -9,7 +9,15 @@ handed to the tray through ``received``. With no items the viewport shows the dr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -27,16 +35,19 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
+from vidu_desktop.ui.compose.tray import header
 from vidu_desktop.ui.compose.tray.delegate import CARD, TrayDelegate, muted_color
+from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import TrayItem
 from vidu_desktop.ui.compose.tray.mime import incoming, may_hold_pictures
-from vidu_desktop.ui.compose.tray.model import ROWS_MIME, ItemRole, TrayModel
+from vidu_desktop.ui.compose.tray.model import ROWS_MIME, GroupRole, ItemRole, TrayModel
 
 
 class TrayView(QListView):
     received = Signal(object)  # tray_mime.Incoming from a drop
     delete_pressed = Signal()
     remove_clicked = Signal(int)  # item id whose remove button was clicked
+    group_remove_clicked = Signal(str)  # group key whose header's remove button was clicked
     move_pressed = Signal(int)  # -1 left, +1 right
 
     def __init__(self, model: TrayModel, parent: QWidget | None = None) -> None:
@@ -51,7 +62,7 @@ class TrayView(QListView):
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setUniformItemSizes(True)
+        self.setUniformItemSizes(False)  # a group's header is narrower than a card
         self.setSpacing(2)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -98,14 +109,33 @@ class TrayView(QListView):
         if event.button() == Qt.MouseButton.LeftButton:
             pos = event.position().toPoint()
             index = self.indexAt(pos)
-            if index.isValid() and \
-                    self.card_delegate.close_rect(self.visualRect(index)).contains(pos):
-                item = index.data(ItemRole)
-                if isinstance(item, TrayItem):
-                    self.remove_clicked.emit(item.id)
-                    event.accept()
-                    return
+            item, group = index.data(ItemRole), index.data(GroupRole)
+            rect = self.visualRect(index)
+            if isinstance(item, TrayItem) and not item.group and \
+                    self.card_delegate.close_rect(rect).contains(pos):
+                self.remove_clicked.emit(item.id)
+                event.accept()
+                return
+            if isinstance(group, TrayGroup) and header.close_rect(rect).contains(pos):
+                self.group_remove_clicked.emit(group.key)
+                event.accept()
+                return
         super().mousePressEvent(event)
+
+    # -- headers -------------------------------------------------------------------------
+
+    def group_bands(self, key: str) -> list[QRect]:
+        """Where the group ``key`` stands: its header and its cards, one rectangle for each
+        line of the tray they take (viewport coordinates)."""
+        lines: dict[int, QRect] = {}
+        model = self.tray_model
+        for row in range(model.rowCount()):
+            group, item = model.group_at(row), model.item_at(row)
+            if (group is not None and group.key == key) or \
+                    (item is not None and item.group == key):
+                rect = self.visualRect(model.index(row))
+                lines[rect.top()] = lines.get(rect.top(), rect).united(rect)
+        return [lines[top] for top in sorted(lines)]
 
     # -- dragging out (reorder) ----------------------------------------------------------
 
@@ -114,10 +144,12 @@ class TrayView(QListView):
         if not rows:
             return
         mime = self.tray_model.mimeData([self.tray_model.index(r) for r in rows])
+        if mime.data(ROWS_MIME).data() == b"[]":
+            return  # a cast member's pictures keep their place (its header moves them)
         drag = QDrag(self)
         drag.setMimeData(mime)
-        item = self.tray_model.item(rows[0])
-        if item.thumbnail is not None:
+        item = self.tray_model.item_at(rows[0])
+        if item is not None and item.thumbnail is not None:
             image = item.thumbnail.scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation)
             pixmap = QPixmap.fromImage(image)
@@ -198,6 +230,16 @@ class TrayView(QListView):
     # -- painting ------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self.tray_model.groups():  # behind each group's cards: its band
+            bands = QPainter(self.viewport())
+            bands.setRenderHint(QPainter.RenderHint.Antialiasing)
+            palette = self.palette()
+            bands.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+            bands.setBrush(header.band_color(palette))
+            for group in self.tray_model.groups():
+                for band in self.group_bands(group.key):
+                    bands.drawRoundedRect(QRectF(band).adjusted(1.5, 1.5, -1.5, -1.5), 10, 10)
+            bands.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -251,6 +293,13 @@ class TrayView(QListView):
         self.card_delegate.prune({item.id for item in self.tray_model.items()})
 
     def selected_ids(self) -> list[int]:
+        """The selected pictures (ids, in tray order)."""
         rows = sorted(i.row() for i in self.selectedIndexes())
         items = [self.tray_model.index(r).data(ItemRole) for r in rows]
         return [i.id for i in items if isinstance(i, TrayItem)]
+
+    def selected_groups(self) -> list[str]:
+        """The groups whose header is selected (keys, in tray order)."""
+        rows = sorted(i.row() for i in self.selectedIndexes())
+        groups = [self.tray_model.index(r).data(GroupRole) for r in rows]
+        return [g.key for g in groups if isinstance(g, TrayGroup)]
