@@ -1,6 +1,8 @@
 """Between the tray and a draft: the prepared bytes go to the library's reference pictures
 through the engine (by content hash; the sandbox's engine files them in the profile's store as
-well), the draft keeps the hash, the label and the name; restoring reads them back."""
+well), the draft keeps the hash, the label and the name; restoring reads them back. A draft
+keeps its loose pictures so; its cast members' pictures are theirs (``keep_pictures`` files
+them when a member is made or edited)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from vidu_desktop.store import DraftReference, PreparedReference, ReferenceMeta, StoreError
-from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray
+from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray, TrayItem
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,17 @@ class ReferencePictures(Protocol):
 
 def references_for_draft(refs: ReferencePictures, tray: ReferenceTray
                          ) -> tuple[DraftReference, ...]:
-    """The tray's ready pictures, stored (idempotent: a stored file is not written again)."""
+    """The tray's ready loose pictures, stored (idempotent: a stored file is not written
+    again). The cast members' pictures are theirs, in the cast library."""
+    return keep_pictures(refs, tray.loose_items())
+
+
+def keep_pictures(refs: ReferencePictures, items: Iterable[TrayItem]
+                  ) -> tuple[DraftReference, ...]:
+    """These pictures (the ready ones) in the reference store, as a draft or a cast member
+    keeps them: by hash, with their label and name."""
     kept: list[DraftReference] = []
-    for item in tray.items():
+    for item in items:
         if item.state is not ItemState.READY or not item.data:
             continue
         if refs.reference(item.sha256) is None:
