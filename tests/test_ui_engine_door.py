@@ -17,7 +17,8 @@ import vidu_desktop.ui
 
 UI = Path(vidu_desktop.ui.__file__).parent
 CLI = Path(vidu_desktop.cli.__file__).parent
-STORES = frozenset({"tasks", "artifacts", "refs", "outbox", "conn", "layout", "bus"})
+STORES = frozenset({"tasks", "artifacts", "refs", "outbox", "conn", "layout", "bus", "cast",
+                    "drafts", "cast_refs"})
 
 #: (module, function): the places allowed to. The bridge subscribes to the bus (that is what
 #: it is for).

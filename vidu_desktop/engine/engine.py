@@ -27,6 +27,8 @@ from vidu_desktop.store import (
     AppPaths,
     ArtifactKind,
     ArtifactStore,
+    CastStore,
+    DraftStore,
     MediaLayout,
     Outbox,
     ReferenceStore,
@@ -35,10 +37,12 @@ from vidu_desktop.store import (
     library_facts,
     open_database,
     sweep,
+    transaction,
 )
 
 from . import references
 from .cancel import cancel_task
+from .cast import CastVerbs
 from .events import EngineEvent, EventBus, EventKind
 from .library import LibraryVerbs
 from .lifecycle import Lifecycle
@@ -54,9 +58,10 @@ _S = TaskState
 KeySource = Callable[[ProviderId], str | None]
 
 
-class Engine(LibraryVerbs):
+class Engine(LibraryVerbs, CastVerbs):
     """The verbs over the library (tasks, files, deletion, references, outbox, spend) are
-    :class:`LibraryVerbs`'; the stores themselves are the engine's business."""
+    :class:`LibraryVerbs`', those over the cast :class:`CastVerbs`'; the stores themselves
+    are the engine's business."""
 
     def __init__(self, paths: AppPaths, keys: KeySource,
                  settings: EngineSettings | None = None) -> None:
@@ -66,6 +71,9 @@ class Engine(LibraryVerbs):
         self.tasks = TaskStore(self.conn)
         self.artifacts = ArtifactStore(self.conn, paths.media_root)
         self.refs = ReferenceStore(self.conn, paths.refs_dir)
+        self.cast = CastStore(self.conn)
+        self.drafts = DraftStore(self.conn)
+        self.cast_refs = self.refs
         self.outbox = Outbox(self.conn)
         self.layout = MediaLayout(paths.media_root)
         self.bus = EventBus(self.settings.progress_interval_s)
@@ -144,21 +152,25 @@ class Engine(LibraryVerbs):
 
     # -- the public verbs ----------------------------------------------------------------------
     def store_references(self, request: GenerationRequest) -> GenerationRequest:
-        """Keep inline images in the reference store so the task row holds only their hash."""
+        """Keep inline images (the subjects' too) in the reference store so the task row holds
+        only their hash."""
         return references.store_references(self.refs, request)
 
     def create(self, request: GenerationRequest, *, draft_id: str | None = None,
                group_id: str | None = None, take_index: int | None = None) -> TaskRecord:
-        """Validate and write the task (state SUBMITTING); nothing is sent yet."""
-        problems = validate(request)
+        """Validate (as it will be sent: see ``references.as_sent``) and write the task (state
+        SUBMITTING); nothing is sent yet."""
+        problems = validate(references.as_sent(request))
         if problems:
             raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
                            "Change the named values.", details={p.field: str(p)
                                                                 for p in problems})
         self.adapter(request.provider.value)  # a missing key fails before anything is written
         request = self.store_references(request)
-        rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
-                                take_index=take_index)
+        with transaction(self.conn):  # the row and the cast members it was made with
+            rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
+                                    take_index=take_index)
+            CastStore.link_task(self.conn, rec.local_id, self.cast_ids(request))
         self.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 

@@ -1,4 +1,5 @@
-"""Inline reference images go to the reference store, so a task row holds only their hash."""
+"""Inline reference images go to the reference store, so a task row holds only their hash; a
+request leaves in the form its model reads."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import io
 from dataclasses import replace
 
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.mentions import sent_references
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.store import ReferenceMeta, ReferenceStore
+from vidu_desktop.store.references import REF_URI_PREFIX
 
 
 def image_meta(data: bytes, label: str) -> ReferenceMeta:
@@ -27,17 +30,53 @@ def image_meta(data: bytes, label: str) -> ReferenceMeta:
 
 
 def store_references(refs: ReferenceStore, request: GenerationRequest) -> GenerationRequest:
-    """The request with each inline (data URI) image kept in ``refs`` and tagged with its hash."""
-    kept: list[ReferenceImage] = []
-    for image in request.images:
-        if image.uri.startswith("data:") and ";base64," in image.uri:
-            _header, _, payload = image.uri.partition(",")
-            try:
-                data = base64.b64decode(payload, validate=True)
-            except (binascii.Error, ValueError):
-                raise AppError(ErrorKind.INVALID_IMAGE, "A reference image is not valid "
-                               "base64 data.", "Add the image again.") from None
-            sha = refs.put(data, image_meta(data, image.label))
-            image = replace(image, sha256=sha)
-        kept.append(image)
-    return replace(request, images=tuple(kept))
+    """The request with each inline (data URI) image kept in ``refs`` and tagged with its hash,
+    the subjects' pictures too. A ``ref:sha256:`` picture must be in ``refs`` already
+    (AppError naming it otherwise)."""
+    def keep(images: tuple[ReferenceImage, ...], whose: str) -> tuple[ReferenceImage, ...]:
+        kept: list[ReferenceImage] = []
+        for n, image in enumerate(images, 1):
+            if image.uri.startswith("data:") and ";base64," in image.uri:
+                _header, _, payload = image.uri.partition(",")
+                try:
+                    data = base64.b64decode(payload, validate=True)
+                except (binascii.Error, ValueError):
+                    raise AppError(ErrorKind.INVALID_IMAGE, f"{_named(image, n, whose)} is "
+                                   "not valid base64 data.", "Add the image again.") from None
+                sha = refs.put(data, image_meta(data, image.label))
+                image = replace(image, sha256=sha)
+            elif (image.uri.startswith(REF_URI_PREFIX)
+                  and not refs.exists(image.uri.removeprefix(REF_URI_PREFIX))):
+                raise AppError(ErrorKind.INVALID_IMAGE, f"{_named(image, n, whose)} is no "
+                               "longer in the library's pictures.",
+                               "Add the picture again (for a cast member: edit it and add "
+                               "its pictures again).", retryable=False)
+            kept.append(image)
+        return tuple(kept)
+
+    return replace(request, images=keep(request.images, ""),
+                   subjects=tuple(replace(s, images=keep(s.images, s.name))
+                                  for s in request.subjects))
+
+
+def _named(image: ReferenceImage, n: int, whose: str) -> str:
+    if whose:
+        return f"Picture {n} of {whose}" + (f" ({image.label})" if image.label else "")
+    return f"The reference image {image.label or n}"
+
+
+def as_sent(request: GenerationRequest) -> GenerationRequest:
+    """The request in the form its model reads. A model without the subjects form (Q1) gets
+    its pictures in order, the cast members' first, and the prompt with each mention put into
+    words (``core.mentions``): a request without subjects, so every adapter sends it as it
+    always has. A model with the subjects form gets the request as it is (its adapter builds
+    the ``subjects``). A model the table does not know is left to its adapter."""
+    if not request.subjects:
+        return request
+    try:
+        if request.spec.subjects is not None:
+            return request
+    except KeyError:
+        return request
+    sent = sent_references(request, subjects_form=False)
+    return replace(request, prompt=sent.prompt, images=sent.images, subjects=())

@@ -4,7 +4,8 @@ Used by the desktop app (its session) and by ``vidu-cli --sandbox``, the same wa
 
 - **Its own library**, ``<profile>/sandbox/`` (:func:`sandbox_paths`): a sandbox task is never
   followed against a real host, and a real job waiting in the outbox is never sent to the
-  emulator.
+  emulator. The profile's pictures, cast and drafts are shared: every picture is filed in the
+  profile's reference store too, and the cast verbs work on the profile's cast.
 - **Its own key**: the emulator's demo key (:func:`demo_key`), never written anywhere; no real
   key is asked for.
 - **Its own hosts**: :class:`SandboxEngine` knows no address but the emulator's, which it asks
@@ -26,7 +27,15 @@ from typing import TYPE_CHECKING
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
-from vidu_desktop.store import AppPaths, PreparedReference, ReferenceMeta, ReferenceStore
+from vidu_desktop.store import (
+    AppPaths,
+    CastStore,
+    DraftStore,
+    PreparedReference,
+    ReferenceMeta,
+    ReferenceStore,
+    open_database,
+)
 
 from .engine import Engine
 from .settings import EngineSettings
@@ -79,15 +88,21 @@ class SandboxEngine(Engine):
     ``emulator`` gives the emulator's root URL, starting it on first call (it may block for the
     start, once); it is called when an adapter is made, not while the engine is built.
     ``profile_refs``: the profile's reference store, where drafts find their pictures (see
-    :class:`SandboxReferences`)."""
+    :class:`SandboxReferences`); the cast and the drafts it counts are the profile's too (in
+    the library of ``profile_refs``). ``owned``: connections the engine closes with itself."""
 
     def __init__(self, paths: AppPaths, demo_key: str, settings: EngineSettings,
                  emulator: Callable[[], str], *,
-                 profile_refs: ReferenceStore | None = None) -> None:
+                 profile_refs: ReferenceStore | None = None,
+                 owned: tuple[sqlite3.Connection, ...] = ()) -> None:
         super().__init__(paths, lambda _pid: demo_key, settings)
         self._emulator = emulator
-        if profile_refs is not None:  # the app: pictures are shared with the profile's drafts
+        self._owned = owned
+        if profile_refs is not None:  # pictures and the cast are shared with the profile
             self.refs = SandboxReferences(self.conn, paths, profile_refs)
+            self.cast = CastStore(profile_refs.conn)
+            self.drafts = DraftStore(profile_refs.conn)
+            self.cast_refs = profile_refs
 
     def base_url(self, host: str) -> str:
         if not self.settings.base_urls:
@@ -104,6 +119,13 @@ class SandboxEngine(Engine):
         """Every host's address: the emulator at ``root``."""
         for pid in ProviderId:
             self.settings.base_urls[pid.value] = f"{root}/{pid.value}"
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            for conn in self._owned:
+                conn.close()
 
 
 class SandboxEmulator:
@@ -146,7 +168,15 @@ class SandboxEmulator:
 
 def open_sandbox(profile: AppPaths, settings: EngineSettings, emulator: Callable[[], str],
                  ) -> SandboxEngine:
-    """The engine of ``profile``'s sandbox library (``emulator`` as for :class:`SandboxEngine`).
-    The addresses in ``settings`` are replaced: the emulator's are the only ones."""
+    """The engine of ``profile``'s sandbox library (``emulator`` as for :class:`SandboxEngine`),
+    sharing the profile's pictures and cast as the app's sandbox mode does (the profile's
+    library is opened for them, and closed with the engine). The addresses in ``settings``
+    are replaced: the emulator's are the only ones."""
     settings.base_urls = {}
-    return SandboxEngine(sandbox_paths(profile), demo_key(), settings, emulator)
+    conn = open_database(profile.database)
+    try:
+        return SandboxEngine(sandbox_paths(profile), demo_key(), settings, emulator,
+                             profile_refs=ReferenceStore(conn, profile.refs_dir), owned=(conn,))
+    except BaseException:
+        conn.close()
+        raise

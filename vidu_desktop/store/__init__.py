@@ -1,5 +1,6 @@
-"""The store: SQLite (tasks, events, artifacts, drafts, references, outbox, settings), media
-files, and API keys through keyring. Imports core, stdlib and keyring only; never Qt."""
+"""The store: SQLite (tasks, events, artifacts, drafts, the cast, references, outbox,
+settings), media files, and API keys through keyring. Imports core, stdlib and keyring only;
+never Qt."""
 
 from .artifacts import (
     Artifact,
@@ -10,6 +11,7 @@ from .artifacts import (
     sidecar_for,
     write_sidecar,
 )
+from .cast import MAX_PICTURES, CastMember, CastStore, CastUsage
 from .db import migrate, open_database, schema_version, transaction
 from .drafts import Draft, DraftReference, DraftStore
 from .errors import DatabaseTooNewError, StoreError, TaskNotFoundError
@@ -25,12 +27,12 @@ from .task_records import TaskEvent, TaskFilter, TaskRecord
 from .tasks import RESUMABLE, TaskStore
 
 __all__ = [
-    "MIGRATIONS", "NO_KEYCHAIN_WARNING", "RESUMABLE", "SCHEMA_VERSION", "AppPaths", "Artifact",
-    "ArtifactKind", "ArtifactStore", "BackendStatus", "DatabaseTooNewError", "Draft",
-    "DraftReference", "DraftStore", "KeySource", "MediaLayout", "Migration", "Outbox",
-    "PreparedReference", "ReferenceMeta", "ReferenceStore", "SecretStore", "Settings",
-    "StoreError", "TaskEvent", "TaskFilter", "TaskMedia", "TaskNotFoundError", "TaskRecord",
-    "TaskStore", "atomic_write_bytes", "check_no_secrets", "library_facts", "migrate",
-    "open_database", "replace_retrying", "schema_version", "sidecar_for", "sweep", "transaction",
-    "write_sidecar",
+    "MAX_PICTURES", "MIGRATIONS", "NO_KEYCHAIN_WARNING", "RESUMABLE", "SCHEMA_VERSION",
+    "AppPaths", "Artifact", "ArtifactKind", "ArtifactStore", "BackendStatus", "CastMember",
+    "CastStore", "CastUsage", "DatabaseTooNewError", "Draft", "DraftReference", "DraftStore",
+    "KeySource", "MediaLayout", "Migration", "Outbox", "PreparedReference", "ReferenceMeta",
+    "ReferenceStore", "SecretStore", "Settings", "StoreError", "TaskEvent", "TaskFilter",
+    "TaskMedia", "TaskNotFoundError", "TaskRecord", "TaskStore", "atomic_write_bytes",
+    "check_no_secrets", "library_facts", "migrate", "open_database", "replace_retrying",
+    "schema_version", "sidecar_for", "sweep", "transaction", "write_sidecar",
 ]

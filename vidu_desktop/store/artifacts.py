@@ -24,11 +24,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from vidu_desktop.core.mentions import sent_references
+from vidu_desktop.core.request import ReferenceImage
+
 from .db import transaction
 from .files import atomic_write_bytes, check_no_secrets
 from .task_records import TaskRecord
 
-SIDECAR_FORMAT = 1
+#: 2: ``subjects`` (name, picture hashes, voice id) and ``mentions`` (what the prompt's
+#: @mentions became on the wire); a task made before the cast has an empty list and null
+SIDECAR_FORMAT = 2
 
 
 class ArtifactKind(StrEnum):
@@ -167,14 +172,14 @@ def sidecar_for(record: TaskRecord, artifacts: Iterable[Artifact] = ()) -> dict[
     """The sidecar content for a task: every parameter, the seed, ids, cost and timings.
 
     Reference images are listed by label and content hash (and URL when they were sent as
-    one), never as inline data.
+    one), never as inline data; the subjects' pictures too. ``subjects`` and ``mentions``:
+    see :func:`cast_sidecar`.
     """
     request = dict(record.request_data)
-    request["images"] = [
-        {k: v for k, v in image.items() if k != "uri" or str(v).startswith(("http://", "https://"))}
-        for image in request.get("images", [])
-        if isinstance(image, dict)
-    ]
+    request["images"] = _listed(request.get("images", []))
+    if "subjects" in request:
+        request["subjects"] = [{**s, "images": _listed(s.get("images", []))}
+                               for s in request["subjects"] or [] if isinstance(s, dict)]
     return {
         "format": SIDECAR_FORMAT,
         "app": "Vidu Studio",
@@ -187,6 +192,7 @@ def sidecar_for(record: TaskRecord, artifacts: Iterable[Artifact] = ()) -> dict[
         "state": record.state.value,
         "prompt": record.prompt,
         "request": request,
+        **cast_sidecar(record),
         "seed": {"requested": record.seed, "resolved": record.resolved_seed},
         "cost": {
             "estimated": record.estimated_cost, "estimated_unit": record.estimated_cost_unit,
@@ -204,6 +210,37 @@ def sidecar_for(record: TaskRecord, artifacts: Iterable[Artifact] = ()) -> dict[
         "files": [{"kind": a.kind.value, "name": a.path.name, "bytes": a.bytes,
                    "sha256": a.sha256, "verified": a.verified} for a in artifacts],
     }
+
+
+def _listed(images: Any) -> list[dict[str, Any]]:
+    return [{k: v for k, v in image.items()
+             if k != "uri" or str(v).startswith(("http://", "https://"))}
+            for image in images or [] if isinstance(image, dict)]
+
+
+def cast_sidecar(record: TaskRecord) -> dict[str, Any]:
+    """The cast part of a sidecar: ``subjects`` (each cast member as sent: its name, its
+    pictures' content hashes in order, its voice id) and ``mentions``, what the prompt's
+    mentions became (``core.mentions.sent_references``): the form, the names mentioned, the
+    prompt as the host received it and, in the images form, the picture numbers each name
+    became. ``mentions`` is None when the task's model is no longer in the capability table."""
+    request = record.request
+    subjects = [{"name": s.name, "pictures": [_picture(i) for i in s.images],
+                 "voice_id": s.voice_id} for s in request.subjects]
+    try:
+        sent = sent_references(request)
+    except KeyError:  # a model the table no longer has: the form cannot be told
+        return {"subjects": subjects, "mentions": None}
+    mentions: dict[str, Any] = {"form": sent.form, "mentioned": list(sent.mentioned),
+                                "prompt": sent.prompt}
+    if sent.form == "images":
+        mentions["numbers"] = {name: list(n) for name, n in sent.numbers.items()}
+    return {"subjects": subjects, "mentions": mentions}
+
+
+def _picture(image: ReferenceImage) -> str:
+    """A picture in the sidecar: its content hash, else its URL when it was sent as one."""
+    return image.sha256 or (image.uri if image.uri.startswith(("http://", "https://")) else "")
 
 
 def _iso(value: float | None) -> str | None:

@@ -1,12 +1,18 @@
-"""Drafts: compositions the user is working on (prompt, parameters, ordered labelled references).
+"""Drafts: compositions the user is working on (prompt, parameters, ordered labelled references,
+the cast members it uses).
 
 The UI autosaves by calling :meth:`DraftStore.save` with the same draft id every few seconds:
-it is an upsert. References are kept by content hash (the bytes live in the reference store).
+it is an upsert. References are kept by content hash (the bytes live in the reference store);
+cast members by id (``store/cast.py``).
+
+Format 1 (before the cast) has no ``cast``: it opens as a draft with none. Format 2 adds
+``cast``, the member ids in the order the draft uses them (their pictures go first).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -14,10 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from vidu_desktop.core.mentions import MENTION
+
 from .db import transaction
 from .errors import StoreError
 
-DRAFT_FORMAT = 1
+DRAFT_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class Draft:
     created_at: float = 0.0
     updated_at: float = 0.0
     opened_at: float | None = None
+    #: the cast members the draft uses (ids, in order; format 2)
+    cast: tuple[str, ...] = ()
 
     @classmethod
     def new(cls, name: str = "", **values: Any) -> Draft:
@@ -52,6 +62,7 @@ class Draft:
             "mode": self.mode, "prompt": self.prompt, "parameters": self.parameters,
             "references": [{"sha256": r.sha256, "label": r.label,
                             "original_name": r.original_name} for r in self.references],
+            "cast": list(self.cast),
         }
 
     @classmethod
@@ -63,6 +74,7 @@ class Draft:
             for r in data.get("references", []) if isinstance(r, dict)
         )
         params = data.get("parameters", {})
+        cast = data.get("cast", [])
         return cls(
             id=row["id"], name=row["name"], provider=str(data.get("provider", "")),
             model=str(data.get("model", "")), mode=str(data.get("mode", "")),
@@ -70,6 +82,8 @@ class Draft:
             parameters=params if isinstance(params, dict) else {}, references=refs,
             created_at=float(row["created_at"]), updated_at=float(row["updated_at"]),
             opened_at=row["opened_at"],
+            cast=tuple(dict.fromkeys(str(c) for c in cast if isinstance(c, str) and c))
+            if isinstance(cast, list) else (),
         )
 
 
@@ -133,13 +147,54 @@ class DraftStore:
         return Draft.from_row(row) if row else None
 
     def referenced_hashes(self) -> set[str]:
-        """Every reference hash some draft uses (to keep when cleaning the reference folder)."""
+        """Every reference hash some draft uses, its cast members' pictures included (to keep
+        when cleaning the reference folder)."""
         hashes: set[str] = set()
         for (data_json,) in self._conn.execute("SELECT data_json FROM drafts"):
             for ref in json.loads(data_json).get("references", []):
                 if isinstance(ref, dict) and ref.get("sha256"):
                     hashes.add(str(ref["sha256"]))
+        hashes.update(str(r[0]) for r in self._conn.execute("SELECT sha256 FROM cast_pictures"))
         return hashes
+
+    # -- the cast members drafts use ---------------------------------------------------------
+    def using_cast_member(self, member_id: str) -> list[Draft]:
+        """The drafts whose cast has ``member_id``, the most recently changed first."""
+        return [d for d in self.list_drafts() if member_id in d.cast]
+
+    def drop_cast_member(self, member_id: str) -> list[Draft]:
+        """Take ``member_id`` out of every draft's cast (the member is being deleted); returns
+        the drafts changed, as they were. Their prompts are left as written: a mention of the
+        member is then shown as naming no one in the draft."""
+        changed = self.using_cast_member(member_id)
+        with transaction(self._conn):
+            for draft in changed:
+                self._write_data(replace(draft, cast=tuple(c for c in draft.cast
+                                                           if c != member_id)))
+        return changed
+
+    def rename_mentions(self, member_id: str, old: str, new: str) -> list[Draft]:
+        """In the drafts whose cast has ``member_id``, mentions of ``@old`` (whatever their
+        case) become ``@new``; returns the drafts whose prompt changed, as they are now."""
+        key = old.casefold()
+
+        def swap(m: re.Match[str]) -> str:
+            return "@" + new if m.group(1).casefold() == key else m.group(0)
+
+        changed = []
+        with transaction(self._conn):
+            for draft in self.using_cast_member(member_id):
+                prompt = MENTION.sub(swap, draft.prompt)
+                if prompt != draft.prompt:
+                    changed.append(replace(draft, prompt=prompt))
+                    self._write_data(changed[-1])
+        return changed
+
+    def _write_data(self, draft: Draft) -> None:
+        """Rewrite a stored draft's content (its times stay: the user did not edit it)."""
+        data = json.dumps(draft.to_data(), ensure_ascii=False, sort_keys=True)
+        with transaction(self._conn) as conn:
+            conn.execute("UPDATE drafts SET data_json = ? WHERE id = ?", (data, draft.id))
 
     def _require(self, draft_id: str) -> Draft:
         draft = self.get(draft_id)

@@ -6,8 +6,9 @@ gone: temporary files carry the writing process's id (``.<name>.<pid>-<random>.t
 while its task may still download it (the download resumes it with Range), and removed once
 the task succeeded, was cancelled or left the library.
 Files of tasks that are no longer in the library (a crash in the middle of a delete) are
-removed; so are prepared references that no row records, once they are older than
-``ORPHAN_AGE_S`` (a reference is written, then recorded a moment later by a live process).
+removed; so are prepared references that no row records and no cast member keeps, once they
+are older than ``ORPHAN_AGE_S`` (a reference is written, then recorded a moment later by a live
+process).
 
 ``sweep`` runs when the engine starts (the app's start and ``vidu-cli resume``), in a worker
 thread; files of this process and of other live ones are never touched.
@@ -84,9 +85,11 @@ def _dead_writer(match: re.Match[str] | None) -> bool:
 
 
 def library_facts(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
-    """What ``sweep`` needs from the library: each task's state, the recorded references."""
+    """What ``sweep`` needs from the library: each task's state, the references to keep (the
+    recorded ones, and every cast member's pictures even where a row went missing)."""
     states = {str(a): str(b) for a, b in conn.execute("SELECT local_id, state FROM tasks")}
-    recorded = {str(row[0]) for row in conn.execute("SELECT sha256 FROM prepared_references")}
+    recorded = {str(row[0]) for row in conn.execute(
+        "SELECT sha256 FROM prepared_references UNION SELECT sha256 FROM cast_pictures")}
     return states, recorded
 
 

@@ -153,11 +153,53 @@ _V3_BALANCE_INDEX = Migration(
     ],
 )
 
+_V4_CAST = Migration(
+    "the cast: named subjects with their pictures (by content hash), and which tasks were "
+    "made with which member; drafts and task rows are unchanged (a draft without a cast is "
+    "format 1, a request without subjects reads as one with none)",
+    [
+        # name_key: the name as NFC, case-folded (SQLite's NOCASE folds ASCII only)
+        """
+        CREATE TABLE cast_members (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            name_key    TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            voice_id    TEXT NOT NULL DEFAULT '',
+            created_at  REAL NOT NULL,
+            updated_at  REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE cast_pictures (
+            member_id     TEXT NOT NULL REFERENCES cast_members (id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL,
+            sha256        TEXT NOT NULL,
+            label         TEXT NOT NULL DEFAULT '',
+            original_name TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (member_id, position)
+        )
+        """,
+        "CREATE INDEX cast_pictures_sha ON cast_pictures (sha256)",
+        # member_id names a member of the library holding the cast, which for the sandbox
+        # library is the profile's: no foreign key on it
+        """
+        CREATE TABLE task_cast (
+            local_id    TEXT NOT NULL REFERENCES tasks (local_id) ON DELETE CASCADE,
+            member_id   TEXT NOT NULL,
+            PRIMARY KEY (local_id, member_id)
+        )
+        """,
+        "CREATE INDEX task_cast_member ON task_cast (member_id)",
+    ],
+)
+
 #: Every migration, oldest first. The schema version of a fresh database is ``len(MIGRATIONS)``.
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_TASKS_EVENTS_ARTIFACTS_DRAFTS,
     _V2_REFERENCES_OUTBOX_SETTINGS,
     _V3_BALANCE_INDEX,
+    _V4_CAST,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

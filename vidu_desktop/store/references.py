@@ -1,9 +1,10 @@
 """Prepared reference images, stored once by content hash: ``refs/<sha[:2]>/<sha>.<ext>``.
 
-Drafts and tasks refer to an image by its SHA-256. Task rows keep such images as
+Drafts, cast members and tasks refer to an image by its SHA-256. Task rows keep such images as
 ``ref:sha256:<hex>`` instead of a base64 data URI (a request with seven images would otherwise
-put tens of megabytes in every row); :meth:`ReferenceStore.rehydrate` turns them back into
-data URIs before a stored request is sent again.
+put tens of megabytes in every row), the loose pictures and the subjects' alike;
+:meth:`ReferenceStore.rehydrate` turns them back into data URIs before a stored request is
+sent.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vidu_desktop.core.request import GenerationRequest
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 
 from .db import transaction
 from .errors import StoreError
@@ -63,6 +64,11 @@ class ReferenceStore:
         self._conn = conn
         self._dir = refs_dir
         self._clock = clock
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The library this store records its pictures in."""
+        return self._conn
 
     def file_path(self, sha256: str, fmt: str) -> Path:
         if not _SHA.match(sha256):
@@ -146,25 +152,38 @@ class ReferenceStore:
             ref.path.unlink(missing_ok=True)
 
     def rehydrate(self, request: GenerationRequest) -> GenerationRequest:
-        """Replace ``ref:sha256:`` image URIs with data URIs read from the store."""
-        images = tuple(
-            replace(image, uri=self.data_uri(image.uri.removeprefix(REF_URI_PREFIX)))
-            if image.uri.startswith(REF_URI_PREFIX) else image
-            for image in request.images
-        )
-        return replace(request, images=images)
+        """Replace ``ref:sha256:`` image URIs with data URIs read from the store, the loose
+        pictures' and the subjects' (StoreError when one is missing)."""
+        def inline(images: tuple[ReferenceImage, ...]) -> tuple[ReferenceImage, ...]:
+            return tuple(
+                replace(image, uri=self.data_uri(image.uri.removeprefix(REF_URI_PREFIX)))
+                if image.uri.startswith(REF_URI_PREFIX) else image
+                for image in images
+            )
+        return replace(request, images=inline(request.images),
+                       subjects=tuple(replace(s, images=inline(s.images))
+                                      for s in request.subjects))
 
 
 def compact_request_data(data: dict[str, Any], conn: sqlite3.Connection) -> dict[str, Any]:
     """``GenerationRequest.to_dict()`` with inline data URIs replaced by ``ref:sha256:<hex>``
     where the image's bytes are in the reference store (so :meth:`ReferenceStore.rehydrate`
-    can restore them). Other images are kept as they are."""
-    images = []
-    for image in data.get("images", []):
-        if (isinstance(image, dict) and str(image.get("uri", "")).startswith("data:")
-                and _SHA.match(str(image.get("sha256", "")))
-                and conn.execute("SELECT 1 FROM prepared_references WHERE sha256 = ?",
-                                 (image["sha256"],)).fetchone()):
-            image = {**image, "uri": REF_URI_PREFIX + str(image["sha256"])}
-        images.append(image)
-    return {**data, "images": images}
+    can restore them), the subjects' pictures too. Other images are kept as they are; a
+    request without subjects (made before the cast) is kept without them."""
+    def compact(images: Any) -> list[Any]:
+        kept = []
+        for image in images or []:
+            if (isinstance(image, dict) and str(image.get("uri", "")).startswith("data:")
+                    and _SHA.match(str(image.get("sha256", "")))
+                    and conn.execute("SELECT 1 FROM prepared_references WHERE sha256 = ?",
+                                     (image["sha256"],)).fetchone()):
+                image = {**image, "uri": REF_URI_PREFIX + str(image["sha256"])}
+            kept.append(image)
+        return kept
+
+    compacted = {**data, "images": compact(data.get("images", []))}
+    if "subjects" in data:
+        compacted["subjects"] = [
+            {**s, "images": compact(s.get("images", []))} if isinstance(s, dict) else s
+            for s in data["subjects"] or []]
+    return compacted
