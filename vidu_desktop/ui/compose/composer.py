@@ -1,31 +1,44 @@
 """The composition behind the window: what Generate would send, why it cannot yet, sending it,
-and the draft it is saved as. The widgets are the window's; this holds the rules between them."""
+and the draft it is saved as. The widgets are the window's; this holds the rules between them.
+
+The draft's cast members are the tray's groups: each is sent as a subject (``subjects``,
+``engine.subject_of`` of the library's member; a group not in the library sends the pictures
+the tray has), the loose pictures as ``images``. A draft keeps its cast as member ids
+(``Draft.cast``) and its loose pictures by hash. The prompt editor hears the cast's names
+(``set_cast``) whenever they change."""
 
 from __future__ import annotations
 
 import base64
 import logging
+import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import Mode, provider
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.mentions import MENTION
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage, Subject
 from vidu_desktop.core.validation import validate
 from vidu_desktop.store import Draft, StoreError, TaskRecord
 from vidu_desktop.store.references import REF_URI_PREFIX
 from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.common.parameter_choices import Choices, default_choices
 from vidu_desktop.ui.common.session import Session
-from vidu_desktop.ui.compose.draft_refs import entries_from_draft, references_for_draft
+from vidu_desktop.ui.compose.cast.controller import group_of
+from vidu_desktop.ui.compose.draft_refs import (
+    entries_from_draft,
+    keep_pictures,
+    references_for_draft,
+)
 from vidu_desktop.ui.compose.generate_bar import cost_texts
 from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
-from vidu_desktop.ui.compose.tray.tray import ReferenceTray
+from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray, TrayGroup
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +70,69 @@ class Composer(QObject):
         self.bg = Background()
         self.sending = False
         self.draft_id: str | None = None
+        tray.changed.connect(self.tell_editor)
+        panel.changed.connect(self._on_model)
+        if hasattr(editor, "set_request_source"):  # the editor counts the prompt as sent
+            editor.set_request_source(self.request_for)
+        self._on_model()
 
     # -- what would be sent ------------------------------------------------------------------
     def references(self) -> tuple[ReferenceImage, ...]:
-        return tuple(self.tray.references())
+        """The loose pictures (the cast members' go as ``subjects``)."""
+        return tuple(self.tray.loose_references())
+
+    def subjects(self) -> tuple[Subject, ...]:
+        """The draft's cast members, in the tray's order."""
+        engine = self.session.engine
+        found: list[Subject] = []
+        for group in self.tray.cast.groups():
+            member = engine.cast_member(group.member_id) if group.member_id else None
+            if member is not None:
+                found.append(engine.subject_of(member))
+            else:  # not (any more) in the library: the pictures the tray has
+                found.append(Subject(group.name, tuple(
+                    i.reference() for i in self.tray.cast.pictures(group.key)
+                    if i.state is ItemState.READY), group.voice_id))
+        return tuple(found)
 
     def requests(self) -> list[GenerationRequest]:
-        return self.panel.choices().requests(self.editor.text(), self.references())
+        subjects = self.subjects()
+        return [replace(r, subjects=subjects) for r in
+                self.panel.choices().requests(self.editor.text(), self.references())]
+
+    def request_for(self, prompt: str) -> GenerationRequest | None:
+        """The request Generate would send with ``prompt`` (for the editor's counter)."""
+        refs = self.references()
+        subjects = self.subjects()
+        if not refs and not subjects:
+            refs = (ReferenceImage("data:,"),)
+        try:
+            return replace(self.panel.choices().requests(prompt, refs)[0], subjects=subjects)
+        except (KeyError, ValueError):
+            return None
+
+    def tell_editor(self) -> None:
+        """The editor completes and checks @mentions of the draft's cast."""
+        if hasattr(self.editor, "set_cast"):
+            names = [g.name for g in self.tray.cast.groups()]
+            self.editor.set_cast(names, len(self.tray.loose_items()))
+
+    def _on_model(self) -> None:
+        """A model with subjects numbers the loose pictures @image1, @image2, …"""
+        self.tray.cast.set_loose_numbers(self.panel.choices().spec.subjects is not None)
+
+    def rename_mentions(self, old: str, new: str) -> None:
+        """A cast member of the draft was renamed: its @mentions in the prompt follow (as
+        the library does in the drafts that are not open)."""
+        key = old.casefold()
+        text = self.editor.text()
+
+        def swap(m: re.Match[str]) -> str:
+            return "@" + new if m.group(1).casefold() == key else m.group(0)
+
+        renamed = MENTION.sub(swap, text)
+        if renamed != text:
+            self.editor.set_text(renamed)
 
     def reasons(self) -> list[str]:
         """Everything that keeps Generate disabled, most pressing first."""
@@ -77,13 +146,16 @@ class Composer(QObject):
         if tray_problem:
             reasons.append(str(tray_problem))
         refs = self.references()
+        subjects = self.subjects()
         # with no picture yet, check everything else against a stand-in; the count is the
         # tray's to explain
-        request = choices.requests(self.editor.text(), refs or (ReferenceImage("data:,"),))[0]
+        request = replace(choices.requests(
+            self.editor.text(), refs or (() if subjects else (ReferenceImage("data:,"),)))[0],
+            subjects=subjects)
         for problem in validate(request):
             if problem.field != "images" or not tray_problem:
                 reasons.append(problem.message)
-        if not refs and not tray_problem:
+        if not refs and not subjects and not tray_problem:
             rules = choices.spec.images
             reasons.append(f"Add a reference picture ({host.display_name} {choices.model} "
                            f"takes {rules.min_count} to {rules.max_count}).")
@@ -134,10 +206,16 @@ class Composer(QObject):
     # -- drafts ------------------------------------------------------------------------------
     def collect(self) -> Draft:
         choices = self.panel.choices()
-        refs = references_for_draft(self.session.engine, self.tray)
+        engine = self.session.engine
+        refs = references_for_draft(engine, self.tray)
+        # a group not in the cast library keeps its pictures in the draft, as loose ones
+        unkept = [i for g in self.tray.cast.groups() if not g.in_cast
+                  for i in self.tray.cast.pictures(g.key)]
         return Draft(id="", provider=choices.provider.value, model=choices.model,
                      mode=Mode.REFERENCE2VIDEO.value, prompt=self.editor.text(),
-                     parameters=choices.to_parameters(), references=refs)
+                     parameters=choices.to_parameters(),
+                     references=keep_pictures(engine, unkept) + refs,
+                     cast=tuple(g.member_id for g in self.tray.cast.groups() if g.in_cast))
 
     def reuse(self, rec: TaskRecord) -> list[str]:
         """Put the task's references, prompt and parameters (with the seed it used) into the
@@ -155,11 +233,34 @@ class Composer(QObject):
         params = {k: v for k, v in params.items() if v is not None}
         notes = self.panel.set_choices(Choices.from_draft(rec.provider, rec.model, params))
         self.editor.set_text(rec.prompt)
+        entries, urls = self._pictures(req.images, notes)
+        groups: list[tuple[TrayGroup, list[tuple[bytes, str, str]]]] = []
+        for subject in req.subjects:
+            member = self.session.engine.cast_member_named(subject.name)
+            if member is not None:  # still in the library: as the cast member it is now
+                if member.hashes != tuple(i.sha256 for i in subject.images):
+                    notes.append(f"{member.name}'s pictures have changed since this task; "
+                                 "its pictures now are used.")
+                groups.append((group_of(member), entries_from_draft(self.session.engine,
+                                                                     member.pictures)))
+            else:  # a group of the pictures that were sent, to keep in the cast again
+                pictures, _links = self._pictures(subject.images, notes, subject.name)
+                notes.append(f"{subject.name} is no longer in the cast; its pictures are "
+                             "back as a group (Keep in the cast… from its menu).")
+                groups.append((TrayGroup("", subject.name, "", subject.voice_id), pictures))
+        self.tray.restore(entries, groups=groups)
+        if urls:
+            self.tray.add_urls(urls)
+        return notes
+
+    def _pictures(self, images: tuple[ReferenceImage, ...], notes: list[str], owner: str = ""
+                  ) -> tuple[list[tuple[bytes, str, str]], list[str]]:
+        """A request's pictures as the tray's entries (bytes, name, label), and its links."""
         entries: list[tuple[bytes, str, str]] = []
         urls: list[str] = []
         engine = self.session.engine
-        for i, image in enumerate(req.images, 1):
-            name = image.label or f"image {i}"
+        for i, image in enumerate(images, 1):
+            name = image.label or (f"{owner} {i}" if owner else f"image {i}")
             try:
                 if image.uri.startswith(REF_URI_PREFIX):
                     sha = image.uri.removeprefix(REF_URI_PREFIX)
@@ -170,11 +271,9 @@ class Composer(QObject):
                 else:
                     urls.append(image.uri)
             except (StoreError, ValueError):
-                notes.append(f"Reference {i} ({name}) is no longer in the library.")
-        self.tray.restore(entries)
-        if urls:
-            self.tray.add_urls(urls)
-        return notes
+                whose = f"{owner}'s picture {i}" if owner else f"Reference {i}"
+                notes.append(f"{whose} ({name}) is no longer in the library.")
+        return entries, urls
 
     def apply(self, draft: Draft) -> None:
         self.draft_id = draft.id
@@ -184,5 +283,17 @@ class Composer(QObject):
             choices = default_choices()
         self.panel.set_choices(choices)
         self.editor.set_text(draft.prompt, undoable=False)
-        self.tray.restore(
-            entries_from_draft(self.session.engine, draft.references))
+        engine = self.session.engine
+        groups: list[tuple[TrayGroup, list[tuple[bytes, str, str]]]] = []
+        missing = 0
+        for member_id in draft.cast:
+            member = engine.cast_member(member_id)
+            if member is None:
+                missing += 1
+                continue
+            groups.append((group_of(member), entries_from_draft(engine, member.pictures)))
+        self.tray.restore(entries_from_draft(engine, draft.references), groups=groups)
+        if missing:
+            self.tray.note(f"{missing} cast member{'s' * (missing != 1)} of this draft "
+                           f"{'are' if missing != 1 else 'is'} no longer in the cast library.")
+        self.tell_editor()

@@ -40,6 +40,7 @@ from vidu_desktop.ui.common import focus_ring
 from vidu_desktop.ui.common.accessibility import name, name_from_labels, tab_order
 from vidu_desktop.ui.common.resources import app_icon
 from vidu_desktop.ui.common.session import SANDBOX_LABEL, Session
+from vidu_desktop.ui.compose.cast.area import CastArea
 from vidu_desktop.ui.compose.composer import Composer
 from vidu_desktop.ui.compose.drafts import DraftController, DraftSwitcher
 from vidu_desktop.ui.compose.generate_bar import GenerateBar
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.generate_bar = GenerateBar(self)
         self.composer = Composer(session, self.tray, self.editor, self.panel, self.library,
                                  self)
+        self.cast_area = CastArea(session, self.tray, self.composer, self)  # tray + cast
         self.drafts = DraftController(session.drafts, self.composer.collect,
                                       self.composer.apply, self)
         self.draft_switcher = DraftSwitcher(self.drafts, self)
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.draft_switcher)
         self.v_split = QSplitter(Qt.Orientation.Vertical, left)
         self.v_split.setObjectName("compose-split")
-        self.v_split.addWidget(self.tray)
+        self.v_split.addWidget(self.cast_area)
         self.v_split.addWidget(self.editor)
         self.v_split.setStretchFactor(0, 3)
         self.v_split.setStretchFactor(1, 2)
@@ -270,7 +272,7 @@ class MainWindow(QMainWindow):
     def _tab_order(self) -> None:
         """Draft, pictures, prompt, parameters, Generate, then the tasks."""
         tasks = self.task_list.view.focus_order() if self.attached else []
-        tab_order(self.draft_switcher.focus_order() + self.tray.focus_order()
+        tab_order(self.draft_switcher.focus_order() + self.cast_area.focus_order()
                   + self.editor.focus_order() + self.panel.focus_order()
                   + [self.generate_bar.button] + tasks)
 

@@ -53,6 +53,7 @@ class TrayCast(QObject):
     group key) from a header's menu: "rename", "edit" or "keep" (into the cast)."""
 
     changed = Signal()
+    info = Signal(str)  # a note that is no problem (the tray's ``message``, not its strip)
     subject_requested = Signal(list)
     group_requested = Signal(str, str)
 
@@ -151,7 +152,7 @@ class TrayCast(QObject):
         for item in self.model.remove_group(key):
             self.tray.queue.preparer.cancel(item.id)
         if group.in_cast:
-            self.tray.note(f"{group.name} is out of this draft; the cast library keeps it.")
+            self.info.emit(f"{group.name} is out of this draft; the cast library keeps it.")
         self._changed()
 
     def request(self, action: str, key: str) -> None:

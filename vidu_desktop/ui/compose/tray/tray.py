@@ -100,6 +100,7 @@ class ReferenceTray(QWidget):
         self.view.delete_pressed.connect(self.remove_selected)
         self.view.remove_clicked.connect(self._remove_id)
         self.cast = TrayCast(self, self)
+        self.cast.info.connect(self.message)
         self.view.group_remove_clicked.connect(self.cast.remove_group)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.move_pressed.connect(self.move_selected)
