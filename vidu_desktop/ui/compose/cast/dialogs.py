@@ -303,7 +303,8 @@ def usage_text(name: str, drafts: Sequence[str], tasks: int) -> str:
     used = " and ".join(parts)
     after = []
     if drafts:
-        after.append(f"the drafts lose {name} and its pictures")
+        after.append(f"the drafts no longer have {name} (a mention of @{name} in their "
+                     "prompts shows as naming no one)")
     if tasks:
         after.append("the tasks keep what was sent")
     return f"Used by {used}. After deleting, " + "; ".join(after) + "."

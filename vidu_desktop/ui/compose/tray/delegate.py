@@ -35,10 +35,10 @@ from vidu_desktop.ui.compose.tray.item import (
     size_text,
 )
 from vidu_desktop.ui.compose.tray.model import (
+    BadgeRole,
     CountRole,
     GroupRole,
     ItemRole,
-    NumberRole,
     OverLimitRole,
 )
 
@@ -130,7 +130,7 @@ class TrayDelegate(QStyledItemDelegate):
         flags = tuple(bool(state & f) for f in (QStyle.StateFlag.State_Selected,
                                                 QStyle.StateFlag.State_HasFocus,
                                                 QStyle.StateFlag.State_MouseOver))
-        key = (cell.width(), cell.height(), dpr, flags, index.data(NumberRole),
+        key = (cell.width(), cell.height(), dpr, flags, index.data(BadgeRole),
                index.data(OverLimitRole), option.palette.cacheKey(),
                option.font.key(), item.state, round(item.progress, 2),
                item.label, item.name, item.error, item.sha256, item.group,
@@ -144,7 +144,7 @@ class TrayDelegate(QStyledItemDelegate):
             canvas.setFont(option.font)
             local = QStyleOptionViewItem(option)
             local.rect = QRect(0, 0, cell.width(), cell.height())
-            self._render(canvas, local, item, int(index.data(NumberRole)),
+            self._render(canvas, local, item, str(index.data(BadgeRole)),
                          bool(index.data(OverLimitRole)))
             canvas.end()
             cached = (key, pixmap)
@@ -152,7 +152,7 @@ class TrayDelegate(QStyledItemDelegate):
         painter.drawPixmap(cell.topLeft(), cached[1])
 
     def _render(self, painter: QPainter, option: QStyleOptionViewItem, item: TrayItem,
-                number: int, over: bool) -> None:
+                number: str, over: bool) -> None:
         palette = option.palette
         cell = QRect(option.rect)
         state = option.state
@@ -279,15 +279,17 @@ class TrayDelegate(QStyledItemDelegate):
         self._pixmaps[item.id] = (key, pixmap)
         return pixmap
 
-    def _paint_number(self, painter: QPainter, number: int, cell: QRect, palette: QPalette,
+    def _paint_number(self, painter: QPainter, number: str, cell: QRect, palette: QPalette,
                       alarm: bool, red: QColor) -> None:
+        """The card's number ("3"), or how the prompt names it ("@image1")."""
         area = self.thumb_rect(cell)
-        badge = QRectF(area.left() + 5, area.top() + 5, 24, 24)
-        painter.setPen(QPen(QColor(255, 255, 255, 200), 1.5))
-        painter.setBrush(red if alarm else palette.color(QPalette.ColorRole.Highlight))
-        painter.drawEllipse(badge)
         font = QFont(painter.font())
         font.setBold(True)
+        width = max(24, QFontMetrics(font).horizontalAdvance(number) + 14)
+        badge = QRectF(area.left() + 5, area.top() + 5, min(width, area.width() - 40), 24)
+        painter.setPen(QPen(QColor(255, 255, 255, 200), 1.5))
+        painter.setBrush(red if alarm else palette.color(QPalette.ColorRole.Highlight))
+        painter.drawRoundedRect(badge, 12, 12)
         painter.setFont(font)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText) if not alarm
                        else QColor("white"))

@@ -44,6 +44,7 @@ NumberRole = Qt.ItemDataRole.UserRole + 2  # "image N"
 OverLimitRole = Qt.ItemDataRole.UserRole + 3  # True when beyond the model's maximum
 GroupRole = Qt.ItemDataRole.UserRole + 4  # the TrayGroup of a group's header
 CountRole = Qt.ItemDataRole.UserRole + 5  # pictures under a header
+BadgeRole = Qt.ItemDataRole.UserRole + 6  # what the card's badge says: "3", or "@image1"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -329,6 +330,8 @@ class TrayModel(QAbstractListModel):
             return item
         if role == NumberRole:
             return number
+        if role == BadgeRole:
+            return f"@image{number}" if self.loose_numbers and not item.group else str(number)
         if role == OverLimitRole:
             return self.picture_index(item.id) + 1 > self.limit
         return None
