@@ -21,6 +21,8 @@ from vidu_desktop.core.validation import validate
 from vidu_desktop.store import RESUMABLE, ArtifactKind, TaskFilter, TaskRecord
 
 from . import output as out
+from . import subjects
+from .cast import cmd_cast
 from .output import fail, report_error, show
 
 if TYPE_CHECKING:  # the engine (httpx, PyAV) is imported only by the commands that use it
@@ -37,10 +39,13 @@ def load_images(sources: list[str], pid: ProviderId, model: str, mode: Mode
 
 
 def check_request(request: GenerationRequest, image_count: int) -> None:
-    """Refuse bad parameters before any picture is prepared (the engine checks again)."""
+    """Refuse bad parameters before any picture is prepared (the engine checks again), as
+    the request will be sent (the subjects' pictures in order for a model without subjects)."""
+    from vidu_desktop.engine.references import as_sent
+
     draft = replace(request, images=tuple(ReferenceImage("") for _ in range(image_count)))
     try:
-        problems = validate(draft)
+        problems = validate(as_sent(draft))
     except KeyError:  # core: an unknown duration without a resolution has no default
         spec = request.spec
         allowed = ", ".join(str(d) for d in spec.durations)
@@ -73,14 +78,24 @@ async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
         provider=spec.id, model=model, mode=mode, prompt=prompt, images=(),
         duration=args.duration, resolution=args.resolution, aspect_ratio=args.aspect_ratio,
         movement_amplitude=args.movement, seed=args.seed, bgm=args.bgm,
-        payload=args.payload or "", off_peak=args.off_peak)
+        payload=args.payload or "", off_peak=args.off_peak, audio=args.audio)
+    if args.subject and mode != Mode.REFERENCE2VIDEO:
+        return fail("--subject works with reference-to-video only", out.INVALID,
+                    "Leave out --img2video, or give the start frame with -i.",
+                    as_json=args.json)
     try:
+        wanted = subjects.subject_args(args.subject)
+        request = replace(request, subjects=subjects.draft_subjects(
+            engine, wanted, subjects.voice_args(args.voice, wanted)))
         check_request(request, len(args.image))
         engine.adapter(spec.id)  # no key: say so before the pictures are prepared
-        images = await asyncio.to_thread(load_images, args.image, spec.id, model, mode)
-        rec = await engine.submit(replace(request, images=tuple(images)))
+        images = await asyncio.to_thread(load_images, subjects.files_to_prepare(
+            wanted, args.image), spec.id, model, mode)
+        cast, loose = subjects.fill(request.subjects, wanted, images)
+        rec = await engine.submit(replace(request, subjects=cast, images=loose))
     except AppError as err:
         return report_error(err, spec.id, as_json=args.json)
+    subjects.tell_numbers(rec.request)
     if not args.json:
         if args.sandbox:
             cost = "sandbox: a placeholder video, no cost"
@@ -293,4 +308,5 @@ async def cmd_download(engine: Engine, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"generate": cmd_generate, "status": cmd_status, "list": cmd_list,
-            "resume": cmd_resume, "cancel": cmd_cancel, "download": cmd_download}
+            "resume": cmd_resume, "cancel": cmd_cancel, "download": cmd_download,
+            "cast": cmd_cast}
