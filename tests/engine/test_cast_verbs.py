@@ -6,6 +6,7 @@ order, the cast member's first, and ``@mia`` put into words with its picture num
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import pytest
 from conftest import make_image
@@ -85,19 +86,23 @@ async def verbs(engine: Engine, drafts: DraftStore) -> None:
     loose = ReferenceImage(REF_URI_PREFIX + pics[2].sha256, "the sea", pics[2].sha256)
     request = GenerationRequest(ProviderId.VIDU, "viduq1", "@Mia waves at the sea", (loose,),
                                 subjects=(subject,))
-    rec = await engine.submit(request)
+    with pytest.raises(AppError, match="viduq1 takes no voices"):  # Q1 would lose it
+        await engine.submit(request)
+    assert engine.count() == 0
+    subject = replace(subject, voice_id="")  # what the user leaves out for Q1
+    rec = await engine.submit(replace(request, subjects=(subject,)))
     assert rec.request.subjects[0].images[0].uri.startswith(REF_URI_PREFIX)
     done = await engine.wait(rec.local_id)
     assert done.state == TaskState.SUCCEEDED, done.error
     assert engine.cast_usage(mia.id).tasks == 1 and engine.cast_usage(leo.id).tasks == 0
     sidecar = sidecar_of(engine, done)
     assert sidecar["subjects"] == [{"name": "mia", "pictures": [p.sha256 for p in pics[:2]],
-                                    "voice_id": "voice-1"}]
+                                    "voice_id": ""}]
     assert sidecar["mentions"]["prompt"] == "Mia (images 1-2) waves at the sea"
     assert sidecar["mentions"]["numbers"] == {"mia": [1, 2]}
     # a subject named like a member but with other pictures is not the member
     other = GenerationRequest(ProviderId.VIDU, "viduq1", "@leo", (), subjects=(
-        engine.subject_of(mia).__class__("leo", subject.images),))
+        replace(subject, name="leo"),))
     await engine.wait((await engine.submit(other)).local_id)
     assert engine.cast_usage(leo.id).tasks == 0
 

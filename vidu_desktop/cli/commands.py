@@ -39,13 +39,11 @@ def load_images(sources: list[str], pid: ProviderId, model: str, mode: Mode
 
 
 def check_request(request: GenerationRequest, image_count: int) -> None:
-    """Refuse bad parameters before any picture is prepared (the engine checks again), as
-    the request will be sent (the subjects' pictures in order for a model without subjects)."""
-    from vidu_desktop.engine.references import as_sent
-
+    """Refuse bad parameters before any picture is prepared (the engine checks again); the
+    subjects' pictures still to prepare are placeholders already."""
     draft = replace(request, images=tuple(ReferenceImage("") for _ in range(image_count)))
     try:
-        problems = validate(as_sent(draft))
+        problems = validate(draft)
     except KeyError:  # core: an unknown duration without a resolution has no default
         spec = request.spec
         allowed = ", ".join(str(d) for d in spec.durations)
@@ -53,9 +51,12 @@ def check_request(request: GenerationRequest, image_count: int) -> None:
                        f"offered by this model; allowed: {allowed}.",
                        "Change the named values.", retryable=False) from None
     if problems:
+        voices = [s.name for s in request.subjects if s.voice_id]
+        leave_out = (f" --voice {voices[0]}= leaves a cast member's voice out of this request."
+                     if voices and any(p.field == "voice_id" for p in problems) else "")
         raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
-                       "Change the named values (`vidu-cli providers` lists them).",
-                       retryable=False)
+                       "Change the named values (`vidu-cli providers` lists them)."
+                       + leave_out, retryable=False)
 
 
 async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:

@@ -158,9 +158,8 @@ class Engine(LibraryVerbs, CastVerbs):
 
     def create(self, request: GenerationRequest, *, draft_id: str | None = None,
                group_id: str | None = None, take_index: int | None = None) -> TaskRecord:
-        """Validate (as it will be sent: see ``references.as_sent``) and write the task (state
-        SUBMITTING); nothing is sent yet."""
-        problems = validate(references.as_sent(request))
+        """Validate and write the task (state SUBMITTING); nothing is sent yet."""
+        problems = validate(request)
         if problems:
             raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
                            "Change the named values.", details={p.field: str(p)
