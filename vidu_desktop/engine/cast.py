@@ -39,6 +39,16 @@ class CastVerbs:
     drafts: DraftStore  # the drafts that use the cast (the profile's)
     cast_refs: ReferenceStore  # where the cast's pictures are (the profile's)
 
+    def use_cast(self, conn: sqlite3.Connection, refs: ReferenceStore) -> None:
+        """Work on the cast and the drafts of the library ``conn``, its pictures in ``refs``."""
+        self.cast = CastStore(conn)
+        self.drafts = DraftStore(conn)
+        self.cast_refs = refs
+
+    def link_cast(self, local_id: str, request: GenerationRequest) -> None:
+        """Record the cast members task ``local_id`` is made with (see :meth:`cast_ids`)."""
+        CastStore.link_task(self.conn, local_id, self.cast_ids(request))
+
     def keep_pictures(self, images: Sequence[ReferenceImage]) -> tuple[DraftReference, ...]:
         """Prepared pictures (data URIs, as ``imaging.bridge`` makes them) kept in the
         reference store, as a cast member's pictures (AppError for one that is not inline)."""

@@ -27,8 +27,6 @@ from vidu_desktop.store import (
     AppPaths,
     ArtifactKind,
     ArtifactStore,
-    CastStore,
-    DraftStore,
     MediaLayout,
     Outbox,
     ReferenceStore,
@@ -71,9 +69,7 @@ class Engine(LibraryVerbs, CastVerbs):
         self.tasks = TaskStore(self.conn)
         self.artifacts = ArtifactStore(self.conn, paths.media_root)
         self.refs = ReferenceStore(self.conn, paths.refs_dir)
-        self.cast = CastStore(self.conn)
-        self.drafts = DraftStore(self.conn)
-        self.cast_refs = self.refs
+        self.use_cast(self.conn, self.refs)
         self.outbox = Outbox(self.conn)
         self.layout = MediaLayout(paths.media_root)
         self.bus = EventBus(self.settings.progress_interval_s)
@@ -169,7 +165,7 @@ class Engine(LibraryVerbs, CastVerbs):
         with transaction(self.conn):  # the row and the cast members it was made with
             rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
                                     take_index=take_index)
-            CastStore.link_task(self.conn, rec.local_id, self.cast_ids(request))
+            self.link_cast(rec.local_id, request)
         self.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 
