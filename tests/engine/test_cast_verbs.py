@@ -184,3 +184,38 @@ def test_a_subject_whose_picture_left_the_store_is_refused_before_anything_is_wr
             assert "Picture 1 of mia (view 1) is no longer in the library" in err.value.message
             assert engine.count() == 0
     run(scenario())
+
+
+def test_a_model_with_the_subjects_form_gets_the_subjects_with_their_pictures_inline(
+        make_engine: EngineFactory, emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the engine hands the adapter of a model with subjects (viduq2): the subjects as
+    the draft had them, voices kept, their pictures read back from the store as data URIs,
+    the prompt as written (the adapter builds the host's ``subjects``)."""
+    async def scenario() -> None:
+        async with make_engine() as engine:
+            mia = engine.add_cast_member("mia", keep(engine, 2), voice_id="voice-1")
+            loose = keep(engine, 1, 150)[0]
+            request = GenerationRequest(
+                ProviderId.VIDU, "viduq2", "@mia waves at @image1", (ReferenceImage(
+                    REF_URI_PREFIX + loose.sha256, "sea", loose.sha256),),
+                subjects=(engine.subject_of(mia),), audio=True)
+            adapter = engine.adapter("vidu")
+            handed: list[GenerationRequest] = []
+            real_submit = adapter.submit
+
+            async def spy(req: GenerationRequest, token: str) -> object:
+                handed.append(req)
+                return await real_submit(req, token)
+
+            monkeypatch.setattr(adapter, "submit", spy)
+            rec = await engine.submit(request)
+            await engine.wait(rec.local_id)
+            [sent] = handed
+            assert sent.prompt == "@mia waves at @image1" and sent.audio is True
+            [subject] = sent.subjects
+            assert (subject.name, subject.voice_id) == ("mia", "voice-1")
+            assert all(i.uri.startswith("data:image/png;base64,") for i in subject.images)
+            assert [i.sha256 for i in subject.images] == list(mia.hashes)
+            assert sent.images[0].uri.startswith("data:image/png;base64,")
+            assert engine.cast_usage(mia.id).tasks == 1
+    run(scenario())
