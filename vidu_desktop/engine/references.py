@@ -1,5 +1,5 @@
-"""Inline reference images go to the reference store, so a task row holds only their hash; a
-request leaves in the form its model reads."""
+"""Inline reference images go to the reference store, so a task row holds only their hash (the
+form a request's pictures take on the wire is the adapters' business: ``providers/wire.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import io
 from dataclasses import replace
 
 from vidu_desktop.core.errors import AppError, ErrorKind
-from vidu_desktop.core.mentions import sent_references
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.store import ReferenceMeta, ReferenceStore
 from vidu_desktop.store.references import REF_URI_PREFIX
@@ -68,20 +67,3 @@ def _named(image: ReferenceImage, n: int, whose: str) -> str:
     if whose:
         return f"Picture {n} of {whose}" + (f" ({image.label})" if image.label else "")
     return f"The reference image {image.label or n}"
-
-
-def as_sent(request: GenerationRequest) -> GenerationRequest:
-    """The request in the form its model reads. A model without the subjects form (Q1) gets
-    its pictures in order, the cast members' first, and the prompt with each mention put into
-    words (``core.mentions``): a request without subjects, so every adapter sends it as it
-    always has. A model with the subjects form gets the request as it is (its adapter builds
-    the ``subjects``). A model the table does not know is left to its adapter."""
-    if not request.subjects:
-        return request
-    try:
-        if request.spec.subjects is not None:
-            return request
-    except KeyError:
-        return request
-    sent = sent_references(request, subjects_form=False)
-    return replace(request, prompt=sent.prompt, images=sent.images, subjects=())
