@@ -26,6 +26,8 @@ Sources (the platform.vidu.com/docs/reference-to-video page as its public copies
   音视频直出"); where the table names an ``audio_type`` (q3) an ``audio: true`` must come with
   one (Tencent's copy: "audio为true时必填"). ``audio`` with ``off_peak`` is refused where the
   table's ``audio_with_off_peak`` is false.
+* ``auto_subjects`` (a bool, "intelligent subject library": provider-contracts §1.3b after
+  docs.kkiai.com) is accepted and changes nothing here.
 * ``bgm`` in the subjects form is accepted and adds no music (Tencent's copy: "Bgm ...
   【仅支持非主体调用时生效】", effective only without subjects).
 """
@@ -51,7 +53,7 @@ _OPTIONAL = {"model", "images", "prompt", "duration", "seed", "resolution", "mov
              "bgm", "payload", "callback_url", "off_peak", "watermark", "wm_position", "wm_url",
              "meta_data"}
 ALLOWED = {Mode.REFERENCE2VIDEO: _OPTIONAL | {"subjects", "aspect_ratio", "audio", "audio_type",
-                                              "voice_id"},
+                                              "voice_id", "auto_subjects"},
            Mode.IMG2VIDEO: _OPTIONAL}
 
 
@@ -176,4 +178,5 @@ def sound(body: dict[str, Any], spec: ModelSpec, subjects_form: bool, off_peak: 
                "combined with off_peak")
         raise FieldProblem("invalid", "audio,off_peak", f"invalid field: audio, off_peak "
                            f"({why}; send one of them)")
-    return {"audio": audio, "audio_type": audio_type, "voice_id": voice}
+    return {"audio": audio, "audio_type": audio_type, "voice_id": voice,
+            "auto_subjects": fields.opt_bool(body, "auto_subjects")}
