@@ -238,7 +238,7 @@ class VtrixContract(Contract):
                 raise _bad(INVALID_PARAM, "send either subjects or images, not both")
             listed = fields.image_list(params, "images", rules.min_count, rules.max_count)
             return listed, [f"images[{i}]" for i in range(len(listed))], []
-        found = subjects.parse(params["subjects"], spec.subjects or _DOC_SUBJECTS,
+        found = subjects.parse(params.get("subjects"), spec.subjects or _DOC_SUBJECTS,
                                id_keys=("id", "name"), int_ids=True)
         return found.refs, found.labels, found.entries
 
