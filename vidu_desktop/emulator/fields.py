@@ -107,12 +107,18 @@ def parse_generation(body: dict[str, Any], spec: ModelSpec, *,
                          allowed=spec.aspect_ratios)
     elif "aspect_ratio" in body:
         raise FieldProblem("unknown", "aspect_ratio", "unwanted field: aspect_ratio")
-    movement = opt_str(body, "movement_amplitude", "auto", allowed=spec.movement_amplitudes)
+    # the values as the host spells them (Novita's "high" for "large")
+    movement = opt_str(body, "movement_amplitude", "auto",
+                       allowed=spec.wire_movement_amplitudes)
     seed = opt_int(body, "seed", None, lo=0, hi=spec.seed_max, accept_str=seed_as_str)
+    bgm = opt_bool(body, "bgm")
+    if bgm and not spec.supports_bgm:
+        raise FieldProblem("invalid", "bgm", f"invalid field: bgm (model {spec.model} adds no "
+                           "background music; send bgm false or leave it out)")
     return {
         "prompt": prompt or "", "duration": duration, "resolution": resolution,
         "aspect_ratio": aspect, "movement_amplitude": movement, "seed": seed or None,
-        "bgm": opt_bool(body, "bgm"),
+        "bgm": bgm,
     }
 
 

@@ -65,7 +65,8 @@ MODERATION_MARKER = "__moderate__"
 FALLBACK_COST = 0.40
 _WIRE = {Phase.CREATED: "created", Phase.QUEUEING: "queueing", Phase.PROCESSING: "processing",
          Phase.SUCCESS: "success", Phase.FAILED: "failed", Phase.CANCELLED: "failed"}
-_VERSIONS = {"viduq1": "q1", "vidu2.0": "2.0", "vidu1.5": "1.5"}
+_VERSIONS = {"viduq1": "q1", "vidu2.0": "2.0", "vidu1.5": "1.5", "viduq2": "q2",
+             "viduq2-pro": "q2-pro"}  # the list's documented values (no q3 among them)
 _LIST_VERSIONS = ("1.5", "2.0", "q1", "q2", "q2-pro", "q2-pro-fast")
 _LIST_RESOLUTIONS = ("360p", "540p", "720p", "1080p")
 _LIST_STATES = ("created", "queueing", "processing", "success", "failed")
@@ -182,7 +183,9 @@ class ViduContract(Contract):
             raise self._image_error(exc, labels[exc.index]) from None
         if MODERATION_MARKER in params["prompt"]:
             raise ProviderError(400, "AuditSubmitIllegal", "submit is illegal")
-        cost = spec.cost.amount if spec.cost.amount is not None else FALLBACK_COST
+        price = spec.cost_at(params["duration"], params["resolution"],
+                             bool(params.get("audio"))).amount
+        cost = price if price is not None else FALLBACK_COST
         if not self.world.accounts.can_afford(self.pid.value, key, cost):
             raise ProviderError(400, "CreditInsufficient", "insufficient credits")
         params["seed"] = params["seed"] or self.rng.randint(1, spec.seed_max)

@@ -6,11 +6,14 @@ pictures (``images[]`` or ``subjects[]``), sound, and the newer extras. The cont
 Sources (the platform.vidu.com/docs/reference-to-video page as its public copies show it):
 
 * The subjects form: doc.aimanyi.top/api-407866241 ("创建参考生视频任务(主体调用)"): models
-  ``viduq3-mix, viduq3, viduq2-pro, viduq2, viduq1, vidu2.0`` (``DOC_SUBJECT_MODELS``), each
-  subject ``{id (newer pages: name), images[≤3], voice_id}``, 1-7 subjects, 7 pictures in all.
-  Limits follow the capability table's ``SubjectRules``; a model of that list the table gives
-  none gets ``SubjectRules()``, which holds the same numbers. A subject's ``voice_id`` is taken
-  where the table's rules have ``voice``.
+  ``viduq3-mix, viduq3, viduq2-pro, viduq2, viduq1, vidu2.0``, each subject ``{id (newer
+  pages: name), images[≤3], voice_id}``, 1-7 subjects, 7 pictures in all. Limits follow the
+  capability table's ``SubjectRules``. ``viduq1`` and ``vidu2.0``, which the table sends their
+  pictures in order, still take the form here (``DOC_SUBJECT_MODELS``, with
+  ``SubjectRules()``, the same numbers); ``viduq3-mix`` does not, as the table has it
+  (docs.powertokens.ai: "viduq3-mix does not support the use of entities", the stricter
+  source). A subject's ``voice_id`` is taken where the table's rules have ``voice``; its id
+  may be called ``name`` or ``id``.
 * ``audio`` (speech and sound with the video) and ``audio_type`` (``all`` by default,
   ``speech_only``, ``sound_effect_only``): Tencent Cloud's copy of the reference-to-video API
   (cloud.tencent.com/document/api/1616/130565, "Audio ... 仅上传主体时支持此功能",
@@ -20,8 +23,11 @@ Sources (the platform.vidu.com/docs/reference-to-video page as its public copies
   (``audio: false`` is the default and always accepted: ComfyUI's Vidu2 reference node sends
   it). The q3 models make sound unless ``audio`` is false (``AUDIO_ON_BY_DEFAULT``: the
   project's current-models notes; ArcReel ``lib/video_backends/vidu.py``, "q3 系列模型默认开启
-  音视频直出"). ``audio`` with ``off_peak`` is refused where the table's
-  ``audio_with_off_peak`` is false.
+  音视频直出"); where the table names an ``audio_type`` (q3) an ``audio: true`` must come with
+  one (Tencent's copy: "audio为true时必填"). ``audio`` with ``off_peak`` is refused where the
+  table's ``audio_with_off_peak`` is false.
+* ``auto_subjects`` (a bool, "intelligent subject library": provider-contracts §1.3b after
+  docs.kkiai.com) is accepted and changes nothing here.
 * ``bgm`` in the subjects form is accepted and adds no music (Tencent's copy: "Bgm ...
   【仅支持非主体调用时生效】", effective only without subjects).
 """
@@ -39,7 +45,7 @@ from .fields import FieldProblem
 from .vidu_callbacks import is_loopback_url
 
 PAYLOAD_LIMIT = 1_048_576
-DOC_SUBJECT_MODELS = ("viduq3-mix", "viduq3", "viduq2-pro", "viduq2", "viduq1", "vidu2.0")
+DOC_SUBJECT_MODELS = ("viduq1", "vidu2.0")
 AUDIO_TYPES = ("all", "speech_only", "sound_effect_only")
 AUDIO_SUBJECTS_ONLY = ("viduq2", "viduq2-pro")
 AUDIO_ON_BY_DEFAULT = ("viduq3-mix", "viduq3", "viduq3-pro", "viduq3-turbo")
@@ -47,7 +53,7 @@ _OPTIONAL = {"model", "images", "prompt", "duration", "seed", "resolution", "mov
              "bgm", "payload", "callback_url", "off_peak", "watermark", "wm_position", "wm_url",
              "meta_data"}
 ALLOWED = {Mode.REFERENCE2VIDEO: _OPTIONAL | {"subjects", "aspect_ratio", "audio", "audio_type",
-                                              "voice_id"},
+                                              "voice_id", "auto_subjects"},
            Mode.IMG2VIDEO: _OPTIONAL}
 
 
@@ -161,10 +167,16 @@ def sound(body: dict[str, Any], spec: ModelSpec, subjects_form: bool, off_peak: 
     if audio and not subjects_form and spec.model in AUDIO_SUBJECTS_ONLY:
         raise invalid("audio", f"model {spec.model} makes sound only from subjects: send "
                       "subjects[] instead of images[], or audio false")
+    if audio and spec.audio_type and body.get("audio") is not None \
+            and body.get("audio_type") is None:
+        raise FieldProblem("missing", "audio_type", "field is missing or empty: audio_type "
+                           f"(model {spec.model} needs one with audio: "
+                           f"{', '.join(AUDIO_TYPES)})")
     if audio and off_peak and not spec.audio_with_off_peak:
         why = ("audio cannot be combined with off_peak" if body.get("audio") is not None else
                f"model {spec.model} makes sound unless audio is false, and audio cannot be "
                "combined with off_peak")
         raise FieldProblem("invalid", "audio,off_peak", f"invalid field: audio, off_peak "
                            f"({why}; send one of them)")
-    return {"audio": audio, "audio_type": audio_type, "voice_id": voice}
+    return {"audio": audio, "audio_type": audio_type, "voice_id": voice,
+            "auto_subjects": fields.opt_bool(body, "auto_subjects")}
