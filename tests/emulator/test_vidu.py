@@ -264,7 +264,7 @@ def test_models_follow_the_capability_table(emulator: EmulatorServer,
 # -- strict validation ----------------------------------------------------------------------------
 @pytest.mark.parametrize("change, reason, word", [
     ({"model": None}, "FieldLacking", "model"),
-    ({"model": "viduq2"}, "FieldInvalid", "model"),
+    ({"model": "viduq9"}, "FieldInvalid", "model"),
     ({"model": 1}, "FieldInvalid", "model"),
     ({"prompt": None}, "FieldLacking", "prompt"),
     ({"prompt": "   "}, "FieldLacking", "prompt"),

@@ -6,6 +6,7 @@ order, the cast member's first, and ``@mia`` put into words with its picture num
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import pytest
 from conftest import make_image
@@ -85,19 +86,23 @@ async def verbs(engine: Engine, drafts: DraftStore) -> None:
     loose = ReferenceImage(REF_URI_PREFIX + pics[2].sha256, "the sea", pics[2].sha256)
     request = GenerationRequest(ProviderId.VIDU, "viduq1", "@Mia waves at the sea", (loose,),
                                 subjects=(subject,))
-    rec = await engine.submit(request)
+    with pytest.raises(AppError, match="viduq1 takes no voices"):  # Q1 would lose it
+        await engine.submit(request)
+    assert engine.count() == 0
+    subject = replace(subject, voice_id="")  # what the user leaves out for Q1
+    rec = await engine.submit(replace(request, subjects=(subject,)))
     assert rec.request.subjects[0].images[0].uri.startswith(REF_URI_PREFIX)
     done = await engine.wait(rec.local_id)
     assert done.state == TaskState.SUCCEEDED, done.error
     assert engine.cast_usage(mia.id).tasks == 1 and engine.cast_usage(leo.id).tasks == 0
     sidecar = sidecar_of(engine, done)
     assert sidecar["subjects"] == [{"name": "mia", "pictures": [p.sha256 for p in pics[:2]],
-                                    "voice_id": "voice-1"}]
+                                    "voice_id": ""}]
     assert sidecar["mentions"]["prompt"] == "Mia (images 1-2) waves at the sea"
     assert sidecar["mentions"]["numbers"] == {"mia": [1, 2]}
     # a subject named like a member but with other pictures is not the member
     other = GenerationRequest(ProviderId.VIDU, "viduq1", "@leo", (), subjects=(
-        engine.subject_of(mia).__class__("leo", subject.images),))
+        replace(subject, name="leo"),))
     await engine.wait((await engine.submit(other)).local_id)
     assert engine.cast_usage(leo.id).tasks == 0
 
@@ -178,4 +183,39 @@ def test_a_subject_whose_picture_left_the_store_is_refused_before_anything_is_wr
             assert err.value.kind == ErrorKind.INVALID_IMAGE
             assert "Picture 1 of mia (view 1) is no longer in the library" in err.value.message
             assert engine.count() == 0
+    run(scenario())
+
+
+def test_a_model_with_the_subjects_form_gets_the_subjects_with_their_pictures_inline(
+        make_engine: EngineFactory, emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the engine hands the adapter of a model with subjects (viduq2): the subjects as
+    the draft had them, voices kept, their pictures read back from the store as data URIs,
+    the prompt as written (the adapter builds the host's ``subjects``)."""
+    async def scenario() -> None:
+        async with make_engine() as engine:
+            mia = engine.add_cast_member("mia", keep(engine, 2), voice_id="voice-1")
+            loose = keep(engine, 1, 150)[0]
+            request = GenerationRequest(
+                ProviderId.VIDU, "viduq2", "@mia waves at @image1", (ReferenceImage(
+                    REF_URI_PREFIX + loose.sha256, "sea", loose.sha256),),
+                subjects=(engine.subject_of(mia),), audio=True)
+            adapter = engine.adapter("vidu")
+            handed: list[GenerationRequest] = []
+            real_submit = adapter.submit
+
+            async def spy(req: GenerationRequest, token: str) -> object:
+                handed.append(req)
+                return await real_submit(req, token)
+
+            monkeypatch.setattr(adapter, "submit", spy)
+            rec = await engine.submit(request)
+            await engine.wait(rec.local_id)
+            [sent] = handed
+            assert sent.prompt == "@mia waves at @image1" and sent.audio is True
+            [subject] = sent.subjects
+            assert (subject.name, subject.voice_id) == ("mia", "voice-1")
+            assert all(i.uri.startswith("data:image/png;base64,") for i in subject.images)
+            assert [i.sha256 for i in subject.images] == list(mia.hashes)
+            assert sent.images[0].uri.startswith("data:image/png;base64,")
+            assert engine.cast_usage(mia.id).tasks == 1
     run(scenario())

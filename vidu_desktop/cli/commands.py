@@ -21,6 +21,8 @@ from vidu_desktop.core.validation import validate
 from vidu_desktop.store import RESUMABLE, ArtifactKind, TaskFilter, TaskRecord
 
 from . import output as out
+from . import subjects
+from .cast import cmd_cast
 from .output import fail, report_error, show
 
 if TYPE_CHECKING:  # the engine (httpx, PyAV) is imported only by the commands that use it
@@ -37,7 +39,8 @@ def load_images(sources: list[str], pid: ProviderId, model: str, mode: Mode
 
 
 def check_request(request: GenerationRequest, image_count: int) -> None:
-    """Refuse bad parameters before any picture is prepared (the engine checks again)."""
+    """Refuse bad parameters before any picture is prepared (the engine checks again); the
+    subjects' pictures still to prepare are placeholders already."""
     draft = replace(request, images=tuple(ReferenceImage("") for _ in range(image_count)))
     try:
         problems = validate(draft)
@@ -48,9 +51,12 @@ def check_request(request: GenerationRequest, image_count: int) -> None:
                        f"offered by this model; allowed: {allowed}.",
                        "Change the named values.", retryable=False) from None
     if problems:
+        voices = [s.name for s in request.subjects if s.voice_id]
+        leave_out = (f" --voice {voices[0]}= leaves a cast member's voice out of this request."
+                     if voices and any(p.field == "voice_id" for p in problems) else "")
         raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
-                       "Change the named values (`vidu-cli providers` lists them).",
-                       retryable=False)
+                       "Change the named values (`vidu-cli providers` lists them)."
+                       + leave_out, retryable=False)
 
 
 async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
@@ -73,14 +79,24 @@ async def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
         provider=spec.id, model=model, mode=mode, prompt=prompt, images=(),
         duration=args.duration, resolution=args.resolution, aspect_ratio=args.aspect_ratio,
         movement_amplitude=args.movement, seed=args.seed, bgm=args.bgm,
-        payload=args.payload or "", off_peak=args.off_peak)
+        payload=args.payload or "", off_peak=args.off_peak, audio=args.audio)
+    if args.subject and mode != Mode.REFERENCE2VIDEO:
+        return fail("--subject works with reference-to-video only", out.INVALID,
+                    "Leave out --img2video, or give the start frame with -i.",
+                    as_json=args.json)
     try:
+        wanted = subjects.subject_args(args.subject)
+        request = replace(request, subjects=subjects.draft_subjects(
+            engine, wanted, subjects.voice_args(args.voice, wanted)))
         check_request(request, len(args.image))
         engine.adapter(spec.id)  # no key: say so before the pictures are prepared
-        images = await asyncio.to_thread(load_images, args.image, spec.id, model, mode)
-        rec = await engine.submit(replace(request, images=tuple(images)))
+        images = await asyncio.to_thread(load_images, subjects.files_to_prepare(
+            wanted, args.image), spec.id, model, mode)
+        cast, loose = subjects.fill(request.subjects, wanted, images)
+        rec = await engine.submit(replace(request, subjects=cast, images=loose))
     except AppError as err:
         return report_error(err, spec.id, as_json=args.json)
+    subjects.tell_numbers(rec.request)
     if not args.json:
         if args.sandbox:
             cost = "sandbox: a placeholder video, no cost"
@@ -293,4 +309,5 @@ async def cmd_download(engine: Engine, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"generate": cmd_generate, "status": cmd_status, "list": cmd_list,
-            "resume": cmd_resume, "cancel": cmd_cancel, "download": cmd_download}
+            "resume": cmd_resume, "cancel": cmd_cancel, "download": cmd_download,
+            "cast": cmd_cast}

@@ -40,6 +40,36 @@ def parse(argv: list[str] | None, epilog: str = "") -> argparse.Namespace:
     return args
 
 
+def add_cast(c: argparse.ArgumentParser) -> None:
+    actions = c.add_subparsers(dest="cast_action", required=True, metavar="ACTION")
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        a = actions.add_parser(name, help=text, description=text)
+        add_common(a, top=False)
+        a.add_argument("--json", action="store_true", help="print one JSON document")
+        return a
+
+    action("list", "list the cast members, with what uses each")
+    a = action("add", "add a cast member: its name and 1-3 pictures of it (files or URLs), "
+                      "prepared once and kept in the library")
+    a.add_argument("name", help="the name the prompt mentions as @name: letters, digits, "
+                                "'_' and '-' (the same whatever its case)")
+    a.add_argument("pictures", nargs="+", metavar="PIC")
+    a.add_argument("--description", default="", help="a short description")
+    a.add_argument("--voice", default="", metavar="ID", help="a voice id for its speech")
+    a.add_argument("--host", "-H", choices=HOSTS, default="vidu",
+                   help="prepare the pictures for this host's image rules (default: vidu)")
+    a.add_argument("--model", "-m", help="and this model's (default: the host's first)")
+    r = action("rename", "rename a cast member (the drafts that use it follow)")
+    r.add_argument("old", metavar="OLD")
+    r.add_argument("new", metavar="NEW")
+    rm = action("remove", "remove a cast member; says what uses it first, and needs --yes "
+                          "when something does")
+    rm.add_argument("name")
+    rm.add_argument("--yes", "-y", action="store_true",
+                    help="remove it although drafts or tasks use it")
+
+
 def parser(epilog: str = "") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="vidu-cli", epilog=epilog,
@@ -60,6 +90,15 @@ def parser(epilog: str = "") -> argparse.ArgumentParser:
     g.add_argument("--model", "-m", help="model id (default: the host's first; see providers)")
     g.add_argument("--image", "-i", action="append", default=[], metavar="FILE|URL",
                    help="a reference image (repeat, 1-7)")
+    g.add_argument("--subject", "-s", action="append", default=[],
+                   metavar="NAME[=PIC,PIC...]", help=(
+                       "a subject the prompt mentions as @NAME, with 1-3 pictures (files or "
+                       "URLs, comma-separated); NAME alone uses that cast member's (see "
+                       "`cast list`); repeat for more. Their pictures go before the -i ones"))
+    g.add_argument("--voice", action="append", default=[], metavar="NAME=ID",
+                   help="the voice of a subject's speech (with --audio; repeat per subject)")
+    g.add_argument("--audio", action="store_true",
+                   help="speech and sound generated with the video (models that offer it)")
     g.add_argument("--prompt", "-p")
     g.add_argument("--prompt-file", metavar="FILE")
     g.add_argument("--img2video", action="store_true", help="image-to-video (one start frame)")
@@ -98,6 +137,8 @@ def parser(epilog: str = "") -> argparse.ArgumentParser:
     r.add_argument("--outbox-wait", type=float, default=20.0, metavar="S",
                    help="how long to wait for a host to answer again (outbox tasks)")
     r.add_argument("--json", action="store_true", help="one JSON object per task")
+    add_cast(command("cast", "the cast: named subjects (1-3 pictures each, a description, a "
+                     "voice) that a prompt mentions as @name; list, add, rename, remove"))
     command("providers", "print the capability table of every host and model")
     k = command("key", "store, remove or show a host's key in the OS keychain")
     k.add_argument("action", choices=["set", "delete", "show"])

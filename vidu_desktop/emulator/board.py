@@ -79,6 +79,15 @@ class EmuTask:
 Listener = Callable[[EmuTask], None]
 
 
+def _sound(params: dict[str, Any]) -> bool:
+    """Whether the video gets a sound track: the contract's ``sound`` when it set one, else
+    ``bgm`` (music) or ``audio`` (speech and sound made with the video)."""
+    sound = params.get("sound")
+    if sound is None:
+        sound = params.get("bgm") or params.get("audio")
+    return bool(sound)
+
+
 class Board:
     def __init__(self, config: EmulatorConfig, accounts: Accounts, faults: FaultPlan) -> None:
         self.config = config
@@ -185,7 +194,7 @@ class Board:
         spec = RenderSpec(
             images=tuple(task.images), width=task.width, height=task.height,
             duration_s=float(task.params.get("duration", 5)), fps=cfg.fps,
-            bgm=bool(task.params.get("bgm")), seed=int(task.params.get("seed") or 0),
+            bgm=_sound(task.params), seed=int(task.params.get("seed") or 0),
             scale=cfg.preview_scale,
         )
         render = asyncio.ensure_future(self.renderer.render(spec))

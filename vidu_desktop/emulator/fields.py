@@ -86,13 +86,15 @@ def image_list(body: dict[str, Any], name: str, lo: int, hi: int) -> list[object
 
 
 def parse_generation(body: dict[str, Any], spec: ModelSpec, *,
-                     seed_as_str: bool = False) -> dict[str, Any]:
-    """The common video parameters, checked against the model's table entry.
+                     seed_as_str: bool = False, prompt_limit: int | None = None
+                     ) -> dict[str, Any]:
+    """The common video parameters, checked against the model's table entry (``prompt_limit``:
+    the limit of the form sent when it is not the model's, e.g. the subjects form's).
 
     Returns ``prompt, duration, resolution, aspect_ratio, movement_amplitude, seed, bgm``
     (seed None when absent or 0, for the caller to resolve).
     """
-    prompt = opt_str(body, "prompt", None, max_len=spec.prompt_limit)
+    prompt = opt_str(body, "prompt", None, max_len=prompt_limit or spec.prompt_limit)
     if spec.prompt_required and not (prompt or "").strip():
         raise FieldProblem("missing", "prompt", "field is missing or empty: prompt")
     duration = opt_int(body, "duration", spec.default_duration, allowed=spec.durations)
@@ -105,19 +107,26 @@ def parse_generation(body: dict[str, Any], spec: ModelSpec, *,
                          allowed=spec.aspect_ratios)
     elif "aspect_ratio" in body:
         raise FieldProblem("unknown", "aspect_ratio", "unwanted field: aspect_ratio")
-    movement = opt_str(body, "movement_amplitude", "auto", allowed=spec.movement_amplitudes)
+    # the values as the host spells them (Novita's "high" for "large")
+    movement = opt_str(body, "movement_amplitude", "auto",
+                       allowed=spec.wire_movement_amplitudes)
     seed = opt_int(body, "seed", None, lo=0, hi=spec.seed_max, accept_str=seed_as_str)
+    bgm = opt_bool(body, "bgm")
+    if bgm and not spec.supports_bgm:
+        raise FieldProblem("invalid", "bgm", f"invalid field: bgm (model {spec.model} adds no "
+                           "background music; send bgm false or leave it out)")
     return {
         "prompt": prompt or "", "duration": duration, "resolution": resolution,
         "aspect_ratio": aspect, "movement_amplitude": movement, "seed": seed or None,
-        "bgm": opt_bool(body, "bgm"),
+        "bgm": bgm,
     }
 
 
 def output_size(params: dict[str, Any], first_image: tuple[int, int]) -> tuple[int, int]:
-    """Pixel size of the video: the requested ratio, or (image-to-video) the image's."""
+    """Pixel size of the video: the requested ratio, or (image-to-video, or the ratio ``auto``)
+    the first image's."""
     aspect = params.get("aspect_ratio")
-    if not aspect:
+    if not aspect or aspect == "auto":
         w, h = first_image
         aspect = "16:9" if w / h > 1.3 else "9:16" if w / h < 0.77 else "1:1"
     return video_size(str(params["resolution"]), str(aspect))

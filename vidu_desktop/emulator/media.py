@@ -2,15 +2,15 @@
 
 Each image in turn gets a slow pan / gentle zoom ("Ken Burns"), with cross-fades between them.
 The motion is deterministic given the seed, so the same spec always yields the same file, which
-is cached on disk under the spec's key. ``Renderer`` runs renders in worker processes so an
-asyncio server never blocks on the CPU-bound encoding.
+is cached on disk under the spec's key. With ``bgm`` the video has a sound track (``sound``).
+``Renderer`` runs renders in worker processes so an asyncio server never blocks on the CPU-bound
+encoding.
 
 Only the standard library, Pillow and PyAV are used here.
 """
 
 from __future__ import annotations
 
-import array
 import asyncio
 import concurrent.futures
 import dataclasses
@@ -32,14 +32,13 @@ import av
 from PIL import Image, ImageOps
 
 from . import render_pool
+from . import sound as sound_track
 
 #: Bump when the picture or encoding changes, so stale cache files are not reused.
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: the sound track is copied from one encode per length
 
 _MARGIN = 1.15  # images are pre-scaled this much larger than the frame: room to pan and zoom
 _MAX_FADE_S = 0.75
-_AUDIO_RATE = 48_000
-_CHORD_HZ = (220, 277, 330, 440)  # integer frequencies: the chord repeats every second
 _INPUT_FORMATS = ("PNG", "JPEG", "WEBP")
 _VIDEO_FRAME: Any = av.VideoFrame  # PyAV's from_image is not annotated
 
@@ -310,66 +309,14 @@ def _frames(
         yield frame
 
 
-# -- sound --------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _chord_second() -> tuple[array.array[float], array.array[float]]:
-    """One second of a soft chord (it loops seamlessly), left and right slightly different."""
-    sine = [math.sin(2.0 * math.pi * s / _AUDIO_RATE) for s in range(_AUDIO_RATE)]
-    left, right = array.array("f"), array.array("f")
-    for s in range(_AUDIO_RATE):
-        a, b, c, d = (sine[f * s % _AUDIO_RATE] for f in _CHORD_HZ)
-        left.append(0.15 * a + 0.11 * b + 0.09 * c + 0.05 * d)
-        right.append(0.11 * a + 0.15 * b + 0.05 * c + 0.09 * d)
-    return left, right
-
-
-class _Tone:
-    """Produces the background chord as AAC-ready stereo fltp frames, with fade in and out."""
-
-    def __init__(self, duration_s: float) -> None:
-        self.total = round(duration_s * _AUDIO_RATE)
-        self.pos = 0
-        self.left, self.right = _chord_second()
-        self.fade = max(1, min(_AUDIO_RATE // 2, self.total // 4))
-
-    def _loop(self, second: array.array[float], n: int) -> array.array[float]:
-        """``n`` samples of the looping ``second`` from the current position."""
-        start = self.pos % _AUDIO_RATE
-        out = second[start : start + n]
-        while len(out) < n:
-            out.extend(second[: n - len(out)])
-        return out
-
-    def frames_until(self, t: float, chunk: int = 1024) -> Iterator[av.AudioFrame]:
-        end = min(self.total, round(t * _AUDIO_RATE))
-        while self.pos < end:
-            n = min(chunk, end - self.pos)
-            planes = [self._loop(self.left, n), self._loop(self.right, n)]
-            if self.pos < self.fade or self.pos + n > self.total - self.fade:
-                for j in range(n):
-                    s = self.pos + j
-                    gain = min(1.0, (s + 1) / self.fade, (self.total - s) / self.fade)
-                    planes[0][j] *= gain
-                    planes[1][j] *= gain
-            frame = av.AudioFrame(format="fltp", layout="stereo", samples=n)
-            for plane, samples in zip(frame.planes, planes, strict=True):
-                plane.update(samples.tobytes())
-            frame.sample_rate = _AUDIO_RATE
-            frame.pts = self.pos
-            frame.time_base = Fraction(1, _AUDIO_RATE)
-            self.pos += n
-            yield frame
-
-
 # -- encoding -----------------------------------------------------------------------------------
 
 
 def _encode(
     spec: RenderSpec, pictures: list[Image.Image], width: int, height: int, path: Path
 ) -> Image.Image:
-    """Encode the video (and the chord when ``bgm``) into ``path``; returns the first frame."""
+    """Encode the video (and the sound track when ``bgm``) into ``path``; returns the first
+    frame."""
     first: Image.Image | None = None
     options = {"movflags": "+faststart"}
     with av.open(str(path), mode="w", format="mp4", options=options) as container:
@@ -381,24 +328,23 @@ def _encode(
         ctx = video.codec_context
         ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # BT.709, as the frames are
         ctx.color_range = 1  # limited ("tv") range
-        audio: Any = None
-        tone: _Tone | None = None
-        if spec.bgm:
-            audio = container.add_stream("aac", rate=_AUDIO_RATE, layout="stereo")
-            audio.bit_rate = 128_000
-            tone = _Tone(spec.frame_count() / spec.fps)
-        for k, frame in enumerate(_frames(spec, pictures, width, height)):
-            if first is None:
-                first = cast(Image.Image, cast(Any, frame).to_image())
-            frame.pts = k
-            frame.time_base = frame_time
-            container.mux(video.encode(frame))
-            if tone is not None:
-                for sound in tone.frames_until((k + 1) / spec.fps):
-                    container.mux(audio.encode(sound))
-        container.mux(video.encode(None))
-        if audio is not None:
-            container.mux(audio.encode(None))
+        sound = (sound_track.ToneCopy(container, spec.frame_count() / spec.fps)
+                 if spec.bgm else None)
+        try:
+            for k, frame in enumerate(_frames(spec, pictures, width, height)):
+                if first is None:
+                    first = cast(Image.Image, cast(Any, frame).to_image())
+                frame.pts = k
+                frame.time_base = frame_time
+                container.mux(video.encode(frame))
+                if sound is not None:
+                    sound.until((k + 1) / spec.fps)
+            container.mux(video.encode(None))
+            if sound is not None:
+                sound.finish()
+        finally:
+            if sound is not None:
+                sound.close()
     assert first is not None
     return first
 

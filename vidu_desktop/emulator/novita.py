@@ -12,6 +12,19 @@ Routes (relative to the host's mount point):
   ``{"task_id": "<uuid>"}``.
 * ``POST /v3/async/vidu-q1-img2video``: one image in ``images``, ``prompt`` optional, no
   ``aspect_ratio`` (the video follows the image).
+* The models with subjects (``vidu-q2-reference2video``; on Novita also ``viduq2-pro-fast``):
+  ``subjects`` (required, no ``images``), each ``{id (viduq2-pro-fast: name), images,
+  voice_id}``, within the capability table's ``SubjectRules``; ``prompt``, ``duration``,
+  ``seed``, ``aspect_ratio``, ``resolution``, ``movement_amplitude`` (the host's values:
+  ``high`` where Vidu says ``large``), ``bgm``, ``audio``, ``watermark``
+  (novita.ai/docs/api-reference/model-apis-vidu-q2-reference2video and
+  model-apis-viduq2-pro-fast; docs.jiekou.ai reference-vidu-q2-reference2video). There is no
+  ``off_peak`` here. A subject's ``videos`` (viduq2-pro-fast) is not emulated: refused as an
+  unknown field. ``audio: true`` gives the video a sound track (the answer's ``audios`` stays
+  empty: the sound is in the MP4). HighwayAPI's answer for ``vidu-q2-reference2video`` also
+  carries ``provider_request_id`` (docs.jiekou.ai: "Provider request ID (optional)"); its
+  form is not documented: here an 18-digit Vidu-style id [I].
+* The price of a task is the table's for its duration, resolution and audio.
 * ``GET /v3/async/task-result?task_id=``: the §2.2 body. Emulated created and queueing both read
   ``TASK_STATUS_QUEUED``. ``eta`` and ``progress_percent`` come from the emulator's timings.
 
@@ -40,9 +53,9 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from vidu_desktop.core.capabilities import ModelSpec
+from vidu_desktop.core.capabilities import ModelSpec, ProviderId
 
-from . import fields, images
+from . import fields, images, subjects
 from .board import EmuTask, Phase
 from .contract import BadInput, Contract, Handler, ProviderError
 from .faults import FaultRule
@@ -52,8 +65,22 @@ from .images import ImageRejected
 #: What a task costs when the capability table does not know the price (USD).
 FALLBACK_COST = 0.40
 
-_FIELDS = ("images", "prompt", "duration", "seed", "aspect_ratio", "resolution",
-           "movement_amplitude", "bgm")
+_FIELDS = ("prompt", "duration", "seed", "aspect_ratio", "resolution", "movement_amplitude",
+           "bgm")
+#: HighwayAPI's answers for these also carry ``provider_request_id`` (docs.jiekou.ai)
+_PROVIDER_REQUEST_ID = frozenset({"vidu-q2-reference2video"})
+
+
+def _allowed(spec: ModelSpec) -> set[str]:
+    """The body fields ``spec``'s route takes."""
+    out = {*_FIELDS, "subjects" if spec.subjects is not None else "images"}
+    if not spec.aspect_ratios:
+        out.discard("aspect_ratio")
+    if spec.supports_audio:
+        out.add("audio")
+    if spec.supports_watermark:
+        out.add("watermark")
+    return out
 
 _STATUS = {
     Phase.CREATED: "TASK_STATUS_QUEUED",
@@ -158,12 +185,27 @@ class NovitaContract(Contract):
             body = await self.read_json(request)
         except ClientDisconnect:  # the client gave up before its body could be read
             raise ProviderError(499, "CLIENT_CLOSED_REQUEST", "client closed request") from None
-        allowed = set(_FIELDS) if spec.aspect_ratios else set(_FIELDS) - {"aspect_ratio"}
-        fields.check_unknown(body, allowed)
-        refs = fields.image_list(body, "images", spec.images.min_count, spec.images.max_count)
-        params = fields.parse_generation(body, spec)
-        loaded = await images.load(refs, spec.images)
-        cost = spec.cost.amount if spec.cost.amount is not None else FALLBACK_COST
+        fields.check_unknown(body, _allowed(spec))
+        labels: list[str] = []
+        if spec.subjects is not None:
+            found = subjects.parse(body.get("subjects"), spec.subjects,
+                                   id_keys=(spec.subjects.name_field,))
+            refs, labels = found.refs, found.labels
+        else:
+            refs = fields.image_list(body, "images", spec.images.min_count,
+                                     spec.images.max_count)
+        params = fields.parse_generation(body, spec, prompt_limit=spec.sent_prompt_limit)
+        params.update(audio=fields.opt_bool(body, "audio"),
+                      watermark=fields.opt_bool(body, "watermark"))
+        try:
+            loaded = await images.load(refs, spec.images)
+        except ImageRejected as exc:
+            if not labels:
+                raise
+            raise self._fail(400, f"invalid field: {labels[exc.index]} ({exc.detail})"
+                             ) from None
+        price = spec.cost_at(params["duration"], params["resolution"], params["audio"]).amount
+        cost = price if price is not None else FALLBACK_COST
         if not self.world.accounts.can_afford(self.pid.value, key, cost):
             raise self._fail(403, "not enough balance to run this task; please top up")
         if params["seed"] is None:
@@ -177,7 +219,10 @@ class NovitaContract(Contract):
         )
         task.extra["task_type"] = spec.wire_model.upper().replace("-", "_")
         self.world.board.submit(task, self.spec.concurrency)
-        return self.json({"task_id": task.id})
+        answer = {"task_id": task.id}
+        if self.pid == ProviderId.HIGHWAYAPI and spec.wire_model in _PROVIDER_REQUEST_ID:
+            answer["provider_request_id"] = str(self.rng.randrange(10**17, 10**18))
+        return self.json(answer)
 
     # -- task result ----------------------------------------------------------------------------
     async def task_result(self, request: Request, key: str) -> Response:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import math
 import time
 from datetime import UTC, datetime
@@ -47,32 +46,27 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vidu_desktop.core.capabilities import Mode, ModelSpec, ProviderId
+from vidu_desktop.core.capabilities import Mode, ProviderId
 
-from . import fields, images
+from . import fields, images, vidu_request
 from .board import EmuTask, Phase
 from .contract import BadInput, Contract, Handler, ProviderError
 from .faults import FaultRule
 from .fields import FieldProblem
 from .images import ImageRejected, Issue
 from .vidu_account import ViduAccount, whole_credits
-from .vidu_callbacks import CallbackSender, is_loopback_url
+from .vidu_callbacks import CallbackSender
+from .vidu_request import invalid as _invalid
 
 if TYPE_CHECKING:
     from .world import World
 
 MODERATION_MARKER = "__moderate__"
-PAYLOAD_LIMIT = 1_048_576
 FALLBACK_COST = 0.40
-_OPTIONAL = {"model", "images", "prompt", "duration", "seed", "resolution", "movement_amplitude",
-             "bgm", "payload", "callback_url", "off_peak", "watermark", "wm_position", "wm_url",
-             "meta_data"}
-_ALLOWED = {Mode.REFERENCE2VIDEO: _OPTIONAL | {"subjects", "aspect_ratio"},
-            Mode.IMG2VIDEO: _OPTIONAL}
-_SUBJECT_MODELS = ("viduq1", "vidu2.0")  # models of the subjects[] form (doc's model list)
 _WIRE = {Phase.CREATED: "created", Phase.QUEUEING: "queueing", Phase.PROCESSING: "processing",
          Phase.SUCCESS: "success", Phase.FAILED: "failed", Phase.CANCELLED: "failed"}
-_VERSIONS = {"viduq1": "q1", "vidu2.0": "2.0", "vidu1.5": "1.5"}
+_VERSIONS = {"viduq1": "q1", "vidu2.0": "2.0", "vidu1.5": "1.5", "viduq2": "q2",
+             "viduq2-pro": "q2-pro"}  # the list's documented values (no q3 among them)
 _LIST_VERSIONS = ("1.5", "2.0", "q1", "q2", "q2-pro", "q2-pro-fast")
 _LIST_RESOLUTIONS = ("360p", "540p", "720p", "1080p")
 _LIST_STATES = ("created", "queueing", "processing", "success", "failed")
@@ -95,34 +89,9 @@ def _rfc3339(ns: int) -> str:
     return datetime.fromtimestamp(secs, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{frac:09d}Z"
 
 
-def _short(ref: object) -> object:
-    """How an image is echoed: URLs as given, data URIs shortened."""
-    if not isinstance(ref, str) or not ref.startswith("data:"):
-        return ref
-    header, _, data = ref.partition(",")
-    return f"{header},{data[:16]}...[{len(data) * 3 // 4 - data.count('=')} bytes]"
-
-
-def _loosen(body: dict[str, Any]) -> dict[str, Any]:
-    """Numeric strings and "true"/"false", as the documentation's own sample sends them."""
-    out = dict(body)
-    for name in ("duration", "wm_position"):
-        value = out.get(name)
-        if isinstance(value, str) and value.strip().isdigit():
-            out[name] = int(value)
-    for name in ("bgm", "off_peak", "watermark"):
-        if out.get(name) in ("true", "false"):
-            out[name] = out[name] == "true"
-    return out
-
-
 def _words(reason: str) -> str:
     """``TooManyRequests`` -> ``too many requests``, as Vidu's message templates read."""
     return "".join(f" {c.lower()}" if c.isupper() else c for c in reason).strip()
-
-
-def _invalid(name: str, why: str) -> FieldProblem:
-    return FieldProblem("invalid", name, f"invalid field: {name} ({why})")
 
 
 class ViduContract(Contract):
@@ -192,96 +161,31 @@ class ViduContract(Contract):
     async def img2video(self, request: Request, key: str) -> Response:
         return await self._submit(request, key, Mode.IMG2VIDEO)
 
-    def _model(self, body: dict[str, Any], mode: Mode) -> ModelSpec:
-        name = body.get("model")
-        if name is None or name == "":
-            raise FieldProblem("missing", "model", "field is missing or empty: model")
-        choices = [m.model for m in self.spec.models_for(mode)]
-        if not isinstance(name, str) or name not in choices:
-            raise _invalid("model", f"allowed: {', '.join(choices)}")
-        return self.spec.model(name, mode)
-
-    def _extras(self, body: dict[str, Any]) -> dict[str, Any]:
-        callback = fields.opt_str(body, "callback_url", "") or ""
-        if callback and not is_loopback_url(callback):
-            raise _invalid("callback_url", "an http(s) URL the service can reach is required; "
-                           "the emulator reaches loopback only")
-        meta = fields.opt_str(body, "meta_data", "") or ""
-        if meta:
-            try:
-                json.loads(meta)
-            except ValueError:
-                raise _invalid("meta_data", "expected a JSON string") from None
-        return {
-            "payload": fields.opt_str(body, "payload", "", max_len=PAYLOAD_LIMIT) or "",
-            "off_peak": fields.opt_bool(body, "off_peak"),
-            "watermark": fields.opt_bool(body, "watermark"),
-            "wm_position": fields.opt_int(body, "wm_position", 3, lo=1, hi=4),
-            "wm_url": fields.opt_str(body, "wm_url", "") or "", "meta_data": meta,
-            "callback_url": callback,
-        }
-
-    def _subjects(self, body: dict[str, Any], spec: ModelSpec
-                  ) -> tuple[list[object], list[str], list[dict[str, Any]]]:
-        value = body["subjects"]
-        if not isinstance(value, list):
-            raise _invalid("subjects", "expected a list")
-        if spec.model not in _SUBJECT_MODELS:
-            raise _invalid("subjects", f"model {spec.model} takes images[]")
-        if not 1 <= len(value) <= 7:
-            raise FieldProblem("count", "subjects", "field item count out of range: subjects "
-                               f"({len(value)} given, 1 to 7 allowed)")
-        refs: list[object] = []
-        labels: list[str] = []
-        echo: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for i, subject in enumerate(value):
-            where = f"subjects[{i}]"
-            if not isinstance(subject, dict):
-                raise _invalid(where, "expected an object")
-            fields.check_unknown({f"{where}.{k}": v for k, v in subject.items()},
-                                 {f"{where}.{k}" for k in ("name", "id", "images")})
-            name = fields.opt_str(subject, "name", "") or fields.opt_str(subject, "id", "")
-            if not name:
-                raise FieldProblem("missing", f"{where}.name",
-                                   f"field is missing or empty: {where}.name")
-            if name in seen:
-                raise _invalid(f"{where}.name", f"duplicate subject {name!r}")
-            seen.add(name)
-            refs_here = fields.image_list(subject, "images", 1, 3)
-            refs += refs_here
-            labels += [f"{where}.images[{j}]" for j in range(len(refs_here))]
-            echo.append({**{k: subject[k] for k in ("id", "name") if k in subject},
-                         "images": [_short(r) for r in refs_here]})
-        top = spec.images.max_count
-        if len(refs) > top:
-            raise FieldProblem("count", "subjects", "field item count out of range: subjects "
-                               f"({len(refs)} images given, 1 to {top} allowed)")
-        return refs, labels, echo
-
     async def _submit(self, request: Request, key: str, mode: Mode) -> Response:
         body = await self.read_json(request)
-        fields.check_unknown(body, _ALLOWED[mode])
-        spec = self._model(body, mode)
-        loose = _loosen(body)
-        params = fields.parse_generation(loose, spec, seed_as_str=True)
-        params.update(self._extras(loose))
-        subjects: list[dict[str, Any]] | None = None
-        if mode == Mode.REFERENCE2VIDEO and body.get("subjects") is not None:
-            if body.get("images") is not None:
-                raise _invalid("images", "send images or subjects, not both")
-            refs, labels, subjects = self._subjects(body, spec)
-        else:
-            refs = fields.image_list(body, "images", spec.images.min_count,
-                                     spec.images.max_count)
-            labels = [f"images[{i}]" for i in range(len(refs))]
+        fields.check_unknown(body, vidu_request.ALLOWED[mode])
+        spec = vidu_request.model(self.spec, body, mode)
+        loose = vidu_request.loosen(body)
+        sent = vidu_request.pictures(body, spec, self.spec)
+        rules = vidu_request.subject_rules(spec) if sent.echo is not None else None
+        params = fields.parse_generation(loose, spec, seed_as_str=True,
+                                         prompt_limit=rules.prompt_limit if rules else None)
+        params.update(vidu_request.extras(loose))
+        if mode == Mode.REFERENCE2VIDEO:
+            params.update(vidu_request.sound(loose, spec, sent.echo is not None,
+                                             params["off_peak"]))
+        # the music of bgm only without subjects (see vidu_request)
+        params["sound"] = bool(params.get("audio") or (params["bgm"] and sent.echo is None))
+        refs, labels = sent.refs, sent.labels
         try:
             loaded = await images.load(refs, spec.images)
         except ImageRejected as exc:
             raise self._image_error(exc, labels[exc.index]) from None
         if MODERATION_MARKER in params["prompt"]:
             raise ProviderError(400, "AuditSubmitIllegal", "submit is illegal")
-        cost = spec.cost.amount if spec.cost.amount is not None else FALLBACK_COST
+        price = spec.cost_at(params["duration"], params["resolution"],
+                             bool(params.get("audio"))).amount
+        cost = price if price is not None else FALLBACK_COST
         if not self.world.accounts.can_afford(self.pid.value, key, cost):
             raise ProviderError(400, "CreditInsufficient", "insufficient credits")
         params["seed"] = params["seed"] or self.rng.randint(1, spec.seed_max)
@@ -292,8 +196,8 @@ class ViduContract(Contract):
                        cost=cost, width=width, height=height, created_at=created_ns / 1e9)
         ratio = width / height
         task.extra.update(
-            created_ns=created_ns, creation_id=self._new_id(), subjects=subjects,
-            images=[_short(r) for r in refs], callback_url=params["callback_url"],
+            created_ns=created_ns, creation_id=self._new_id(), subjects=sent.echo,
+            images=[vidu_request.short(r) for r in refs], callback_url=params["callback_url"],
             server_url=self.server_url(request),
             aspect_ratio=params["aspect_ratio"] or ("16:9" if ratio > 1.3 else
                                                     "9:16" if ratio < 0.77 else "1:1"))

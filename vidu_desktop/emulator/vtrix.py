@@ -6,8 +6,12 @@ Routes (mounted at the root and under ``/vtrix``):
   ``{"model": ..., "input": [{"params": {...}}]}`` (the model may also sit in
   ``input[0].params.model``; when both are given they must agree) or a flat body
   ``{"model": ..., "images": [...], "prompt": ..., ...}``. Models come from the capability
-  table: ``viduq1_img2video`` (exactly one image) and ``viduq1_reference2video`` (``subjects``
-  per contracts section 5.2, or a plain ``images`` list). The answer is the task object.
+  table: ``viduq1_img2video`` (exactly one image), ``viduq1_reference2video`` (``subjects``
+  per contracts section 5.2, or a plain ``images`` list), and the models the table gives
+  ``SubjectRules`` (``viduq2_reference2video``, ``viduq2_pro_fast_reference2video``:
+  ``subjects`` only, within those rules, ``audio``, no ``bgm``: doc.vtrix.ai's pages for
+  them). Durations, resolutions, ratios and prompt limits are the table's (the subjects
+  form's limit for a subjects body). The answer is the task object.
 * ``GET /model/v1/generation/task/{id}`` (poll): the task object. Created/queueing tasks are
   ``pending``, processing ones ``in_progress`` (with ``progress`` 0.0-1.0), then ``completed``
   (``output[].content[]``, ``usage``) or ``failed`` (``error{code, error_message}``).
@@ -51,9 +55,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vidu_desktop.core.capabilities import ModelSpec
+from vidu_desktop.core.capabilities import ModelSpec, SubjectRules
 
-from . import fields, images
+from . import fields, images, subjects
 from .board import EmuTask, Phase
 from .contract import BadInput, Contract, Handler, ProviderError
 from .fields import FieldProblem
@@ -70,12 +74,13 @@ _TEXT = {MISSING_IMAGE: "Missing image", INVALID_PARAM: "Invalid parameter value
 
 DEFAULT_COST = 0.40  # USD, when the capability table has no price
 PAYLOAD_LIMIT = 1_048_576
-SUBJECT_IMAGES = 3
+#: the subjects form of a model the capability table gives no rules (viduq1_reference2video:
+#: 1-7 subjects of at most 3 pictures, 7 in all, each with a voice_id; contracts section 5.2)
+_DOC_SUBJECTS = SubjectRules(voice=True)
 _COMMON = {"prompt", "audio", "voice_id", "bgm", "duration", "seed", "resolution",
            "movement_amplitude", "off_peak", "callback_url"}
 _I2V = _COMMON | {"images", "is_rec"}
 _R2V = _COMMON | {"images", "subjects", "aspect_ratio"}
-_SUBJECT_KEYS = {"id", "name", "images", "voice_id"}
 
 
 def _bad(code: int, detail: str, status: int = 400) -> ProviderError:
@@ -91,14 +96,6 @@ def _url_field(params: dict[str, Any], name: str) -> str:
     if value and not value.startswith(("http://", "https://")):
         raise FieldProblem("invalid", name, f"invalid field: {name} (expected an http(s) URL)")
     return value
-
-
-def _subject_images(subject: dict[str, Any], where: str) -> list[object]:
-    try:
-        return fields.image_list(subject, "images", 1, SUBJECT_IMAGES)
-    except FieldProblem as problem:
-        text = problem.message.replace("images", f"{where}.images", 1)
-        raise FieldProblem(problem.kind, f"{where}.images", text) from None
 
 
 class VtrixContract(Contract):
@@ -138,16 +135,17 @@ class VtrixContract(Contract):
         model, params = self._unwrap(body)
         spec = self._model(model)
         parsed = self._parse(params, spec)
-        refs, paths, subjects = self._references(params, spec)
+        refs, paths, entries = self._references(params, spec)
         try:
             loaded = await images.load(refs, spec.images, allow_bare=False)
         except images.ImageRejected as exc:
             raise _bad(INVALID_IMAGE, f"{paths[exc.index]}: {exc.detail}") from None
-        cost = spec.cost.amount if spec.cost.amount is not None else DEFAULT_COST
+        price = spec.cost_at(parsed["duration"], parsed["resolution"], parsed["audio"]).amount
+        cost = price if price is not None else DEFAULT_COST
         if not self.world.accounts.can_afford(self.pid.value, key, cost):
             raise ProviderError(403, "403", "insufficient balance")
         parsed["seed"] = parsed["seed"] or self.rng.randint(1, spec.seed_max)
-        parsed["subjects"] = subjects
+        parsed["subjects"] = entries
         width, height = fields.output_size(parsed, (loaded[0].width, loaded[0].height))
         task = EmuTask(
             id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
@@ -196,12 +194,18 @@ class VtrixContract(Contract):
         allowed = set(_I2V if spec.mode.value == "img2video" else _R2V)
         if not spec.aspect_ratios:
             allowed.discard("aspect_ratio")
+        if spec.subjects is not None:  # a model of the subjects form takes no images list
+            allowed.discard("images")
+        if not spec.supports_bgm:
+            allowed.discard("bgm")
         if spec.supports_payload:
             allowed.add("payload")
         if spec.supports_watermark:
             allowed |= {"watermark", "wm_position", "wm_url", "meta_data"}
         fields.check_unknown(params, allowed)
-        parsed = fields.parse_generation(params, spec)
+        subjects_form = params.get("subjects") is not None and params.get("images") is None
+        parsed = fields.parse_generation(
+            params, spec, prompt_limit=spec.sent_prompt_limit if subjects_form else None)
         audio = fields.opt_bool(params, "audio")
         if fields.opt_bool(params, "off_peak"):
             raise _bad(INVALID_PARAM, "off_peak is temporarily unavailable")
@@ -228,58 +232,15 @@ class VtrixContract(Contract):
                     ) -> tuple[list[object], list[str], list[dict[str, Any]]]:
         """The image references, where each came from (for messages), and the subjects."""
         rules = spec.images
-        if "subjects" not in params or params.get("images") is not None:
+        if spec.subjects is None and ("subjects" not in params
+                                      or params.get("images") is not None):
             if params.get("subjects") is not None:
                 raise _bad(INVALID_PARAM, "send either subjects or images, not both")
             listed = fields.image_list(params, "images", rules.min_count, rules.max_count)
             return listed, [f"images[{i}]" for i in range(len(listed))], []
-        subjects = params["subjects"]
-        if subjects is None or subjects == []:
-            raise FieldProblem("missing", "subjects", "field is missing or empty: subjects")
-        if not isinstance(subjects, list):
-            raise FieldProblem("invalid", "subjects", "invalid field: subjects (expected a list)")
-        if not rules.min_count <= len(subjects) <= rules.max_count:
-            raise FieldProblem("count", "subjects", "field item count out of range: subjects "
-                               f"({len(subjects)} given, {rules.min_count} to "
-                               f"{rules.max_count} allowed)")
-        refs: list[object] = []
-        paths: list[str] = []
-        out: list[dict[str, Any]] = []
-        for i, subject in enumerate(subjects):
-            where = f"subjects[{i}]"
-            if not isinstance(subject, dict):
-                raise FieldProblem("invalid", where, f"invalid field: {where} (expected an "
-                                   'object {"id": ..., "images": [...]})')
-            unknown = sorted(set(subject) - _SUBJECT_KEYS)
-            if unknown:
-                raise FieldProblem("unknown", where, f"unwanted field: {where}."
-                                   f"{f', {where}.'.join(unknown)}")
-            name = self._subject_name(subject, where)
-            if name in (s["id"] for s in out):
-                raise FieldProblem("invalid", where, f"invalid field: {where} (duplicate "
-                                   f"subject id {name!r})")
-            imgs = _subject_images(subject, where)
-            refs.extend(imgs)
-            paths.extend(f"{where}.images[{j}]" for j in range(len(imgs)))
-            out.append({"id": name, "images": len(imgs),
-                        "voice_id": fields.opt_str(subject, "voice_id", "")})
-        if not rules.min_count <= len(refs) <= rules.max_count:
-            raise FieldProblem("count", "subjects", "field item count out of range: "
-                               f"subjects[].images ({len(refs)} images in all, "
-                               f"{rules.min_count} to {rules.max_count} allowed)")
-        return refs, paths, out
-
-    @staticmethod
-    def _subject_name(subject: dict[str, Any], where: str) -> str:
-        for name in ("id", "name"):
-            value = subject.get(name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-                raise FieldProblem("invalid", f"{where}.{name}", f"invalid field: {where}."
-                                   f"{name} (expected a non-empty string)")
-            return str(value)
-        raise FieldProblem("invalid", where, f"invalid field: {where} (needs an id or a name)")
+        found = subjects.parse(params.get("subjects"), spec.subjects or _DOC_SUBJECTS,
+                               id_keys=("id", "name"), int_ids=True)
+        return found.refs, found.labels, found.entries
 
     # -- poll ------------------------------------------------------------------------------
     async def poll(self, request: Request, key: str) -> Response:

@@ -26,15 +26,39 @@ from vidu_desktop.store import (
 from vidu_desktop.store.cast import cast_error, check_name, check_pictures
 from vidu_desktop.store.references import REF_URI_PREFIX
 
+from . import references
+
 
 class CastVerbs:
     """What the cast holds, asked and changed through the engine. The stores are the
     engine's own (set in its ``__init__``; the sandbox engine points them at the profile)."""
 
     conn: sqlite3.Connection  # the library the tasks live in
+    refs: ReferenceStore  # the library's pictures (the sandbox's also files them in the profile)
     cast: CastStore
     drafts: DraftStore  # the drafts that use the cast (the profile's)
     cast_refs: ReferenceStore  # where the cast's pictures are (the profile's)
+
+    def use_cast(self, conn: sqlite3.Connection, refs: ReferenceStore) -> None:
+        """Work on the cast and the drafts of the library ``conn``, its pictures in ``refs``."""
+        self.cast = CastStore(conn)
+        self.drafts = DraftStore(conn)
+        self.cast_refs = refs
+
+    def link_cast(self, local_id: str, request: GenerationRequest) -> None:
+        """Record the cast members task ``local_id`` is made with (see :meth:`cast_ids`)."""
+        CastStore.link_task(self.conn, local_id, self.cast_ids(request))
+
+    def keep_pictures(self, images: Sequence[ReferenceImage]) -> tuple[DraftReference, ...]:
+        """Prepared pictures (data URIs, as ``imaging.bridge`` makes them) kept in the
+        reference store, as a cast member's pictures (AppError for one that is not inline)."""
+        kept = references.keep_images(self.refs, tuple(images))
+        for n, image in enumerate(kept, 1):
+            if not image.sha256:
+                raise cast_error(f"Picture {n} ({image.label or image.uri[:60]}) is not a "
+                                 "prepared picture: a cast member keeps its pictures itself.",
+                                 "Give a picture file rather than a link.")
+        return tuple(DraftReference(i.sha256, "", i.label) for i in kept)
 
     def cast_members(self) -> list[CastMember]:
         """Every cast member, by name."""

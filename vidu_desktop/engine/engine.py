@@ -27,8 +27,6 @@ from vidu_desktop.store import (
     AppPaths,
     ArtifactKind,
     ArtifactStore,
-    CastStore,
-    DraftStore,
     MediaLayout,
     Outbox,
     ReferenceStore,
@@ -71,9 +69,7 @@ class Engine(LibraryVerbs, CastVerbs):
         self.tasks = TaskStore(self.conn)
         self.artifacts = ArtifactStore(self.conn, paths.media_root)
         self.refs = ReferenceStore(self.conn, paths.refs_dir)
-        self.cast = CastStore(self.conn)
-        self.drafts = DraftStore(self.conn)
-        self.cast_refs = self.refs
+        self.use_cast(self.conn, self.refs)
         self.outbox = Outbox(self.conn)
         self.layout = MediaLayout(paths.media_root)
         self.bus = EventBus(self.settings.progress_interval_s)
@@ -158,9 +154,8 @@ class Engine(LibraryVerbs, CastVerbs):
 
     def create(self, request: GenerationRequest, *, draft_id: str | None = None,
                group_id: str | None = None, take_index: int | None = None) -> TaskRecord:
-        """Validate (as it will be sent: see ``references.as_sent``) and write the task (state
-        SUBMITTING); nothing is sent yet."""
-        problems = validate(references.as_sent(request))
+        """Validate and write the task (state SUBMITTING); nothing is sent yet."""
+        problems = validate(request)
         if problems:
             raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
                            "Change the named values.", details={p.field: str(p)
@@ -170,7 +165,7 @@ class Engine(LibraryVerbs, CastVerbs):
         with transaction(self.conn):  # the row and the cast members it was made with
             rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
                                     take_index=take_index)
-            CastStore.link_task(self.conn, rec.local_id, self.cast_ids(request))
+            self.link_cast(rec.local_id, request)
         self.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 

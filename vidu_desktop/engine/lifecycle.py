@@ -30,7 +30,7 @@ from vidu_desktop.store import (
     write_sidecar,
 )
 
-from . import hints, references
+from . import hints
 from .events import EngineEvent, EventKind
 from .verify import NotPlayable, VideoInfo, verify_mp4
 
@@ -93,7 +93,7 @@ class Lifecycle:
         """Submit the task. An answer that proves the host made no task for a passing reason
         (429, a busy backend: ``NOT_CREATED``) is sent again after Retry-After or a backoff,
         for up to ``submit_retry_s``; every other failure is sent exactly once."""
-        request = references.as_sent(self.e.refs.rehydrate(rec.request))
+        request = self.e.refs.rehydrate(rec.request)
         cfg = self.e.settings
         started = time.monotonic()
         refusals = 0

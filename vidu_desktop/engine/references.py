@@ -1,5 +1,5 @@
-"""Inline reference images go to the reference store, so a task row holds only their hash; a
-request leaves in the form its model reads."""
+"""Inline reference images go to the reference store, so a task row holds only their hash (the
+form a request's pictures take on the wire is the adapters' business: ``providers/wire.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import io
 from dataclasses import replace
 
 from vidu_desktop.core.errors import AppError, ErrorKind
-from vidu_desktop.core.mentions import sent_references
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.store import ReferenceMeta, ReferenceStore
 from vidu_desktop.store.references import REF_URI_PREFIX
@@ -33,50 +32,38 @@ def store_references(refs: ReferenceStore, request: GenerationRequest) -> Genera
     """The request with each inline (data URI) image kept in ``refs`` and tagged with its hash,
     the subjects' pictures too. A ``ref:sha256:`` picture must be in ``refs`` already
     (AppError naming it otherwise)."""
-    def keep(images: tuple[ReferenceImage, ...], whose: str) -> tuple[ReferenceImage, ...]:
-        kept: list[ReferenceImage] = []
-        for n, image in enumerate(images, 1):
-            if image.uri.startswith("data:") and ";base64," in image.uri:
-                _header, _, payload = image.uri.partition(",")
-                try:
-                    data = base64.b64decode(payload, validate=True)
-                except (binascii.Error, ValueError):
-                    raise AppError(ErrorKind.INVALID_IMAGE, f"{_named(image, n, whose)} is "
-                                   "not valid base64 data.", "Add the image again.") from None
-                sha = refs.put(data, image_meta(data, image.label))
-                image = replace(image, sha256=sha)
-            elif (image.uri.startswith(REF_URI_PREFIX)
-                  and not refs.exists(image.uri.removeprefix(REF_URI_PREFIX))):
-                raise AppError(ErrorKind.INVALID_IMAGE, f"{_named(image, n, whose)} is no "
-                               "longer in the library's pictures.",
-                               "Add the picture again (for a cast member: edit it and add "
-                               "its pictures again).", retryable=False)
-            kept.append(image)
-        return tuple(kept)
-
-    return replace(request, images=keep(request.images, ""),
-                   subjects=tuple(replace(s, images=keep(s.images, s.name))
+    return replace(request, images=keep_images(refs, request.images),
+                   subjects=tuple(replace(s, images=keep_images(refs, s.images, s.name))
                                   for s in request.subjects))
+
+
+def keep_images(refs: ReferenceStore, images: tuple[ReferenceImage, ...], whose: str = ""
+                ) -> tuple[ReferenceImage, ...]:
+    """``images`` with each inline one kept in ``refs`` and tagged with its hash; a
+    ``ref:sha256:`` one checked to be there. ``whose``: the subject they belong to, for the
+    messages."""
+    kept: list[ReferenceImage] = []
+    for n, image in enumerate(images, 1):
+        if image.uri.startswith("data:") and ";base64," in image.uri:
+            _header, _, payload = image.uri.partition(",")
+            try:
+                data = base64.b64decode(payload, validate=True)
+            except (binascii.Error, ValueError):
+                raise AppError(ErrorKind.INVALID_IMAGE, f"{_named(image, n, whose)} is "
+                               "not valid base64 data.", "Add the image again.") from None
+            sha = refs.put(data, image_meta(data, image.label))
+            image = replace(image, sha256=sha)
+        elif (image.uri.startswith(REF_URI_PREFIX)
+              and not refs.exists(image.uri.removeprefix(REF_URI_PREFIX))):
+            raise AppError(ErrorKind.INVALID_IMAGE, f"{_named(image, n, whose)} is no "
+                           "longer in the library's pictures.",
+                           "Add the picture again (for a cast member: edit it and add "
+                           "its pictures again).", retryable=False)
+        kept.append(image)
+    return tuple(kept)
 
 
 def _named(image: ReferenceImage, n: int, whose: str) -> str:
     if whose:
         return f"Picture {n} of {whose}" + (f" ({image.label})" if image.label else "")
     return f"The reference image {image.label or n}"
-
-
-def as_sent(request: GenerationRequest) -> GenerationRequest:
-    """The request in the form its model reads. A model without the subjects form (Q1) gets
-    its pictures in order, the cast members' first, and the prompt with each mention put into
-    words (``core.mentions``): a request without subjects, so every adapter sends it as it
-    always has. A model with the subjects form gets the request as it is (its adapter builds
-    the ``subjects``). A model the table does not know is left to its adapter."""
-    if not request.subjects:
-        return request
-    try:
-        if request.spec.subjects is not None:
-            return request
-    except KeyError:
-        return request
-    sent = sent_references(request, subjects_form=False)
-    return replace(request, prompt=sent.prompt, images=sent.images, subjects=())

@@ -29,8 +29,6 @@ from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.store import (
     AppPaths,
-    CastStore,
-    DraftStore,
     PreparedReference,
     ReferenceMeta,
     ReferenceStore,
@@ -100,9 +98,7 @@ class SandboxEngine(Engine):
         self._owned = owned
         if profile_refs is not None:  # pictures and the cast are shared with the profile
             self.refs = SandboxReferences(self.conn, paths, profile_refs)
-            self.cast = CastStore(profile_refs.conn)
-            self.drafts = DraftStore(profile_refs.conn)
-            self.cast_refs = profile_refs
+            self.use_cast(profile_refs.conn, profile_refs)
 
     def base_url(self, host: str) -> str:
         if not self.settings.base_urls:

@@ -234,7 +234,7 @@ class CastStore:
         if row is not None and row["id"] != member_id:
             raise cast_error(f"A cast member is already called {row['name']!r}; names are "
                              "the same whatever their case.",
-                             f"Choose another name, or edit {row['name']} instead.")
+                             f"Choose another name, or change {row['name']} itself.")
 
     def _write_pictures(self, member_id: str, pictures: Sequence[DraftReference]) -> None:
         self._conn.executemany(

@@ -1,0 +1,52 @@
+"""Helpers of the cast tests: pictures uploaded to the emulator (the hosts take image URLs),
+and what a downloaded MP4 holds, read with PyAV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import httpx
+from conftest import make_image
+
+
+def upload(client: httpx.Client, emulator_url: str, width: int = 640, height: int = 360,
+           color: tuple[int, int, int] = (200, 80, 40)) -> str:
+    """A real PNG, uploaded to the emulator: its loopback URL (what the hosts fetch)."""
+    response = client.post(f"{emulator_url}/_emulator/uploads",
+                           content=make_image(width, height, color=color),
+                           headers={"Content-Type": "image/png"})
+    assert response.status_code == 200, response.text
+    return str(response.json()["url"])
+
+
+@dataclass(frozen=True)
+class Media:
+    width: int
+    height: int
+    duration_s: float  # the video stream's
+    audio_s: float | None  # the sound track's (None: no sound track)
+    channels: int
+
+
+def probe(client: httpx.Client, url: str, into: Path) -> Media:
+    """Download ``url`` to ``into`` and read its streams (every packet decoded: a broken file
+    fails here)."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    into.write_bytes(response.content)
+    with av.open(str(into)) as container:
+        video = container.streams.video[0]
+        audio = list(container.streams.audio)
+        for _ in container.decode(*container.streams):
+            pass
+        assert video.duration is not None and video.time_base is not None
+        media = Media(video.codec_context.width, video.codec_context.height,
+                      float(video.duration * video.time_base), None, 0)
+        if audio:
+            track = audio[0]
+            assert track.duration is not None and track.time_base is not None
+            media = Media(media.width, media.height, media.duration_s,
+                          float(track.duration * track.time_base), track.codec_context.channels)
+    return media
