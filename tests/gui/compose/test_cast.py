@@ -13,7 +13,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from vidu_desktop.core.mentions import sent_references
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine.references import as_sent
 from vidu_desktop.store import CastMember, DraftReference, ReferenceMeta
 from vidu_desktop.ui.compose.cast.area import BELOW_KEEPS
 from vidu_desktop.ui.compose.tray.model import BadgeRole, NumberRole
@@ -233,10 +232,10 @@ def test_the_request_of_a_q1_draft_puts_the_members_pictures_first(windows, qtbo
     assert [i.sha256 for i in request.all_images] == [*mia.hashes, *leo.hashes, loose]
     assert window.composer.reasons() == []
     # Q1 reads pictures in order: the cast members' first, the mentions put into words
-    sent = as_sent(request)
+    sent = sent_references(request)
+    assert sent.form == "images"
     assert [i.sha256 for i in sent.images] == [*mia.hashes, *leo.hashes, loose]
     assert sent.prompt == "mia (images 1-2) gives leo (image 3) a kite"
-    assert sent.subjects == ()
     # the cards are numbered as Q1 reads them
     model = window.tray.model
     assert [model.index(r).data(NumberRole) for r in range(model.rowCount())
@@ -267,6 +266,10 @@ def test_the_request_of_a_subjects_model_carries_subjects(windows, qtbot, tmp_pa
     assert [i.sha256 for i in sent.subjects[0].images] == list(mia.hashes)
     assert sent.mentioned == ("mia", "image2")
     assert window.composer.reasons() == []
+    assert window.generate()  # the emulator takes the subjects form of viduq2
+    qtbot.waitUntil(lambda: engine.tasks.count() == 1
+                    and engine.tasks.list_tasks()[0].state in SENT, timeout=15_000)
+    assert [s.name for s in engine.tasks.list_tasks()[0].request.subjects] == ["mia"]
     # the loose cards are numbered among themselves, as the prompt names them (@image1, …)
     model = window.tray.model
     loose = [model.index(model.row_of(i.id)).data(NumberRole)
