@@ -281,3 +281,83 @@ def test_the_request_of_a_subjects_model_carries_subjects(windows, qtbot, tmp_pa
     window.drafts.save_now()
     draft = window.session.drafts.get(window.drafts.current_id)
     assert (draft.model, draft.cast, len(draft.references)) == ("viduq2", (mia.id,), 2)
+
+
+def test_editing_a_member_changes_the_library_and_the_tray(windows, qtbot, tmp_path):
+    window = windows()
+    engine = window.session.engine
+    mia = member(engine, tmp_path, "mia", 2)
+    area, tray = window.cast_area, window.tray
+    area.controller.refresh()
+    assert area.controller.add_to_draft(mia.id)
+    tray.add_paths(write_images(tmp_path / "loose", 2, size=(640, 360)))
+    ready(window, qtbot)
+    new = tray.loose_items()[1]
+    select(tray, [new.id])
+    assert area.panel.select(mia.id)
+    qtbot.mouseClick(area.panel.edit_button, Qt.MouseButton.LeftButton)
+    dialog = area.controller.dialog
+    assert dialog is not None and dialog.picture_keys() == mia.hashes
+    from vidu_desktop.ui.common.accessibility import unnamed
+    assert unnamed(dialog) == []
+    dialog.description.selectAll()
+    qtbot.keyClicks(dialog.description, "a girl in a green raincoat")
+    dialog.voice.setText("voice two")  # a voice id is one word: the library refuses it
+    add, remove = dialog.picture_tools[3], dialog.picture_tools[2]
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)  # the tray's selection
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)  # twice: nothing new to add
+    assert "Select loose pictures in the tray first" in dialog.problem.text()
+    assert dialog.picture_keys() == (*mia.hashes, f"tray:{new.id}")
+    select(tray, [i.id for i in tray.loose_items()])
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)  # four: one too many
+    assert dialog.problem.text() == "4 pictures; a cast member has 1 to 3 pictures. Remove 1."
+    assert not dialog.ok.isEnabled()
+    dialog.pictures.setCurrentRow(3)
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    dialog.pictures.setCurrentRow(0)
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)  # mia's first picture goes
+    assert dialog.ok.isEnabled()
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert "voice id" in dialog.problem.text() and dialog.isVisible()  # stays open, says why
+    dialog.voice.setText("voice-two")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    edited = engine.cast_member(mia.id)
+    assert (edited.description, edited.voice_id) == ("a girl in a green raincoat", "voice-two")
+    assert edited.hashes == (mia.hashes[1], new.sha256)
+    ready(window, qtbot)
+    group = tray.cast.groups()[0]
+    assert group.description == "a girl in a green raincoat"
+    assert [i.sha256 for i in tray.cast.pictures(group.key)] == list(edited.hashes)
+    assert rows(window.tray)[0] == "[mia · 2 pictures]"
+
+
+def test_the_cast_panel_is_named_and_keyboard_operable(windows, qtbot, tmp_path):
+    from vidu_desktop.ui.common.accessibility import focus_chain, unnamed
+
+    window = windows()
+    engine = window.session.engine
+    long = "W" * 19 + "_wide_name_32"  # 32 characters, the longest a name may be
+    member(engine, tmp_path, long, 1)
+    member(engine, tmp_path, "leo", 1)
+    area = window.cast_area
+    area.controller.refresh()
+    panel = area.panel
+    assert unnamed(panel) == []
+    chain = list(focus_chain(window))
+    assert chain.index(window.tray.view) < chain.index(panel.list) < chain.index(
+        window.editor.text_edit)
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+    names = [g.name for g in window.tray.cast.groups()]
+    assert len(names) == 1 and panel.current().in_draft
+    assert panel.add_button.text() == "In this draft" and not panel.add_button.isEnabled()
+    row = panel.model.index(panel.model.rows.index(panel.current()))
+    assert row.data(Qt.ItemDataRole.AccessibleTextRole).startswith(names[0] + ", 1 picture")
+    assert names == [long]
+    ready(window, qtbot)
+    assert panel.list.horizontalScrollBar().maximum() == 0  # elided, never scrolled
+    qtbot.keyClick(panel.list, Qt.Key.Key_Delete)  # Delete asks first
+    assert area.controller.confirm is not None and area.controller.confirm.isVisible()
+    area.controller.confirm.reject()

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from PySide6.QtCore import Qt
 
 #: A cast member's pictures: the library's rule (1 to 3), whatever the model.
 MEMBER_PICTURES_MIN = 1
@@ -71,3 +73,14 @@ def group_tooltip(group: TrayGroup, count: int) -> str:
         lines.append("Not in the cast library: “Keep in the cast…” (its menu) saves it there.")
     lines.append("Removing it from the draft leaves it in the cast library.")
     return "\n".join(lines)
+
+
+def group_data(group: TrayGroup, count: int, role: int) -> Any:
+    """A header row's text for ``role`` (display, tooltip, accessibility), else None."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return header_text(group, count)
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return "Cast member " + header_text(group, count)
+    if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+        return group_tooltip(group, count)
+    return None

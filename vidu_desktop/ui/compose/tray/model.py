@@ -30,8 +30,7 @@ from PySide6.QtCore import (
 from vidu_desktop.ui.compose.tray.groups import (
     RowKey,
     TrayGroup,
-    group_tooltip,
-    header_text,
+    group_data,
     row_keys,
 )
 from vidu_desktop.ui.compose.tray.item import TrayItem, badge_text, tooltip_text
@@ -307,7 +306,13 @@ class TrayModel(QAbstractListModel):
             return None
         kind, key = self._keys[index.row()]
         if kind == "group":
-            return self._group_data(str(key), role)
+            group = self.group(str(key))
+            count = len(self.group_items(str(key)))
+            if role == GroupRole:
+                return group
+            if role == CountRole:
+                return count
+            return group_data(group, count, role) if group else None
         item = self.find(int(key))
         if item is None:
             return None
@@ -334,22 +339,6 @@ class TrayModel(QAbstractListModel):
             return f"@image{number}" if self.loose_numbers and not item.group else str(number)
         if role == OverLimitRole:
             return self.picture_index(item.id) + 1 > self.limit
-        return None
-
-    def _group_data(self, key: str, role: int) -> Any:
-        group = self.group(key)
-        if group is None:
-            return None
-        count = len(self.group_items(key))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return "Cast member " * (role != Qt.ItemDataRole.DisplayRole) \
-                + header_text(group, count)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
-            return group_tooltip(group, count)
-        if role == GroupRole:
-            return group
-        if role == CountRole:
-            return count
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
