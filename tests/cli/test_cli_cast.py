@@ -99,6 +99,46 @@ def test_a_q1_task_with_a_subject_reaches_the_host_flattened(
     assert sidecar["subjects"][0]["pictures"] == [i.sha256 for i in mia.images]
 
 
+def test_a_viduq2_task_with_subjects_voices_and_audio_end_to_end(
+        tmp_path: Path, emulator: EmulatorServer, pictures: dict[str, Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Cli(tmp_path / "profile", capsys, emulator)
+    code, _, err = cli("cast", "add", "leo", str(pictures["side"]), "--voice", "voice-leo",
+                       "--model", "viduq2")
+    assert code == 0, err
+    code, out, err = cli("generate", "-m", "viduq2", "--subject", f"mia={pictures['front']}",
+                         "--subject", "leo", "--voice", "mia=voice-mia", "--audio", "-i",
+                         str(pictures["sea"]), "-p", "@mia sings to @LEO by @image1",
+                         "--duration", "8", "--wait", "--json")
+    assert code == 0, err
+    task = json.loads(out)
+    assert task["state"] == "succeeded"
+    assert "takes its pictures in order" not in err  # the subjects form: no numbers
+
+    [remote] = emulator.world.board.tasks.values()
+    assert remote.params["prompt"] == "@mia sings to @leo by @image1"  # names as the cast's
+    assert remote.params["audio"] is True and remote.params["duration"] == 8
+    assert [(s["id"], s.get("voice_id", "")) for s in remote.extra["subjects"]] == [
+        ("mia", "voice-mia"), ("leo", "voice-leo"), ("image1", "")]
+    conn = open_database(tmp_path / "profile" / "library.sqlite3")
+    try:
+        rec = TaskStore(conn).get(task["id"])
+        assert rec is not None
+        refs = ReferenceStore(conn, tmp_path / "profile" / "refs")
+        in_order = [i for s in rec.request.subjects for i in s.images] + list(rec.request.images)
+        assert remote.images == [refs.read(i.sha256) for i in in_order]
+    finally:
+        conn.close()
+    sidecar = json.loads(Path(task["files"]["sidecar"]).read_text("utf-8"))
+    assert sidecar["mentions"] == {"form": "subjects", "mentioned": ["mia", "leo", "image1"],
+                                   "prompt": "@mia sings to @leo by @image1"}
+    assert [(s["name"], s["voice_id"]) for s in sidecar["subjects"]] == [
+        ("mia", "voice-mia"), ("leo", "voice-leo")]
+    assert sidecar["video"]["audio"] is True  # the emulator rendered a sound track
+    code, out, _ = cli("cast", "list", "--json")
+    assert json.loads(out)[0]["used_by"]["tasks"] == 1
+
+
 def test_cast_add_list_rename_remove_and_a_generate_with_a_member(
         tmp_path: Path, emulator: EmulatorServer, pictures: dict[str, Path],
         capsys: pytest.CaptureFixture[str]) -> None:

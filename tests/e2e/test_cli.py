@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.capabilities import Mode, ProviderId, provider
 from vidu_desktop.emulator.server import EmulatorServer
 
 from .helpers import Cli, assert_playable, control, submissions
@@ -80,7 +80,8 @@ def test_missing_key(cli: Cli, emulator: EmulatorServer, image: Path) -> None:
     (["--resolution", "720p", "--aspect-ratio", "4:3"],
      ["allowed: 1080p", "allowed: 16:9, 9:16, 1:1"]),
     (["--duration", "7"], ["allowed: 5"]),
-    (["--model", "vidu9"], ["allowed: viduq1, vidu2.0, vidu1.5"]),
+    (["--model", "vidu9"], ["allowed: " + ", ".join(  # every Vidu reference model, in order
+        m.model for m in provider(ProviderId.VIDU).models_for(Mode.REFERENCE2VIDEO))]),
 ])
 def test_invalid_parameter_names_the_allowed_values(cli: Cli, emulator: EmulatorServer,
                                                     image: Path, args: list[str],
