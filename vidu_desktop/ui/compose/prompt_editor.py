@@ -1,5 +1,14 @@
-"""The prompt editor: a live "N / limit" counter counted the way the API counts, the part over
-the limit highlighted, recent prompts, snippets, "image N" labels from the tray, undo/redo.
+"""The prompt editor: a live "N / limit" counter counted the way the host counts (the prompt
+as sent), the part over the limit highlighted, @mentions of the draft's cast (completed,
+checked, and how they are sent shown below), recent prompts, snippets, "image N" labels,
+undo/redo.
+
+What the composer tells it (see ``set_cast`` and ``set_request_source``): the names of the
+draft's cast members and how many loose pictures it has, and how to make the request
+Generate would send with a given prompt. From that request it counts the prompt as sent
+(``core.mentions.prompt_as_sent``: on a model without subjects the mentions become words, so
+the count grows) against the limit of the form it is sent in. Without a request source it
+counts the text as typed against ``set_limit``'s limit.
 
 Pasting or dropping pictures, files or image URLs here hands them to the reference tray
 (``media_pasted``); text pastes as text.
@@ -7,9 +16,9 @@ Pasting or dropping pictures, files or image URLs here hands them to the referen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,7 +26,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QPlainTextEdit,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -25,38 +33,43 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.capabilities import PROMPT_COUNTING
+from vidu_desktop.core.mentions import (
+    MENTION,
+    SentReferences,
+    sent_references,
+    unknown_mentions,
+)
+from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.validation import prompt_length
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.compose.mention_completer import MentionCompleter
+from vidu_desktop.ui.compose.mention_highlighter import MentionHighlighter
+from vidu_desktop.ui.compose.mentions_view import MentionsView
 from vidu_desktop.ui.compose.prompt_library import (
     PromptLibrary,
     PromptPicker,
     one_line,
     snippet_name,
 )
+from vidu_desktop.ui.compose.prompt_mentions import (
+    form_line,
+    insertable,
+    known_names,
+    mention_tip,
+    prompt_limit,
+    typed_offset,
+    unknown_message,
+)
+from vidu_desktop.ui.compose.prompt_text import PromptText, code_point_offset, utf16_offset
 
 #: The counter warns from this share of the limit on.
 WARN_AT = 0.9
 COUNTING_HINT = "Counted as the API counts: " + PROMPT_COUNTING + "."
+#: The lines under the editor wait this long after a keystroke (they reflow the layout).
+LINES_DELAY_MS = 150
 
-
-def utf16_offset(text: str, code_points: int) -> int:
-    """Qt's text positions are UTF-16 units; the limit is in code points."""
-    return len(text[:code_points].encode("utf-16-le")) // 2
-
-
-class PromptText(QPlainTextEdit):
-    """The text area. Images and file/URL lists go to ``media_pasted`` instead of the text."""
-
-    media_pasted = Signal(QMimeData)
-
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        if source.hasImage() or source.hasUrls():
-            self.media_pasted.emit(source)
-            return
-        super().insertFromMimeData(source)
+#: the request Generate would send with a prompt (None: not known yet)
+RequestSource = Callable[[str], GenerationRequest | None]
 
 
 class PromptEditor(QWidget):
@@ -66,21 +79,37 @@ class PromptEditor(QWidget):
     def __init__(self, library: PromptLibrary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.limit = 1500
+        self.limit = 1500  # in force (the request's model's, else _limit)
+        self._limit = 1500  # set_limit's
         self.host_model = ""  # "Vidu viduq1": whose limit it is
         self.references: Callable[[], list[tuple[int, str]]] = list
         self._pickers: list[QDialog] = []
+        self.cast: tuple[str, ...] = ()  # the draft's cast members' names, in order
+        self.loose = 0  # how many loose pictures the draft has
+        self.request_source: RequestSource | None = None
+        self._request: GenerationRequest | None = None  # for the text at the last refresh
+        self._sent: SentReferences | None = None
+        self._subjects_form = False
 
         title = QLabel("Prompt", self)
         theme.set_role(title, "section")
         self.text_edit = PromptText(self)
         self.text_edit.setObjectName("prompt")
         self.text_edit.setPlaceholderText(
-            "Describe the video: who is in it (image 1, image 2…), what they do, the place, "
-            "the camera.")
+            "Describe the video: who is in it (@mia for a cast member, or image 1, image 2…), "
+            "what they do, the place, the camera.")
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setAccessibleName("Prompt")
         self.text_edit.media_pasted.connect(self.media_pasted)
+        self.highlighter = MentionHighlighter(self.text_edit.document())
+        self.completer = MentionCompleter(self.text_edit)
+        self.text_edit.keys = self.completer
+        self.text_edit.tooltip_at = self.tooltip_at
+        self.mentions = MentionsView(self)
+        self._lines_timer = QTimer(self)
+        self._lines_timer.setSingleShot(True)
+        self._lines_timer.setInterval(LINES_DELAY_MS)
+        self._lines_timer.timeout.connect(self._refresh_lines)
         self.counter = QLabel(self)
         self.counter.setObjectName("prompt-counter")
         self.counter.setToolTip(COUNTING_HINT)
@@ -135,6 +164,7 @@ class PromptEditor(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.text_edit, 1)
         layout.addLayout(tools)
+        layout.addWidget(self.mentions)
         layout.addWidget(self.over_note)
 
         self.text_edit.textChanged.connect(self._on_text_changed)
@@ -143,6 +173,7 @@ class PromptEditor(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         """A new palette (light/dark) recolours the over-limit highlight."""
         if event.type() == QEvent.Type.PaletteChange:
+            self.highlighter.recolour()
             self._refresh()
         super().changeEvent(event)
 
@@ -166,6 +197,7 @@ class PromptEditor(QWidget):
         """Replace the prompt; an undoable edit unless ``undoable`` is False (drafts)."""
         if not undoable:
             self.text_edit.setPlainText(text)
+            self._refresh_lines()
             return
         cursor = self.text_edit.textCursor()
         cursor.beginEditBlock()
@@ -181,35 +213,84 @@ class PromptEditor(QWidget):
         self.text_edit.setFocus()
 
     def length(self) -> int:
+        """The prompt's length as its host counts it: the prompt as sent when the request is
+        known, else as typed."""
+        if self._sent is not None:
+            return prompt_length(self._sent.prompt)
         return prompt_length(self.text())
 
     def over_by(self) -> int:
         return max(0, self.length() - self.limit)
 
     def set_limit(self, limit: int, host_model: str = "") -> None:
-        self.limit = limit
+        """The limit when no request source is set (with one, the limit is the request's
+        model's, in the form it is sent in); ``host_model`` ("Vidu viduq1") names it."""
+        self._limit = limit
         self.host_model = host_model
         self._refresh()
+        self._refresh_lines()
+
+    def set_cast(self, names: Sequence[str], loose: int = 0) -> None:
+        """The names of the draft's cast members, in order, and how many loose pictures the
+        draft has (on a model with subjects they are mentioned as @image1, @image2, …). Call
+        it whenever either changes; ``@`` completes these names and a mention of anyone else
+        is marked."""
+        self.cast = tuple(names)
+        self.loose = max(0, loose)
+        self._refresh()
+        self._refresh_lines()
+
+    def set_request_source(self, source: RequestSource | None) -> None:
+        """How to make the request Generate would send with a given prompt (the draft's
+        cast, loose pictures and parameters); the counter counts that request's prompt as
+        sent, against its model's limit."""
+        self.request_source = source
+        self._refresh()
+        self._refresh_lines()
+
+    def known(self) -> tuple[str, ...]:
+        """The names a mention may use now."""
+        return known_names(self.cast, self.loose, self._subjects_form)
 
     def _on_text_changed(self) -> None:
         self._refresh()
+        self._lines_timer.start()
         self.changed.emit()
 
+    def _analyse(self, text: str) -> None:
+        request = self.request_source(text) if self.request_source is not None else None
+        self._request = request
+        self._sent = None
+        self.limit = self._limit
+        if request is not None:
+            spec = request.spec
+            self._sent = sent_references(request)
+            self._subjects_form = self._sent.form == "subjects"
+            self.limit = prompt_limit(spec)
+        known = self.known()
+        self.highlighter.set_known(known)
+        self.completer.set_names(known)
+
     def _refresh(self) -> None:
+        text = self.text()
+        self._analyse(text)
         n, limit = self.length(), self.limit
         self.counter.setText(f"{n} / {limit}")
         role = "counter-over" if n > limit else "counter-warn" if n >= WARN_AT * limit \
             else "counter"
         theme.set_role(self.counter, role)
         where = self.host_model
+        grown = self._sent is not None and self._sent.prompt != text
+        as_sent = (" as sent (the mentions become words: \"@mia\" is sent as \"mia "
+                   "(images 1-2)\")") if grown else ""
         tip = f"{n} of {limit} characters allowed" + (f" by {where}" if where else "") + \
-            ". " + COUNTING_HINT
+            f"{as_sent}. " + COUNTING_HINT
         self.counter.setToolTip(tip)
         selections: list[QTextEdit.ExtraSelection] = []
         if n > limit:
-            text = self.text()
+            start = typed_offset(self._request, limit) if self._request is not None else limit
             cursor = QTextCursor(self.text_edit.document())
-            cursor.setPosition(utf16_offset(text, limit))
+            cursor.setPosition(utf16_offset(text, start))
             cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
@@ -219,10 +300,24 @@ class PromptEditor(QWidget):
             selections.append(selection)
             self.over_note.setText(
                 f"{n - limit} characters over the limit of {limit}"
-                + (f" for {where}" if where else "") + " (highlighted). Shorten the prompt "
-                "to generate.")
+                + (f" for {where}" if where else "") + (" as sent" if grown else "")
+                + " (highlighted). Shorten the prompt to generate.")
         self.over_note.setVisible(n > limit)
         self.text_edit.setExtraSelections(selections)
+
+    def _model_name(self) -> str:
+        return self._request.model if self._request is not None else ""
+
+    def _refresh_lines(self) -> None:
+        """The lines under the editor: how the mentions are sent, and who is unknown."""
+        self._lines_timer.stop()
+        text = self.text()
+        model = self._model_name()
+        form, tip = form_line(self._sent, self.cast, self.loose, model)
+        unknown = [m.name for m in unknown_mentions(text, self.known())]
+        warning = unknown_message(unknown, self.cast, self.loose, self._subjects_form,
+                                  model) if unknown else ""
+        self.mentions.show_lines(form, tip, warning)
 
     def highlighted_range(self) -> tuple[int, int] | None:
         """The (start, end) UTF-16 positions highlighted as over the limit, if any."""
@@ -230,6 +325,22 @@ class PromptEditor(QWidget):
             cursor = selection.cursor
             return cursor.selectionStart(), cursor.selectionEnd()
         return None
+
+    def unknown_spans(self) -> list[tuple[int, int]]:
+        """The (start, end) code point spans of the mentions that name no one."""
+        return [(m.start, m.end) for m in unknown_mentions(self.text(), self.known())]
+
+    def tooltip_at(self, position: int) -> str:
+        """What the mention at the UTF-16 ``position`` of the document names ("" when
+        there is none)."""
+        block = self.text_edit.document().findBlock(position)
+        text = block.text()
+        index = code_point_offset(text, position - block.position())
+        for match in MENTION.finditer(text):
+            if match.start() <= index <= match.end():
+                return mention_tip(match.group(1), self.known(), self.cast, self.loose,
+                                   self._sent, self._model_name())
+        return ""
 
     # -- recent prompts and snippets ---------------------------------------------------------
     def open_recent(self) -> PromptPicker:
@@ -283,13 +394,16 @@ class PromptEditor(QWidget):
     # -- "image N" ---------------------------------------------------------------------------
     def _fill_images(self) -> None:
         self.image_menu.clear()
-        refs = self.references()
-        for number, label in refs:
-            text = f"image {number}"
+        if self._sent is not None:
+            entries = insertable(self._sent, self.cast)
+        else:
+            entries = [(f"image {n}", label) for n, label in self.references()]
+        for text, label in entries:
             action = self.image_menu.addAction(f"{text} — {one_line(label, 40)}" if label
                                                else text)
-            action.triggered.connect(lambda _=False, t=text: self.insert(t))
-        if not refs:
+            action.triggered.connect(
+                lambda _=False, t=text: self.insert(t + " " if t.startswith("@") else t))
+        if not entries:
             self.image_menu.addAction("Add reference pictures first").setEnabled(False)
 
     def focus_text(self) -> None:
