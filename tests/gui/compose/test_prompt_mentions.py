@@ -184,13 +184,15 @@ def test_the_line_under_the_editor_says_which_numbers_each_name_became(windows, 
     wire(window, draft)
     line = window.editor.mentions.form
     assert line.isVisible()
-    assert line.text() == "@mia → images 1-2 · @red_car → image 3 · loose picture → image 4"
+    assert line.text() == ("viduq1 gets pictures in order: @mia → images 1-2 · @red_car → "
+                           "image 3 · loose picture → image 4")
     assert "pictures in order" in line.toolTip()
     # the cast changes: the numbers follow
     draft.cast = {"red_car": 1, "mia": 2}
     draft.loose = 2
     wire(window, draft)
-    assert line.text() == "@red_car → image 1 · @mia → images 2-3 · loose pictures → images 4-5"
+    assert line.text().endswith(
+        ": @red_car → image 1 · @mia → images 2-3 · loose pictures → images 4-5")
     # "image N" offers the pictures by their numbers, each cast member's named
     window.editor._fill_images()
     texts = [a.text() for a in window.editor.image_menu.actions()]

@@ -1,6 +1,6 @@
 """Marks the prompt's @mentions: one that names a cast member (or a subjects model's loose
-picture) in the accent colour, one that names no one in the draft with a wavy underline in
-the theme's warning colour.
+picture) in the accent colour, one that names no one in the draft in the theme's warning
+colours (its text and a wavy underline in the warning colour, on the warning background).
 
 A QSyntaxHighlighter formats only the paragraph that changed, so a keystroke costs the length
 of its paragraph, not of the prompt.
@@ -30,6 +30,7 @@ class MentionHighlighter(QSyntaxHighlighter):
         unknown.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         unknown.setUnderlineColor(QColor(colors.warning_fg))
         unknown.setBackground(QColor(colors.warning_bg))
+        unknown.setForeground(QColor(colors.warning_fg))
         known = QTextCharFormat()
         known.setForeground(QColor(colors.accent))
         self.unknown_format, self.known_format = unknown, known

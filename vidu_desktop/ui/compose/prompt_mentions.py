@@ -114,7 +114,8 @@ def form_line(sent: SentReferences | None, cast: Sequence[str], loose: int, mode
         tip = (f"{model or 'This model'} takes pictures in order, not subjects: the cast's "
                "pictures go first, then the loose ones, and each @name is sent as the name "
                "and its picture numbers, e.g. \"mia (images 1-2)\". The counter counts that.")
-        return numbers_text(sent, cast, loose), tip
+        return f"{model or 'The model'} gets pictures in order: " + \
+            numbers_text(sent, cast, loose), tip
     names = ["@" + n for n in cast] + ["@" + n for n in loose_names(loose)]
     tip = (f"{model or 'This model'} takes named subjects: each cast member is sent as a "
            "subject with its pictures, each loose picture as a subject of its own "
