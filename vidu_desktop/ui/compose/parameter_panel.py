@@ -29,6 +29,7 @@ from vidu_desktop.ui.common.parameter_choices import MAX_VARIATIONS, Choices, de
 from vidu_desktop.ui.common.session import Session
 
 MOVEMENT_TEXT = {"auto": "Auto", "small": "Small", "medium": "Medium", "large": "Large"}
+ASPECT_TEXT = {"auto": "Auto"}
 
 
 def _combo(parent: QWidget, name: str) -> QComboBox:
@@ -255,7 +256,8 @@ class ParameterPanel(QWidget):
         _fill(self.duration, [(f"{d} s", d) for d in spec.durations], choices.duration)
         _fill(self.resolution, [(r, r) for r in spec.resolutions_for(choices.duration)],
               choices.resolution)
-        _fill(self.aspect, [(a, a) for a in spec.aspect_ratios], choices.aspect_ratio)
+        _fill(self.aspect, [(ASPECT_TEXT.get(a, a), a) for a in spec.aspect_ratios],
+              choices.aspect_ratio)
         self.aspect.setEnabled(bool(spec.aspect_ratios))
         _fill(self.movement, [(MOVEMENT_TEXT.get(m, m), m) for m in spec.movement_amplitudes],
               choices.movement_amplitude)
