@@ -216,3 +216,31 @@ def test_the_over_limit_part_starts_where_the_prompt_as_sent_passes_the_limit():
     assert typed_offset(request("ab @mia cd"), 19) == 7  # just after them
     assert typed_offset(request("ab @mia cd"), 20) == 8
     assert typed_offset(request("@bob @mia"), 6) == 5  # an unknown mention stays as written
+
+
+def test_on_a_subjects_model_the_mentions_go_as_subjects(windows, qtbot):
+    window = windows()
+    panel, editor = window.panel, window.editor
+    panel.model.setCurrentIndex(panel.model.findData("viduq2"))
+    wire(window, Draft({"mia": 2, "red_car": 1}, loose=2))
+    line = editor.mentions.form
+    assert line.text() == "Mentions are sent as subjects: @mia, @red_car, @image1, @image2"
+    assert "named subjects" in line.toolTip()
+    # the loose pictures are names too: completed, and not marked
+    qtbot.keyClicks(editor.text_edit, "@mia holds @im")
+    qtbot.waitUntil(editor.completer.popup.isVisible)
+    assert editor.completer.offered() == ["image1", "image2"]
+    qtbot.keyClick(editor.text_edit, Qt.Key.Key_Return)
+    assert editor.text() == "@mia holds @image1 "
+    assert wavy(editor) == []
+    # the prompt goes as written: the counter counts it, against viduq2's limit
+    assert editor.counter.text() == f"{len(editor.text())} / 2000"
+    assert "loose picture 1, sent to viduq2 as a subject of its own" in editor.tooltip_at(13)
+    # on viduq1 the same prompt's @image1 names no one: pictures go in order there
+    panel.model.setCurrentIndex(panel.model.findData("viduq1"))
+    assert wavy(editor) == [(11, 7)]
+    qtbot.waitUntil(editor.mentions.warning.isVisible)
+    assert editor.mentions.warning.text() == (
+        "@image1 names no one in this draft; the draft's cast: mia, red_car. Pictures on "
+        "viduq1 go in order, the cast's first: write \"image 3\" (no @) for the third.")
+    assert editor.mentions.form.text().startswith("viduq1 gets pictures in order")
