@@ -143,6 +143,20 @@ def test_a_mention_of_no_one_is_marked_and_says_who_the_cast_is(windows, qtbot):
     wire(window, draft)
     assert wavy(editor) == []
     assert not warning.isVisible()
+    # a mention being typed is not marked until the cursor leaves it: "@mi" may become "@mia"
+    editor.set_text("", undoable=False)
+    editor.text_edit.setFocus()
+    qtbot.keyClicks(editor.text_edit, "@mi")
+    assert wavy(editor) == [] and editor.unknown_spans() == []
+    with qtbot.waitSignal(editor.assist.timer.timeout):
+        pass
+    assert not warning.isVisible()
+    qtbot.keyClicks(editor.text_edit, " ")
+    assert wavy(editor) == [(0, 3)]
+    qtbot.waitUntil(lambda: warning.text().startswith("@mi names no one"))
+    # ... but a name no one has is marked at once
+    qtbot.keyClicks(editor.text_edit, "@x")
+    assert wavy(editor) == [(0, 3), (4, 2)]
     # several at once, and a draft without a cast
     draft.cast.clear()
     wire(window, draft)
@@ -224,7 +238,8 @@ def test_on_a_subjects_model_the_mentions_go_as_subjects(windows, qtbot):
     panel.model.setCurrentIndex(panel.model.findData("viduq2"))
     wire(window, Draft({"mia": 2, "red_car": 1}, loose=2))
     line = editor.mentions.form
-    assert line.text() == "Mentions are sent as subjects: @mia, @red_car, @image1, @image2"
+    assert line.text() == ("Mentions are sent to viduq2 as subjects: @mia, @red_car · loose "
+                           "pictures: @image1, @image2")
     assert "named subjects" in line.toolTip()
     # the loose pictures are names too: completed, and not marked
     qtbot.keyClicks(editor.text_edit, "@mia holds @im")

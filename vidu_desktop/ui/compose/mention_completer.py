@@ -91,6 +91,19 @@ class MentionCompleter(QObject):
         text = cursor.block().text()
         return typing_prefix(text[:code_point_offset(text, cursor.positionInBlock())])
 
+    def typing_end(self) -> int | None:
+        """Where the mention being typed ends (the cursor's position, in UTF-16 units), while
+        what was typed after the @ is the start of a name a mention may use (and not yet a
+        whole one): such a mention is not marked as naming no one while it is typed."""
+        prefix = self._prefix()
+        if not prefix:
+            return None
+        key = prefix.casefold()
+        names = [n.casefold() for n in self.names.stringList()]
+        if key in names or not any(n.startswith(key) for n in names):
+            return None
+        return self.edit.textCursor().position()
+
     def update(self) -> None:
         """Open, filter or close the popup for the text before the cursor."""
         prefix = self._prefix()
@@ -103,7 +116,10 @@ class MentionCompleter(QObject):
             return
         popup = self.popup
         popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
-        rect = self.edit.cursorRect()
+        at = self.edit.textCursor()  # the popup opens under the @, not the cursor
+        at.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.MoveAnchor,
+                        len(prefix) + 1)
+        rect = self.edit.cursorRect(at)
         bar = popup.verticalScrollBar()
         rect.setWidth(popup.sizeHintForColumn(0) + (bar.sizeHint().width() if bar else 0) + 24)
         self.completer.complete(rect)

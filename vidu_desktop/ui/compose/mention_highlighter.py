@@ -3,12 +3,12 @@ picture) in the accent colour, one that names no one in the draft in the theme's
 colours (its text and a wavy underline in the warning colour, on the warning background).
 
 A QSyntaxHighlighter formats only the paragraph that changed, so a keystroke costs the length
-of its paragraph, not of the prompt.
+of its paragraph, not of the prompt. The mention being typed (``typing_end``) is left unmarked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
@@ -20,6 +20,8 @@ class MentionHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self._known: frozenset[str] = frozenset()
+        #: where a mention being typed ends (a document position), not to be marked yet
+        self.typing_end: Callable[[], int | None] = lambda: None
         self.unknown_format = QTextCharFormat()
         self.known_format = QTextCharFormat()
         self._colour()
@@ -64,9 +66,12 @@ class MentionHighlighter(QSyntaxHighlighter):
             done = index
             return units
 
+        typing = self.typing_end()
+        offset = self.currentBlock().position()
         for match in MENTION.finditer(text):
             start = at(match.start())
             end = at(match.end())
-            known = match.group(1).casefold() in self._known
-            self.setFormat(start, end - start, self.known_format if known
-                           else self.unknown_format)
+            if match.group(1).casefold() in self._known:
+                self.setFormat(start, end - start, self.known_format)
+            elif offset + end != typing:
+                self.setFormat(start, end - start, self.unknown_format)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,40 +33,23 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.capabilities import PROMPT_COUNTING
-from vidu_desktop.core.mentions import (
-    MENTION,
-    SentReferences,
-    sent_references,
-    unknown_mentions,
-)
+from vidu_desktop.core.mentions import SentReferences, sent_references
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.validation import prompt_length
 from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.compose.mention_completer import MentionCompleter
-from vidu_desktop.ui.compose.mention_highlighter import MentionHighlighter
-from vidu_desktop.ui.compose.mentions_view import MentionsView
+from vidu_desktop.ui.compose.mention_assist import MentionAssist
 from vidu_desktop.ui.compose.prompt_library import (
     PromptLibrary,
     PromptPicker,
     one_line,
     snippet_name,
 )
-from vidu_desktop.ui.compose.prompt_mentions import (
-    form_line,
-    insertable,
-    known_names,
-    mention_tip,
-    prompt_limit,
-    typed_offset,
-    unknown_message,
-)
-from vidu_desktop.ui.compose.prompt_text import PromptText, code_point_offset, utf16_offset
+from vidu_desktop.ui.compose.prompt_mentions import insertable, prompt_limit, typed_offset
+from vidu_desktop.ui.compose.prompt_text import PromptText, utf16_offset
 
 #: The counter warns from this share of the limit on.
 WARN_AT = 0.9
 COUNTING_HINT = "Counted as the API counts: " + PROMPT_COUNTING + "."
-#: The lines under the editor wait this long after a keystroke (they reflow the layout).
-LINES_DELAY_MS = 150
 
 #: the request Generate would send with a prompt (None: not known yet)
 RequestSource = Callable[[str], GenerationRequest | None]
@@ -84,12 +67,9 @@ class PromptEditor(QWidget):
         self.host_model = ""  # "Vidu viduq1": whose limit it is
         self.references: Callable[[], list[tuple[int, str]]] = list
         self._pickers: list[QDialog] = []
-        self.cast: tuple[str, ...] = ()  # the draft's cast members' names, in order
-        self.loose = 0  # how many loose pictures the draft has
         self.request_source: RequestSource | None = None
         self._request: GenerationRequest | None = None  # for the text at the last refresh
         self._sent: SentReferences | None = None
-        self._subjects_form = False
 
         title = QLabel("Prompt", self)
         theme.set_role(title, "section")
@@ -101,15 +81,10 @@ class PromptEditor(QWidget):
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setAccessibleName("Prompt")
         self.text_edit.media_pasted.connect(self.media_pasted)
-        self.highlighter = MentionHighlighter(self.text_edit.document())
-        self.completer = MentionCompleter(self.text_edit)
-        self.text_edit.keys = self.completer
-        self.text_edit.tooltip_at = self.tooltip_at
-        self.mentions = MentionsView(self)
-        self._lines_timer = QTimer(self)
-        self._lines_timer.setSingleShot(True)
-        self._lines_timer.setInterval(LINES_DELAY_MS)
-        self._lines_timer.timeout.connect(self._refresh_lines)
+        self.assist = MentionAssist(self.text_edit, self)
+        self.highlighter = self.assist.highlighter
+        self.completer = self.assist.completer
+        self.mentions = self.assist.view
         self.counter = QLabel(self)
         self.counter.setObjectName("prompt-counter")
         self.counter.setToolTip(COUNTING_HINT)
@@ -235,8 +210,7 @@ class PromptEditor(QWidget):
         draft has (on a model with subjects they are mentioned as @image1, @image2, …). Call
         it whenever either changes; ``@`` completes these names and a mention of anyone else
         is marked."""
-        self.cast = tuple(names)
-        self.loose = max(0, loose)
+        self.assist.set_cast(names, loose)
         self._refresh()
         self._refresh_lines()
 
@@ -248,13 +222,21 @@ class PromptEditor(QWidget):
         self._refresh()
         self._refresh_lines()
 
+    @property
+    def cast(self) -> tuple[str, ...]:
+        return self.assist.cast
+
+    @property
+    def loose(self) -> int:
+        return self.assist.loose
+
     def known(self) -> tuple[str, ...]:
         """The names a mention may use now."""
-        return known_names(self.cast, self.loose, self._subjects_form)
+        return self.assist.known()
 
     def _on_text_changed(self) -> None:
         self._refresh()
-        self._lines_timer.start()
+        self.assist.timer.start()
         self.changed.emit()
 
     def _analyse(self, text: str) -> None:
@@ -263,13 +245,9 @@ class PromptEditor(QWidget):
         self._sent = None
         self.limit = self._limit
         if request is not None:
-            spec = request.spec
             self._sent = sent_references(request)
-            self._subjects_form = self._sent.form == "subjects"
-            self.limit = prompt_limit(spec)
-        known = self.known()
-        self.highlighter.set_known(known)
-        self.completer.set_names(known)
+            self.limit = prompt_limit(request.spec)
+        self.assist.follow(self._sent, request.model if request is not None else "")
 
     def _refresh(self) -> None:
         text = self.text()
@@ -305,19 +283,8 @@ class PromptEditor(QWidget):
         self.over_note.setVisible(n > limit)
         self.text_edit.setExtraSelections(selections)
 
-    def _model_name(self) -> str:
-        return self._request.model if self._request is not None else ""
-
     def _refresh_lines(self) -> None:
-        """The lines under the editor: how the mentions are sent, and who is unknown."""
-        self._lines_timer.stop()
-        text = self.text()
-        model = self._model_name()
-        form, tip = form_line(self._sent, self.cast, self.loose, model)
-        unknown = [m.name for m in unknown_mentions(text, self.known())]
-        warning = unknown_message(unknown, self.cast, self.loose, self._subjects_form,
-                                  model) if unknown else ""
-        self.mentions.show_lines(form, tip, warning)
+        self.assist.refresh_lines()
 
     def highlighted_range(self) -> tuple[int, int] | None:
         """The (start, end) UTF-16 positions highlighted as over the limit, if any."""
@@ -327,20 +294,13 @@ class PromptEditor(QWidget):
         return None
 
     def unknown_spans(self) -> list[tuple[int, int]]:
-        """The (start, end) code point spans of the mentions that name no one."""
-        return [(m.start, m.end) for m in unknown_mentions(self.text(), self.known())]
+        """The (start, end) code point spans of the mentions marked as naming no one."""
+        return [(m.start, m.end) for m in self.assist.unknown(self.text())]
 
     def tooltip_at(self, position: int) -> str:
         """What the mention at the UTF-16 ``position`` of the document names ("" when
         there is none)."""
-        block = self.text_edit.document().findBlock(position)
-        text = block.text()
-        index = code_point_offset(text, position - block.position())
-        for match in MENTION.finditer(text):
-            if match.start() <= index <= match.end():
-                return mention_tip(match.group(1), self.known(), self.cast, self.loose,
-                                   self._sent, self._model_name())
-        return ""
+        return self.assist.tooltip_at(position)
 
     # -- recent prompts and snippets ---------------------------------------------------------
     def open_recent(self) -> PromptPicker:

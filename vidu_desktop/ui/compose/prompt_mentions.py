@@ -116,11 +116,15 @@ def form_line(sent: SentReferences | None, cast: Sequence[str], loose: int, mode
                "and its picture numbers, e.g. \"mia (images 1-2)\". The counter counts that.")
         return f"{model or 'The model'} gets pictures in order: " + \
             numbers_text(sent, cast, loose), tip
-    names = ["@" + n for n in cast] + ["@" + n for n in loose_names(loose)]
+    parts = [_listing(["@" + n for n in cast])] if cast else []
+    if loose:
+        parts.append(("loose picture: " if loose == 1 else "loose pictures: ")
+                     + _listing(["@" + n for n in loose_names(loose)]))
     tip = (f"{model or 'This model'} takes named subjects: each cast member is sent as a "
            "subject with its pictures, each loose picture as a subject of its own "
            "(@image1, @image2, …), and the prompt goes as written.")
-    return "Mentions are sent as subjects: " + _listing(names), tip
+    to = f" to {model}" if model else ""
+    return f"Mentions are sent{to} as subjects: " + " · ".join(parts), tip
 
 
 def typed_offset(request: GenerationRequest, sent_limit: int) -> int:
