@@ -44,15 +44,19 @@ class Draft:
                      for i in range(self.loose))
 
 
-def wire(window, draft: Draft) -> None:
-    """What the composer does: the request Generate would send, and the cast's names."""
+def wire(window, draft: Draft) -> list[str]:
+    """What the composer does: the request Generate would send, and the cast's names.
+    Returns the prompts the editor asked for requests with."""
     panel, editor = window.panel, window.editor
+    asked: list[str] = []
 
     def request(text: str) -> GenerationRequest:
+        asked.append(text)
         return panel.choices().requests(text, draft.images(), subjects=draft.subjects())[0]
 
     editor.set_request_source(request)
     editor.set_cast(list(draft.cast), draft.loose)
+    return asked
 
 
 def formats(editor, block: int = 0) -> list[tuple[int, int, QTextCharFormat]]:
@@ -173,11 +177,13 @@ def _cursor_at(editor, position: int):
 
 def test_on_viduq1_the_counter_counts_the_mentions_as_words(windows, qtbot):
     window = windows()
-    wire(window, Draft({"mia": 2, "red_car": 1}))
+    asked = wire(window, Draft({"mia": 2, "red_car": 1}))
     editor = window.editor
+    asked.clear()
     qtbot.keyClicks(editor.text_edit, "@mia waves at @red_car")
     sent = "mia (images 1-2) waves at red car (image 3)"
     assert editor.counter.text() == f"{len(sent)} / 1500"
+    assert asked == []  # a keystroke puts the text into the request; the composer is not asked
     assert len(editor.text()) == 22 < len(sent)
     assert "as sent" in editor.counter.toolTip()
     # the limit applies to the prompt as sent: the mention that crosses it is highlighted

@@ -17,6 +17,7 @@ Pasting or dropping pictures, files or image URLs here hands them to the referen
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
@@ -68,6 +69,10 @@ class PromptEditor(QWidget):
         self.references: Callable[[], list[tuple[int, str]]] = list
         self._pickers: list[QDialog] = []
         self.request_source: RequestSource | None = None
+        #: the request source's answer, asked again when the cast, pictures or model change:
+        #: a keystroke only puts the text in it
+        self._template: GenerationRequest | None = None
+        self._stale = True
         self._request: GenerationRequest | None = None  # for the text at the last refresh
         self._sent: SentReferences | None = None
 
@@ -199,11 +204,11 @@ class PromptEditor(QWidget):
 
     def set_limit(self, limit: int, host_model: str = "") -> None:
         """The limit when no request source is set (with one, the limit is the request's
-        model's, in the form it is sent in); ``host_model`` ("Vidu viduq1") names it."""
+        model's, in the form it is sent in); ``host_model`` ("Vidu viduq1") names it. The
+        model may have changed: the request source is asked again."""
         self._limit = limit
         self.host_model = host_model
-        self._refresh()
-        self._refresh_lines()
+        self.refresh()
 
     def set_cast(self, names: Sequence[str], loose: int = 0) -> None:
         """The names of the draft's cast members, in order, and how many loose pictures the
@@ -211,14 +216,20 @@ class PromptEditor(QWidget):
         it whenever either changes; ``@`` completes these names and a mention of anyone else
         is marked."""
         self.assist.set_cast(names, loose)
-        self._refresh()
-        self._refresh_lines()
+        self.refresh()
 
     def set_request_source(self, source: RequestSource | None) -> None:
         """How to make the request Generate would send with a given prompt (the draft's
         cast, loose pictures and parameters); the counter counts that request's prompt as
-        sent, against its model's limit."""
+        sent, against its model's limit. It is asked when the cast, the pictures or the
+        model change (``set_cast``, ``set_limit``, ``refresh``), not on each keystroke: a
+        keystroke puts the text into the request it last gave."""
         self.request_source = source
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Something the request depends on changed: ask the request source again."""
+        self._stale = True
         self._refresh()
         self._refresh_lines()
 
@@ -240,7 +251,11 @@ class PromptEditor(QWidget):
         self.changed.emit()
 
     def _analyse(self, text: str) -> None:
-        request = self.request_source(text) if self.request_source is not None else None
+        if self._stale:
+            self._stale = False
+            source = self.request_source
+            self._template = source("") if source is not None else None
+        request = replace(self._template, prompt=text) if self._template is not None else None
         self._request = request
         self._sent = None
         self.limit = self._limit
