@@ -45,7 +45,7 @@ from vidu_desktop.ui.compose.prompt_library import (
     one_line,
     snippet_name,
 )
-from vidu_desktop.ui.compose.prompt_mentions import insertable, prompt_limit, typed_offset
+from vidu_desktop.ui.compose.prompt_mentions import insertable, typed_offset
 from vidu_desktop.ui.compose.prompt_text import PromptText, utf16_offset
 
 #: The counter warns from this share of the limit on.
@@ -261,7 +261,7 @@ class PromptEditor(QWidget):
         self.limit = self._limit
         if request is not None:
             self._sent = sent_references(request)
-            self.limit = prompt_limit(request.spec)
+            self.limit = request.spec.sent_prompt_limit
         self.assist.follow(self._sent, request.model if request is not None else "")
 
     def _refresh(self) -> None:

@@ -6,8 +6,8 @@ The editor asks these questions on every change, so each answer is linear in the
   with the subjects form also the loose pictures' names ``image1``, ``image2``, …;
 - which mentions name no one (``core.mentions.unknown_mentions``) and what to tell the user
   (``unknown_message``);
-- the prompt as the host counts it (``core.mentions.sent_references``), the limit of the form
-  it is sent in (``prompt_limit``) and where, in the prompt as typed, the part over the limit
+- the prompt as the host counts it (``core.mentions.sent_references``; its limit is
+  ``ModelSpec.sent_prompt_limit``) and where, in the prompt as typed, the part over the limit
   starts (``typed_offset``);
 - the line under the editor (``form_line``): which picture numbers each name became (models
   without subjects), or that the mentions are sent as subjects.
@@ -19,7 +19,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from vidu_desktop.core.capabilities import ModelSpec
 from vidu_desktop.core.mentions import (
     LOOSE_PREFIX,
     Mention,
@@ -43,14 +42,6 @@ def loose_names(count: int) -> tuple[str, ...]:
 def known_names(cast: Sequence[str], loose: int, subjects_form: bool) -> tuple[str, ...]:
     """The names a mention may use: the cast, then (subjects form only) the loose pictures."""
     return tuple(cast) + (loose_names(loose) if subjects_form else ())
-
-
-def prompt_limit(spec: ModelSpec) -> int:
-    """The prompt limit of the form ``spec``'s requests are sent in (a model with subjects is
-    always sent the subjects form: see ``core.mentions``)."""
-    if spec.subjects is not None and spec.subjects.prompt_limit is not None:
-        return spec.subjects.prompt_limit
-    return spec.prompt_limit
 
 
 def typing_prefix(before_cursor: str) -> str | None:
