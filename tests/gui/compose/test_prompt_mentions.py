@@ -127,8 +127,9 @@ def test_a_mention_of_no_one_is_marked_and_says_who_the_cast_is(windows, qtbot):
     known = [f for f in formats(editor) if f[0] == 0]
     assert known and known[0][1] == 4 and known[0][2].underlineStyle() == \
         QTextCharFormat.UnderlineStyle.NoUnderline
-    message = ("@bob names no one in this draft; the draft's cast: mia, red_car. Correct the "
-               "name, or add a cast member named bob to the draft.")
+    message = ("@bob names no one in this draft; the draft's cast: mia, red_car; its pictures "
+               "by number: @1 to @3. Correct the name, or add a cast member named bob to the "
+               "draft.")
     warning = editor.mentions.warning
     qtbot.waitUntil(warning.isVisible)
     assert warning.text() == message
@@ -142,6 +143,11 @@ def test_a_mention_of_no_one_is_marked_and_says_who_the_cast_is(windows, qtbot):
     qtbot.waitUntil(lambda: QToolTip.text() == message)
     QToolTip.hideText()
     assert "sent to viduq1 as \"mia (images 1-2)\"" in editor.tooltip_at(2)
+    # on viduq1 a picture's number is a mention too, as the hosts' examples write it
+    editor.set_text("@mia and @2 and @3 and @4")
+    assert wavy(editor) == [(23, 2)]  # there are 3 pictures
+    assert editor.tooltip_at(10) == "@2: picture 2 (one of mia's), sent to viduq1 as written."
+    editor.set_text(MIA_BOB)
     # once bob is in the cast, nothing is marked
     draft.cast["bob"] = 1
     wire(window, draft)
@@ -262,6 +268,7 @@ def test_on_a_subjects_model_the_mentions_go_as_subjects(windows, qtbot):
     assert wavy(editor) == [(11, 7)]
     qtbot.waitUntil(editor.mentions.warning.isVisible)
     assert editor.mentions.warning.text() == (
-        "@image1 names no one in this draft; the draft's cast: mia, red_car. Pictures on "
-        "viduq1 go in order, the cast's first: write \"image 3\" (no @) for the third.")
+        "@image1 names no one in this draft; the draft's cast: mia, red_car; its pictures by "
+        "number: @1 to @5. Pictures on viduq1 go in order, the cast's first: write @3 for the "
+        "third.")
     assert editor.mentions.form.text().startswith("viduq1 gets pictures in order")

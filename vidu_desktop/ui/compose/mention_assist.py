@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-from vidu_desktop.core.mentions import MENTION, Mention, SentReferences, unknown_mentions
+from vidu_desktop.core.mentions import (
+    MENTION,
+    Mention,
+    SentReferences,
+    mention_names,
+    unknown_mentions,
+)
+from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.ui.compose.mention_completer import MentionCompleter
 from vidu_desktop.ui.compose.mention_highlighter import MentionHighlighter
 from vidu_desktop.ui.compose.mentions_view import MentionsView
@@ -38,6 +45,7 @@ class MentionAssist(QObject):
         self.loose = 0  # how many loose pictures the draft has
         self.sent: SentReferences | None = None  # how the prompt is sent (None: unknown)
         self.model = ""  # whose request it is
+        self._known: tuple[str, ...] = ()
         self.highlighter = MentionHighlighter(edit.document())
         self.completer = MentionCompleter(edit)
         self.view = MentionsView(view_parent)
@@ -56,19 +64,30 @@ class MentionAssist(QObject):
         return self.sent is not None and self.sent.form == "subjects"
 
     def set_cast(self, names: Sequence[str], loose: int) -> None:
+        """The names of the draft's cast and how many loose pictures it has (the editor
+        calls ``follow`` next)."""
         self.cast = tuple(names)
         self.loose = max(0, loose)
 
-    def follow(self, sent: SentReferences | None, model: str) -> None:
-        """The prompt as it is sent now (None: no request known) and the model's name."""
-        self.sent, self.model = sent, model
-        known = self.known()
-        self.highlighter.set_known(known)
-        self.completer.set_names(known)
+    def follow(self, request: GenerationRequest | None, sent: SentReferences | None) -> None:
+        """The request Generate would send and how its prompt is sent (None: not known)."""
+        self.sent = sent
+        self.model = request.model if request is not None else ""
+        self._known = tuple(mention_names(request)) if request is not None else \
+            known_names(self.cast, self.loose, False)
+        self.highlighter.set_known(self._known)
+        # pictures by number (@1, @2…) are accepted, but only names are offered
+        self.completer.set_names([n for n in self._known if not n.isdigit()])
 
     def known(self) -> tuple[str, ...]:
-        """The names a mention may use now."""
-        return known_names(self.cast, self.loose, self.subjects_form)
+        """The names a mention may use now: the request's (``core.mentions.mention_names``,
+        as validation has them), else the cast's."""
+        return self._known
+
+    @property
+    def pictures(self) -> int:
+        """How many pictures go in order (images form; 0 when not known)."""
+        return len(self.sent.images) if self.sent is not None else 0
 
     def unknown(self, text: str) -> list[Mention]:
         """The mentions that name no one, but the one being typed."""
@@ -85,7 +104,7 @@ class MentionAssist(QObject):
         form, tip = form_line(self.sent, self.cast, self.loose, self.model)
         unknown = [m.name for m in self.unknown(self.edit.toPlainText())]
         warning = unknown_message(unknown, self.cast, self.loose, self.subjects_form,
-                                  self.model) if unknown else ""
+                                  self.model, self.pictures) if unknown else ""
         self.view.show_lines(form, tip, warning)
 
     def tooltip_at(self, position: int) -> str:

@@ -262,7 +262,7 @@ class PromptEditor(QWidget):
         if request is not None:
             self._sent = sent_references(request)
             self.limit = request.spec.sent_prompt_limit
-        self.assist.follow(self._sent, request.model if request is not None else "")
+        self.assist.follow(request, self._sent)
 
     def _refresh(self) -> None:
         text = self.text()

@@ -39,9 +39,14 @@ def loose_names(count: int) -> tuple[str, ...]:
     return tuple(f"{LOOSE_PREFIX}{n}" for n in range(1, count + 1))
 
 
-def known_names(cast: Sequence[str], loose: int, subjects_form: bool) -> tuple[str, ...]:
-    """The names a mention may use: the cast, then (subjects form only) the loose pictures."""
-    return tuple(cast) + (loose_names(loose) if subjects_form else ())
+def known_names(cast: Sequence[str], loose: int, subjects_form: bool, pictures: int = 0
+                ) -> tuple[str, ...]:
+    """The names a mention may use (as ``core.mentions.mention_names`` gives them for a
+    request): the cast, then the loose pictures (subjects form) or every one of the
+    ``pictures`` by its number (images form: ``@1``, ``@2``…)."""
+    if subjects_form:
+        return tuple(cast) + loose_names(loose)
+    return tuple(cast) + tuple(str(n) for n in range(1, pictures + 1))
 
 
 def typing_prefix(before_cursor: str) -> str | None:
@@ -55,7 +60,7 @@ def _listing(names: Sequence[str]) -> str:
 
 
 def unknown_message(names: Sequence[str], cast: Sequence[str], loose: int,
-                    subjects_form: bool, model: str = "") -> str:
+                    subjects_form: bool, model: str = "", pictures: int = 0) -> str:
     """What to tell the user about mentions (``names``, as written, without the @) that name
     no one in the draft: which, who the draft's cast is, and what to do."""
     names = list(dict.fromkeys(names))
@@ -66,10 +71,11 @@ def unknown_message(names: Sequence[str], cast: Sequence[str], loose: int,
     who = f"the draft's cast: {_listing(cast)}" if cast else "the draft has no cast members yet"
     if subjects_form and loose:
         who += f"; its loose pictures: {_listing(['@' + n for n in loose_names(loose)])}"
+    if not subjects_form and pictures:
+        who += "; its pictures by number: " + ("@1" if pictures == 1 else f"@1 to @{pictures}")
     text = f"{mentions} {verb} no one in this draft; {who}."
     if not subjects_form and any(_LOOSE.match(n) for n in names):
-        text += (f" Pictures{on} go in order, the cast's first: write \"image 3\" (no @) for "
-                 "the third.")
+        text += (f" Pictures{on} go in order, the cast's first: write @3 for the third.")
     elif len(names) == 1:
         text += f" Correct the name, or add a cast member named {names[0]} to the draft."
     else:
@@ -152,8 +158,14 @@ def mention_tip(name: str, known: Sequence[str], cast: Sequence[str], loose: int
     canonical = next((n for n in known if n.casefold() == name.casefold()), None)
     subjects_form = sent is not None and sent.form == "subjects"
     if canonical is None:
-        return unknown_message([name], cast, loose, subjects_form, model)
+        pictures = len(sent.images) if sent is not None else 0
+        return unknown_message([name], cast, loose, subjects_form, model, pictures)
     to = f" to {model}" if model else ""
+    if sent is not None and sent.form == "images" and canonical.isdigit():
+        number = int(canonical)
+        owner = next((n for n, numbers in sent.numbers.items() if number in numbers), "")
+        whose = f"one of {owner}'s" if owner else "a loose picture"
+        return f"@{name}: picture {number} ({whose}), sent{to} as written."
     if sent is not None and sent.form == "images":
         numbers = sent.numbers.get(canonical, ())
         if not numbers:
