@@ -253,6 +253,11 @@ def test_on_a_subjects_model_the_mentions_go_as_subjects(windows, qtbot):
     assert line.text() == ("Mentions are sent to viduq2 as subjects: @mia, @red_car · loose "
                            "pictures: @image1, @image2")
     assert "named subjects" in line.toolTip()
+    # the picture menu mentions them too
+    assert editor.image_button.text() == "Mention"
+    editor._fill_images()
+    assert [a.text() for a in editor.image_menu.actions()] == [
+        "@mia", "@red_car", "@image1 — loose 1", "@image2 — loose 2"]
     # the loose pictures are names too: completed, and not marked
     qtbot.keyClicks(editor.text_edit, "@mia holds @im")
     qtbot.waitUntil(editor.completer.popup.isVisible)

@@ -263,6 +263,7 @@ class PromptEditor(QWidget):
             self._sent = sent_references(request)
             self.limit = request.spec.sent_prompt_limit
         self.assist.follow(request, self._sent)
+        self._name_image_button(self.assist.subjects_form)
 
     def _refresh(self) -> None:
         text = self.text()
@@ -367,6 +368,16 @@ class PromptEditor(QWidget):
         dialog.open()
 
     # -- "image N" ---------------------------------------------------------------------------
+    def _name_image_button(self, subjects: bool) -> None:
+        """On a model with subjects, pictures are mentioned (@mia, @image1), not numbered."""
+        text = "Mention" if subjects else "Image N"
+        if self.image_button.text() == text:
+            return
+        self.image_button.setText(text)
+        self.image_button.setToolTip(
+            "Insert a mention of a cast member or a loose picture (@mia, @image1)" if subjects
+            else "Insert \"image N\": refer to a reference picture by its place in the tray")
+
     def _fill_images(self) -> None:
         self.image_menu.clear()
         if self._sent is not None:
