@@ -16,7 +16,8 @@ def pick(combo, value) -> None:
 def test_models_offer_their_own_values(windows):
     panel = windows().panel
     assert panel.offered("host") == list(ProviderId)
-    assert panel.offered("model") == ["viduq1", "vidu2.0", "vidu1.5"]
+    assert panel.offered("model") == ["viduq1", "viduq2", "viduq2-pro", "viduq3", "viduq3-mix",
+                                      "vidu2.0", "vidu1.5"]
     assert panel.offered("resolution") == ["1080p"]
     assert panel.offered("duration") == [5]
     pick(panel.model, "vidu2.0")
@@ -44,7 +45,7 @@ def test_an_invalidated_choice_is_shown_not_silently_replaced(windows):
     assert not panel.notes_frame.isVisible()
     # the host's own model names: viduq1 is not a Novita model
     pick(panel.host, ProviderId.NOVITA)
-    assert panel.offered("model") == ["vidu-q1"]
+    assert panel.offered("model") == ["vidu-q1", "vidu-q2", "viduq2-pro-fast"]
     assert "Model viduq1 is not offered by Novita; now vidu-q1." in panel.notes_label.text()
 
 

@@ -17,7 +17,7 @@ from vidu_desktop.core.capabilities import (
     ProviderId,
     provider,
 )
-from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage, Subject
 
 MAX_VARIATIONS = 8
 
@@ -37,6 +37,8 @@ class Choices:
     payload: str = ""
     off_peak: bool = False
     watermark: bool = False
+    #: speech and sound with the video (drafts saved before it existed open with it off)
+    audio: bool = False
 
     @property
     def spec(self) -> ModelSpec:
@@ -74,8 +76,10 @@ class Choices:
         return [(self.seed - 1 + i) % top + 1 for i in range(self.variations)]
 
     def requests(self, prompt: str, images: tuple[ReferenceImage, ...],
-                 rng: random.Random | None = None) -> list[GenerationRequest]:
-        """The requests of one Generate (one per variation), with only what the host takes."""
+                 rng: random.Random | None = None, *, subjects: tuple[Subject, ...] = ()
+                 ) -> list[GenerationRequest]:
+        """The requests of one Generate (one per variation), with only what the host takes.
+        ``images`` are the loose pictures, ``subjects`` the draft's cast members."""
         spec = self.spec
         seeds = self.seeds(rng) if spec.supports_seed else [None] * self.variations
         return [GenerationRequest(
@@ -87,6 +91,7 @@ class Choices:
             payload=self.payload if spec.supports_payload else "",
             off_peak=self.off_peak and spec.supports_off_peak,
             watermark=self.watermark and spec.supports_watermark,
+            subjects=subjects, audio=self.audio and spec.supports_audio,
         ) for seed in seeds]
 
 
@@ -98,8 +103,9 @@ def fit(choices: Choices, previous: Choices | None = None) -> tuple[Choices, lis
     """``choices`` made valid for its host and model, and a note per value that changed.
 
     ``previous`` is what the user saw before this change; options that merely became unsent
-    (payload, off-peak, watermark) get a note only when they were in use and the host before
-    offered them.
+    (payload, off-peak, watermark, audio) get a note only when they were in use and the host
+    or model before offered them. Audio and off-peak on a model that refuses them together
+    keep audio (what the video is) and turn off-peak off (when it runs), with a note.
     """
     notes: list[str] = []
     if not isinstance(choices.provider, ProviderId):  # Qt hands enum data back as str
@@ -157,7 +163,21 @@ def fit(choices: Choices, previous: Choices | None = None) -> tuple[Choices, lis
         if used and was and not supported:
             notes.append(f"{what} is not offered by {host.display_name}; it is kept for "
                          "later but not sent.")
+    if choices.audio and not spec.supports_audio and (before is None or before.supports_audio):
+        notes.append(f"Audio is not offered by {who}; it is kept for later but not sent.")
+    if audio_excludes_off_peak(choices):
+        notes.append(f"Audio cannot be combined with off-peak on {who}; off-peak is now off "
+                     "(turn audio off to run off-peak).")
+        choices = replace(choices, off_peak=False)
     return choices, notes
+
+
+def audio_excludes_off_peak(choices: Choices) -> bool:
+    """Whether both audio and off-peak are on and sent, on a model that refuses the two
+    together."""
+    spec = choices.spec
+    return (choices.audio and choices.off_peak and spec.supports_audio
+            and spec.supports_off_peak and not spec.audio_with_off_peak)
 
 
 def default_choices(pid: ProviderId = ProviderId.VIDU) -> Choices:

@@ -2,29 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from vidu_desktop.core.capabilities import ModelSpec, provider
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.parameter_choices import Choices
 
 
-def cost_texts(spec: ModelSpec, count: int, sandbox: bool = False) -> tuple[str, str]:
+def cost_texts(spec: ModelSpec, count: int, sandbox: bool = False, *,
+               duration: int | None = None, resolution: str | None = None,
+               audio: bool = False) -> tuple[str, str]:
     """The cost for the button ("about 24 credits", "cost unknown", "no cost") and the detail
-    beside it ("3 takes, about 8 credits each", "see the host's pricing page")."""
-    cost = spec.cost
+    beside it ("3 takes × about 8 credits", "5 s × 0.5 credits/s + 2 credits", "see the
+    host's pricing page"). A price by the second is the table's for ``duration`` (the model's
+    default when None) at ``resolution``, with ``audio``; estimates say "about"."""
+    cost = spec.cost_at(duration, resolution, audio)
+    total = replace(cost, per_second=None).describe(count)  # without the reckoning
     if sandbox:
         name = provider(spec.provider).display_name
-        would = (f"{name} would charge {cost.describe(count)}" if cost.amount is not None
+        would = (f"{name} would charge {total}" if cost.amount is not None
                  else f"{name}'s cost is unknown")
         return "no cost", f"Sandbox · {would}"
     if cost.amount is None:
         return "cost unknown", cost.note.capitalize() if cost.note else ""
-    each = cost.describe(1)
-    detail = "estimate for one take" if count == 1 else f"{count} takes × {each}"
+    reckoning = cost.describe(1).partition(" (")[2].removesuffix(")") \
+        if cost.per_second is not None else ""
+    one = replace(cost, per_second=None).describe(1)
+    if count > 1:
+        detail = f"{count} takes × {one}" + (f", each {reckoning}" if reckoning else "")
+    elif reckoning:
+        detail = reckoning + (": an estimate" if cost.estimate else "")
+    else:
+        detail = "estimate for one take"
     if cost.estimate and cost.note:
         detail += f" ({cost.note})"
-    return cost.describe(count), detail
+    return total, detail
+
+
+def choices_cost(choices: Choices, sandbox: bool = False) -> tuple[str, str]:
+    """``cost_texts`` of what the panel's choices would send (duration, resolution, audio,
+    one task per variation)."""
+    spec = choices.spec
+    return cost_texts(spec, choices.variations, sandbox, duration=choices.duration,
+                      resolution=choices.resolution,
+                      audio=choices.audio and spec.supports_audio)
 
 
 class GenerateBar(QWidget):

@@ -29,6 +29,7 @@ from vidu_desktop.ui.common.parameter_choices import MAX_VARIATIONS, Choices, de
 from vidu_desktop.ui.common.session import Session
 
 MOVEMENT_TEXT = {"auto": "Auto", "small": "Small", "medium": "Medium", "large": "Large"}
+ASPECT_TEXT = {"auto": "Auto"}
 
 
 def _combo(parent: QWidget, name: str) -> QComboBox:
@@ -88,6 +89,9 @@ class ParameterPanel(QWidget):
         self.dice.setToolTip("Roll a new seed")
         self.dice.setAccessibleName("Roll a new seed")
         self.bgm = QCheckBox("Add background music", self)
+        self.audio = QCheckBox("Speech and sound", self)
+        self.audio.setObjectName("audio")
+        self.audio.setAccessibleName("Audio: speech and sound with the video")
         self.variations = QSpinBox(self)
         self.variations.setObjectName("variations")
         self.variations.setRange(1, MAX_VARIATIONS)
@@ -156,6 +160,7 @@ class ParameterPanel(QWidget):
         form.addRow("Mo&vement", self.movement)
         form.addRow(self._buddy("&Seed", self.seed), seed_row)
         form.addRow("Music", self.bgm)
+        form.addRow("&Audio", self.audio)
         form.addRow("Varia&tions", self.variations)
         self.form = form
         layout = QVBoxLayout(self)
@@ -183,6 +188,7 @@ class ParameterPanel(QWidget):
         self.random_seed.toggled.connect(lambda on: self._user_change(random_seed=on))
         self.dice.clicked.connect(self.roll_seed)
         self.bgm.toggled.connect(lambda on: self._user_change(bgm=on))
+        self.audio.toggled.connect(lambda on: self._user_change(audio=on))
         self.variations.valueChanged.connect(lambda v: self._user_change(variations=v))
         self.payload.textChanged.connect(lambda t: self._user_change(payload=t))
         self.off_peak.toggled.connect(lambda on: self._user_change(off_peak=on))
@@ -195,7 +201,7 @@ class ParameterPanel(QWidget):
         """Top to bottom, as the form reads."""
         return [self.host, self.keys_button, self.model, self.duration, self.resolution,
                 self.aspect, self.movement, self.seed, self.dice, self.random_seed, self.bgm,
-                self.variations, self.advanced_toggle, self.payload, self.off_peak,
+                self.audio, self.variations, self.advanced_toggle, self.payload, self.off_peak,
                 self.watermark, self.dismiss_notes]
 
     def _buddy(self, text: str, widget: QWidget) -> QLabel:
@@ -250,7 +256,8 @@ class ParameterPanel(QWidget):
         _fill(self.duration, [(f"{d} s", d) for d in spec.durations], choices.duration)
         _fill(self.resolution, [(r, r) for r in spec.resolutions_for(choices.duration)],
               choices.resolution)
-        _fill(self.aspect, [(a, a) for a in spec.aspect_ratios], choices.aspect_ratio)
+        _fill(self.aspect, [(ASPECT_TEXT.get(a, a), a) for a in spec.aspect_ratios],
+              choices.aspect_ratio)
         self.aspect.setEnabled(bool(spec.aspect_ratios))
         _fill(self.movement, [(MOVEMENT_TEXT.get(m, m), m) for m in spec.movement_amplitudes],
               choices.movement_amplitude)
@@ -262,7 +269,8 @@ class ParameterPanel(QWidget):
             widget.setValue(value)
             widget.blockSignals(False)
         for box, on in ((self.random_seed, choices.random_seed), (self.bgm, choices.bgm),
-                        (self.off_peak, choices.off_peak), (self.watermark, choices.watermark)):
+                        (self.off_peak, choices.off_peak), (self.watermark, choices.watermark),
+                        (self.audio, choices.audio)):
             box.blockSignals(True)
             box.setChecked(on)
             box.blockSignals(False)
@@ -270,6 +278,7 @@ class ParameterPanel(QWidget):
         self.random_seed.setEnabled(spec.supports_seed)
         self.dice.setEnabled(spec.supports_seed)
         self.bgm.setEnabled(spec.supports_bgm)
+        self._apply_audio(choices)
         if self.payload.text() != choices.payload:
             self.payload.blockSignals(True)
             self.payload.setText(choices.payload)
@@ -287,6 +296,26 @@ class ParameterPanel(QWidget):
         if notes or shown:
             self.notes_changed.emit()
         self.refresh_key_status()
+
+    def _apply_audio(self, choices: Choices) -> None:
+        """Audio is shown where the model makes it; where the model refuses it with off-peak,
+        whichever of the two is off is disabled while the other is on, and says why."""
+        spec = choices.spec
+        self.form.setRowVisible(self.audio, spec.supports_audio)
+        exclusive = (spec.supports_audio and spec.supports_off_peak
+                     and not spec.audio_with_off_peak)
+        blocked = exclusive and choices.off_peak and not choices.audio
+        self.audio.setEnabled(not blocked)
+        self.audio.setToolTip(
+            f"Off-peak is on, and {spec.model} cannot make audio off-peak: turn Off-peak off "
+            "(under Advanced) to add speech and sound." if blocked else
+            f"Speech and sound generated with the video by {spec.model}.")
+        off_blocked = exclusive and choices.audio and not choices.off_peak
+        self.off_peak.setEnabled(not off_blocked)
+        self.off_peak.setToolTip(
+            f"Audio is on, and {spec.model} cannot run off-peak with audio: turn Audio off "
+            "to run off-peak." if off_blocked else
+            "Runs when the host has spare capacity, within 48 hours, for fewer credits.")
 
     def advanced_offers(self) -> list[str]:
         """Which advanced options the chosen host shows ("payload", "off_peak", "watermark")."""
