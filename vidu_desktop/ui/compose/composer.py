@@ -34,7 +34,7 @@ from vidu_desktop.ui.compose.draft_refs import (
     keep_pictures,
     references_for_draft,
 )
-from vidu_desktop.ui.compose.generate_bar import cost_texts
+from vidu_desktop.ui.compose.generate_bar import choices_cost
 from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
@@ -72,8 +72,7 @@ class Composer(QObject):
         self.draft_id: str | None = None
         tray.changed.connect(self.tell_editor)
         panel.changed.connect(self._on_model)
-        if hasattr(editor, "set_request_source"):  # the editor counts the prompt as sent
-            editor.set_request_source(self.request_for)
+        editor.set_request_source(self.request_for)  # the editor counts the prompt as sent
         self._on_model()
 
     # -- what would be sent ------------------------------------------------------------------
@@ -113,9 +112,8 @@ class Composer(QObject):
 
     def tell_editor(self) -> None:
         """The editor completes and checks @mentions of the draft's cast."""
-        if hasattr(self.editor, "set_cast"):
-            names = [g.name for g in self.tray.cast.groups()]
-            self.editor.set_cast(names, len(self.tray.loose_items()))
+        names = [g.name for g in self.tray.cast.groups()]
+        self.editor.set_cast(names, len(self.tray.loose_items()))
 
     def _on_model(self) -> None:
         """A model with subjects numbers the loose pictures @image1, @image2, …"""
@@ -165,7 +163,7 @@ class Composer(QObject):
 
     def generate_state(self) -> GenerateState:
         choices = self.panel.choices()
-        cost, detail = cost_texts(choices.spec, choices.variations, self.session.sandbox)
+        cost, detail = choices_cost(choices, self.session.sandbox)
         reasons = self.reasons()
         return GenerateState(choices.variations, cost, detail, " · ".join(reasons))
 
@@ -226,7 +224,7 @@ class Composer(QObject):
         params: dict[str, Any] = {
             "duration": req.duration, "resolution": req.resolution,
             "aspect_ratio": req.aspect_ratio, "movement_amplitude": req.movement_amplitude,
-            "bgm": req.bgm, "payload": req.payload, "off_peak": req.off_peak,
+            "bgm": req.bgm, "audio": req.audio, "payload": req.payload, "off_peak": req.off_peak,
             "watermark": req.watermark, "variations": 1,
             "random_seed": not seed, "seed": seed or 1,
         }
