@@ -1,5 +1,6 @@
 """The placeholder at the lengths and shapes of the current models (1 to 16 s, 4:3 and 3:4
-among the ratios), with its sound track; the sound is encoded once per length."""
+among the ratios), with its sound track; the sound is encoded once per length, and a long video
+is rendered at a lower frame rate so that it costs what a 5 s one does."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from conftest import make_image
 
 from vidu_desktop.core.capabilities import video_size
 from vidu_desktop.emulator import sound
+from vidu_desktop.emulator.board import MIN_FPS, frame_rate
+from vidu_desktop.emulator.config import EmulatorConfig
 from vidu_desktop.emulator.media import RenderSpec, render
 
 PICTURES = (make_image(640, 360), make_image(300, 400, "JPEG"), make_image(400, 400))
@@ -68,3 +71,14 @@ def test_no_sound_track_without_bgm(tmp_path: Path) -> None:
     with av.open(str(result.video_path)) as container:
         assert list(container.streams.audio) == []
     assert not result.has_audio
+
+
+def test_long_videos_keep_to_the_frame_budget() -> None:
+    demo = EmulatorConfig()  # 24 fps, a 5 s budget
+    assert [frame_rate(demo, s) for s in (1, 5, 7, 10, 16)] == [24, 24, 17, 12, 8]
+    for seconds in range(6, 17):  # a whole number of frames for every whole duration
+        fps = frame_rate(demo, seconds)
+        assert seconds * fps <= 24 * 5 or fps == MIN_FPS
+    tests = EmulatorConfig(fps=8)
+    assert {frame_rate(tests, s) for s in range(1, 17)} == {8}  # never raised
+    assert frame_rate(EmulatorConfig(fps=30, frame_budget_s=20), 16) == 30
