@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vidu_desktop.core.capabilities import PROMPT_COUNTING, PROVIDERS, provider
+from vidu_desktop.core.capabilities import PROMPT_COUNTING, PROVIDERS, Mode, ModelSpec, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.formatting import host_label, money
 from vidu_desktop.core.states import TaskState
@@ -204,6 +204,56 @@ def save_to(engine: Engine, rec: TaskRecord, out: Path) -> Path:
     return out / video.name
 
 
+def _durations(m: ModelSpec) -> str:
+    """"5 s: 1080p", "1-10 s: 720p/1080p": runs of durations with the same resolutions."""
+    runs: list[tuple[int, int, tuple[str, ...]]] = []
+    for d, res in m.resolutions.items():
+        if runs and runs[-1][2] == res and runs[-1][1] == d - 1:
+            runs[-1] = (runs[-1][0], d, res)
+        else:
+            runs.append((d, d, res))
+    return ", ".join(f"{a}{'' if a == b else f'-{b}'} s: {'/'.join(r)}" for a, b, r in runs)
+
+
+def _cast(m: ModelSpec) -> str:
+    if m.subjects is None:
+        return "no subjects (a cast goes as pictures in order, its mentions put into words)"
+    sub = m.subjects
+    text = (f"subjects: up to {sub.max_subjects}, {sub.max_images_each} pictures each, "
+            f"{sub.max_images_total} in all" + (", with voices" if sub.voice else ""))
+    if sub.prompt_limit is not None:
+        text += f", prompt <= {sub.prompt_limit}"
+    return text
+
+
+def _audio(m: ModelSpec) -> str:
+    if not m.supports_audio:
+        return "no audio"
+    return "audio" + ("" if m.audio_with_off_peak or not m.supports_off_peak
+                      else " (not off-peak)")
+
+
+def _cost(m: ModelSpec) -> str:
+    text = m.cost.describe()
+    return text if m.cost.amount is None else f"cost {text}"
+
+
+def _rates(m: ModelSpec) -> list[str]:
+    """Where the price is by the second: the other resolutions' prices and audio's."""
+    cost = m.cost
+    if cost.per_second is None or cost.amount is None:
+        return []
+    rates = []
+    for res in m.all_resolutions:
+        other = m.cost_at(m.default_duration, res)
+        if res != m.default_resolution() and (other.per_second, other.fixed) != (
+                cost.per_second, cost.fixed):
+            rates.append(f"at {res} {other.describe()}")
+    if cost.audio_extra:
+        rates.append(f"with audio {m.cost_at(audio=True).describe()}")
+    return rates
+
+
 def print_providers() -> None:
     for spec in PROVIDERS.values():
         print(f"{host_label(spec.id.value)} ({spec.id.value})  {spec.base_url}  "
@@ -212,10 +262,11 @@ def print_providers() -> None:
             print(f"  runs {spec.concurrency} tasks at once per account; more wait queued")
         print(f"  {spec.notes}")
         for m in spec.models:
-            durations = ", ".join(f"{d} s: {'/'.join(r)}" for d, r in m.resolutions.items())
             ratios = "/".join(m.aspect_ratios) or "follows the image"
             images = (f"{m.images.min_count}-{m.images.max_count}"
                       if m.images.min_count != m.images.max_count else str(m.images.min_count))
-            print(f"    {m.model:<24} {m.mode.value:<16} {durations};  ratio {ratios};  "
-                  f"images {images};  prompt <= {m.prompt_limit};  cost {m.cost.describe()}")
+            print(f"    {m.model:<24} {m.mode.value:<16} {_durations(m)};  ratio {ratios};  "
+                  f"images {images};  prompt <= {m.prompt_limit};  {_cost(m)}")
+            if m.mode == Mode.REFERENCE2VIDEO and (m.subjects is not None or m.supports_audio):
+                print(f"    {'':<24} {'':<16} " + ";  ".join([_cast(m), _audio(m), *_rates(m)]))
     print(f"Prompt length is counted in {PROMPT_COUNTING}.")

@@ -1,10 +1,16 @@
-"""Validation of a request against the capability table, naming field, value and allowed values."""
+"""Validation of a request against the capability table, naming field, value and allowed values.
+
+The prompt is judged as the host receives it (``mentions.prompt_as_sent``: on a model without
+subjects the mentions are put into words first), the pictures as they are sent (cast members'
+and loose ones together), and the cast by the model's ``SubjectRules``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .capabilities import PROMPT_COUNTING, ModelSpec
+from .capabilities import PROMPT_COUNTING, ModelSpec, provider
+from .mentions import LOOSE_PREFIX, name_problem, prompt_as_sent, unknown_mentions
 from .request import GenerationRequest
 
 
@@ -32,6 +38,10 @@ def _choice(field: str, value: object, allowed: tuple[object, ...], what: str) -
                    value, allowed)
 
 
+def _listed(values: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(values) or "none"
+
+
 def validate(request: GenerationRequest) -> list[Problem]:
     """Every problem with ``request`` for its host and model; empty when it can be sent."""
     try:
@@ -40,21 +50,11 @@ def validate(request: GenerationRequest) -> list[Problem]:
         return [Problem("model", str(exc.args[0]), request.model)]
     req = request.resolved()
     problems: list[Problem] = []
-    n = prompt_length(req.prompt)
     if spec.prompt_required and not req.prompt.strip():
         problems.append(Problem("prompt", "The prompt is empty; this model needs one."))
-    if n > spec.prompt_limit:
-        problems.append(Problem(
-            "prompt", f"The prompt is {n} characters; the limit is {spec.prompt_limit} "
-            f"({PROMPT_COUNTING}). Shorten it by {n - spec.prompt_limit}.", n,
-            (spec.prompt_limit,)))
-    count = len(req.images)
-    rules = spec.images
-    if not rules.min_count <= count <= rules.max_count:
-        span = (f"exactly {rules.min_count}" if rules.min_count == rules.max_count
-                else f"{rules.min_count} to {rules.max_count}")
-        problems.append(Problem("images", f"{count} reference images given; this model takes "
-                                f"{span}.", count, (rules.min_count, rules.max_count)))
+    problems.extend(_prompt_problems(req, spec))
+    problems.extend(_picture_problems(req, spec))
+    problems.extend(_mention_problems(req, spec))
     duration_problem = _choice("duration", req.duration, spec.durations, "Duration")
     checks = [
         duration_problem,
@@ -85,4 +85,112 @@ def validate(request: GenerationRequest) -> list[Problem]:
     if len(req.payload) > 1_048_576:
         problems.append(Problem("payload", "The payload is longer than 1,048,576 characters.",
                                 len(req.payload)))
+    problems.extend(_audio_problems(req, spec))
+    return problems
+
+
+def _prompt_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
+    """The prompt as sent against the limit of the form it is sent in."""
+    sent = prompt_as_sent(req)
+    n, limit = prompt_length(sent), spec.sent_prompt_limit
+    if n <= limit:
+        return []
+    words = (" as sent (the mentions put into words)"
+             if spec.subjects is None and sent != req.prompt else "")
+    return [Problem("prompt", f"The prompt{words} is {n} characters; the limit is {limit} "
+                    f"({PROMPT_COUNTING}). Shorten it by {n - limit}.", n, (limit,))]
+
+
+def _picture_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
+    """The number of pictures (cast and loose) and, in the subjects form, of subjects."""
+    problems: list[Problem] = []
+    count = len(req.all_images)
+    rules = spec.images
+    rules_max = rules.max_count
+    if spec.subjects is not None:
+        rules_max = min(rules_max, spec.subjects.max_images_total)
+    if not rules.min_count <= count <= rules_max:
+        span = (f"exactly {rules.min_count}" if rules.min_count == rules_max
+                else f"{rules.min_count} to {rules_max}")
+        whose = (f" ({len(req.all_images) - len(req.images)} of the cast, {len(req.images)} "
+                 "loose)" if req.subjects else "")
+        problems.append(Problem("images", f"{count} reference images given{whose}; this model "
+                                f"takes {span}.", count, (rules.min_count, rules_max)))
+    seen: dict[str, str] = {}
+    for subject in req.subjects:
+        problem = name_problem(subject.name)
+        if problem:
+            problems.append(Problem("subjects", problem, subject.name))
+        key = subject.name.casefold()
+        if key in seen:
+            problems.append(Problem(
+                "subjects", f"Two cast members are called {seen[key]!r} and {subject.name!r}; "
+                "a mention could not tell them apart. Rename one.", subject.name))
+        seen[key] = subject.name
+        if not subject.images:
+            problems.append(Problem("subjects", f"Cast member {subject.name!r} has no picture; "
+                                    "give it at least one.", subject.name, (1,)))
+    sub = spec.subjects
+    if sub is None:
+        return problems
+    total = len(req.subjects) + len(req.images)
+    if total > sub.max_subjects:
+        loose = (f" (each of the {len(req.images)} loose pictures is a subject of its own)"
+                 if req.images else "")
+        problems.append(Problem(
+            "subjects", f"{total} subjects given{loose}; {spec.model} takes at most "
+            f"{sub.max_subjects}. Leave some out or make a cast member of several pictures.",
+            total, (1, sub.max_subjects)))
+    for subject in req.subjects:
+        if len(subject.images) > sub.max_images_each:
+            problems.append(Problem(
+                "subjects", f"Cast member {subject.name!r} has {len(subject.images)} pictures; "
+                f"{spec.model} takes at most {sub.max_images_each} for each subject.",
+                len(subject.images), (1, sub.max_images_each)))
+    return problems
+
+
+def _mention_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
+    """Mentions that name no one in the draft (in the subjects form loose pictures are
+    ``@image1``…)."""
+    names = [s.name for s in req.subjects]
+    if spec.subjects is not None:
+        names += [f"{LOOSE_PREFIX}{n}" for n in range(1, len(req.images) + 1)]
+    unknown = list(dict.fromkeys(m.name for m in unknown_mentions(req.prompt, names)))
+    if not unknown:
+        return []
+    shown = ", ".join("@" + n for n in unknown)
+    allowed = tuple("@" + n for n in names)
+    who = (f"the draft has {_listed(allowed)}" if names
+           else "the draft has no cast member")
+    return [Problem("mentions", f"The prompt mentions {shown}, but no one in the draft is "
+                    f"called so ({who}). Add the cast member to the draft or correct the "
+                    "mention.", tuple(unknown), allowed)]
+
+
+def _audio_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    host = provider(spec.provider)
+    same_mode = [m for m in host.models if m.mode == spec.mode]
+    if req.audio and not spec.supports_audio:
+        with_audio = tuple(m.model for m in same_mode if m.supports_audio)
+        problems.append(Problem(
+            "audio", f"{spec.model} does not generate audio; {host.display_name}'s models "
+            f"with audio: {_listed(with_audio)}. Turn audio off or pick one of them.",
+            True, with_audio))
+    elif (req.audio and req.off_peak and spec.supports_off_peak
+          and not spec.audio_with_off_peak):
+        problems.append(Problem(
+            "audio", f"{host.display_name} does not run a task with audio off-peak "
+            f"({spec.model}); turn off audio or off-peak.", True, (False,)))
+    voiced = [s for s in req.subjects if s.voice_id]
+    if voiced and (spec.subjects is None or not spec.subjects.voice):
+        with_voice = tuple(m.model for m in same_mode
+                           if m.subjects is not None and m.subjects.voice)
+        names = ", ".join(f"{s.name} ({s.voice_id})" for s in voiced)
+        problems.append(Problem(
+            "voice_id", f"{spec.model} takes no voices, so these would be lost: {names}. "
+            f"{host.display_name}'s models with voices: {_listed(with_voice)}; pick one of "
+            "them or leave the voices out of this draft.",
+            tuple(s.voice_id for s in voiced), with_voice))
     return problems

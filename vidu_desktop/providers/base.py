@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from vidu_desktop.core.capabilities import (
     AuthScheme,
-    Mode,
     ProviderId,
     ProviderSpec,
     provider,
@@ -197,21 +196,6 @@ def as_progress(value: object, *, percent: bool | None = None) -> float | None:
     if percent is None:
         percent = number > 1.0
     return min(1.0, number / 100.0 if percent else number)
-
-
-def video_params(req: GenerationRequest, *, resolution: bool = True) -> dict[str, Any]:
-    """The video parameters every host spells the same way, from a resolved request (the
-    images and host-specific fields are each adapter's own)."""
-    params: dict[str, Any] = {"prompt": req.prompt, "duration": req.duration}
-    if resolution:
-        params["resolution"] = req.resolution
-    params["movement_amplitude"] = req.movement_amplitude
-    params["bgm"] = req.bgm
-    if req.mode == Mode.REFERENCE2VIDEO and req.aspect_ratio:
-        params["aspect_ratio"] = req.aspect_ratio
-    if req.seed:
-        params["seed"] = req.seed
-    return params
 
 
 class Adapter(ABC):

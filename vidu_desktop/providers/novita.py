@@ -23,11 +23,11 @@ from .base import (
     as_int,
     as_progress,
     slim,
-    video_params,
     wire_to_state,
 )
 from .codes import CREDIT_CODES, IMAGE_CODES, MODERATION_CODES, task_failure
 from .http import expiry_from_url, trace_id_of
+from .wire import references, video_params
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,12 @@ class NovitaAdapter(Adapter):
         req = request.resolved()
         spec = req.spec
         slug = spec.wire_model or spec.model
-        body: dict[str, Any] = {"images": [image.uri for image in req.images],
-                                **video_params(req)}
+        # vidu-q2-reference2video: subjects [{"id", "images", "voice_id"}], "@id" in the
+        # prompt; viduq2-pro-fast spells the subject's name "name" (the table says which)
+        sent, refs = references(req)
+        body: dict[str, Any] = {**refs, **video_params(req, prompt=sent.prompt)}
+        if req.watermark and spec.supports_watermark:
+            body["watermark"] = True
         body.update(req.extra)
         return f"/v3/async/{slug}", body
 

@@ -32,7 +32,6 @@ from .base import (
     as_progress,
     path_segment,
     slim,
-    video_params,
     wire_to_state,
 )
 from .codes import task_failure
@@ -45,6 +44,7 @@ from .http import (
     trace_id_of,
 )
 from .submit_outcome import SubmitOutcome, classify
+from .wire import references, video_params
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
     import httpx
@@ -106,9 +106,11 @@ class SegmindAdapter(Adapter):
                      ) -> tuple[str, dict[str, Any]]:
         req = request.resolved()
         spec = req.spec
-        # Segmind documents no resolution field (1080p is the only one)
-        body: dict[str, Any] = {"image_urls": [image.uri for image in req.images],
-                                **video_params(req, resolution=False)}
+        # Segmind documents no resolution field (1080p is the only one) and no subjects: a
+        # cast goes as pictures in order, its mentions put into words
+        sent, refs = references(req, "image_urls")
+        body: dict[str, Any] = {**refs, **video_params(req, resolution=False,
+                                                       prompt=sent.prompt)}
         body.update(req.extra)
         version = "v1" if self.sync else "v2"
         return f"/{version}/{spec.wire_model or spec.model}", body

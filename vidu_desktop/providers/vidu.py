@@ -34,11 +34,11 @@ from .base import (
     as_progress,
     path_segment,
     slim,
-    video_params,
     wire_to_state,
 )
 from .codes import task_failure
 from .http import expiry_from_url, trace_id_of
+from .wire import references, video_params
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,11 @@ class ViduAdapter(Adapter):
                      ) -> tuple[str, dict[str, Any]]:
         req = request.resolved()
         spec = req.spec
-        body: dict[str, Any] = {"model": spec.wire_model or spec.model,
-                                "images": [image.uri for image in req.images],
-                                **video_params(req)}
+        # subjects: [{"id", "images", "voice_id"}] with "@id" in the prompt, as ComfyUI's
+        # Vidu2 reference node sends it (the newer docs also spell it "name" / "[@name]")
+        sent, refs = references(req)
+        body: dict[str, Any] = {"model": spec.wire_model or spec.model, **refs,
+                                **video_params(req, prompt=sent.prompt)}
         payload = encode_payload(client_token, req.payload)
         if payload:
             body["payload"] = payload

@@ -30,12 +30,12 @@ from .base import (
     as_progress,
     path_segment,
     slim,
-    video_params,
     wire_to_state,
 )
 from .codes import kind_for_http, task_failure
 from .http import code_and_message, expiry_from_url, trace_id_of
 from .submit_outcome import SubmitOutcome, classify_refusal
+from .wire import references, video_params
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made (start-up)
     import httpx
@@ -96,15 +96,17 @@ class VtrixAdapter(Adapter):
                      ) -> tuple[str, dict[str, Any]]:
         req = request.resolved()
         spec = req.spec
-        uris = [image.uri for image in req.images]
-        params: dict[str, Any] = {}
-        if req.mode == Mode.REFERENCE2VIDEO and self.reference_form == "subjects":
-            # One subject per reference image, named by its position ("@1" in the prompt).
-            params["subjects"] = [{"id": str(i), "images": [uri]}
-                                  for i, uri in enumerate(uris, start=1)]
+        sent, refs = references(req)
+        params: dict[str, Any]
+        if "subjects" in refs:  # a model with the subjects form: the cast, by name
+            params = refs
+        elif req.mode == Mode.REFERENCE2VIDEO and self.reference_form == "subjects":
+            # Q1: the pictures in order, one subject each, named by its position ("@1")
+            params = {"subjects": [{"id": str(i), "images": [uri]}
+                                   for i, uri in enumerate(refs["images"], start=1)]}
         else:
-            params["images"] = uris
-        params.update(video_params(req))
+            params = refs
+        params.update(video_params(req, prompt=sent.prompt))
         if req.payload:
             params["payload"] = req.payload
         if req.watermark:
