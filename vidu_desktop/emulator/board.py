@@ -19,7 +19,8 @@ from typing import Any
 from .accounts import Accounts
 from .config import EmulatorConfig
 from .faults import FaultPlan, FaultRule
-from .media import Renderer, RenderResult, RenderSpec, pad_video
+from .media import Renderer, RenderResult, RenderSpec
+from .padding import pad_video
 
 log = logging.getLogger(__name__)
 
