@@ -5,6 +5,7 @@ from __future__ import annotations
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.mentions import (
     find_mentions,
+    mention_names,
     name_problem,
     number_words,
     prompt_as_sent,
@@ -110,3 +111,17 @@ def test_subjects_form_is_chosen_by_the_model() -> None:
     assert sent_references(request("vidu-q2", "@mia", host=ProviderId.NOVITA)).form == \
         "subjects"
     assert sent_references(request("viduq2", "@mia"), subjects_form=False).form == "images"
+
+
+def test_the_names_a_prompt_may_mention() -> None:
+    assert mention_names(request("viduq2", "", loose=2)) == ["mia", "big_dog", "image1",
+                                                              "image2"]
+    assert mention_names(request("viduq1", "", loose=1)) == ["mia", "big_dog", "1", "2", "3",
+                                                              "4"]
+    assert mention_names(request("viduq2", "", subjects=(), loose=1),
+                         subjects_form=False) == ["1"]
+
+
+def test_numbers_are_left_as_written_in_the_images_form() -> None:
+    sent = sent_references(request("viduq1", "@1 beside @mia", loose=1))
+    assert sent.prompt == "@1 beside mia (images 1-2)"

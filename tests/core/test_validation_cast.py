@@ -81,17 +81,27 @@ def test_a_mention_of_no_one_in_the_draft() -> None:
     problem = only(validate(request(prompt="@mia meets @Bob and @bob", subjects=mia, loose=1)),
                    "mentions")
     assert problem.message == ("The prompt mentions @Bob, @bob, but no one in the draft is "
-                               "called so (the draft has @mia, @image1). Add the cast member "
+                               "called so; it may mention @mia, @image1. Add the cast member "
                                "to the draft or correct the mention.")
     assert problem.value == ("Bob", "bob") and problem.allowed == ("@mia", "@image1")
     # the images form has no @image1: loose pictures are numbered, not named
     q1 = only(validate(request("viduq1", prompt="@mia and @image1", subjects=mia, loose=1)),
               "mentions")
-    assert "mentions @image1" in q1.message and q1.allowed == ("@mia",)
-    none = only(validate(request(prompt="@mia", subjects=(), loose=1, model="viduq1")),
-                "mentions")
-    assert "the draft has no cast member" in none.message
+    assert "mentions @image1" in q1.message and q1.allowed == ("@mia", "@1", "@2", "@3")
     assert validate(request(prompt="write to mia@example.com", loose=1, subjects=())) == []
+
+
+def test_numbers_name_pictures_in_the_images_form_only() -> None:
+    # the hosts' own examples write "@1 and @2": on Q1 those are the pictures' numbers
+    robot = "@1 the robot carries @2 the teapot along @3 the lake"
+    assert validate(request("viduq1", prompt=robot, subjects=(), loose=3)) == []
+    four = only(validate(request("viduq1", prompt=robot + " and @4", subjects=(), loose=3)),
+                "mentions")
+    assert four.value == ("4",) and four.allowed == ("@1", "@2", "@3")
+    # in the subjects form the loose pictures are named: @1 names no one
+    q2 = only(validate(request("viduq2", prompt=robot, subjects=(), loose=3)), "mentions")
+    assert q2.message.startswith("The prompt mentions @1, @2, @3, but no one in the draft is "
+                                 "called so; it may mention @image1, @image2, @image3.")
 
 
 def test_the_prompt_is_counted_as_sent() -> None:

@@ -16,7 +16,10 @@ without regard to case). Two forms reach the hosts:
   the rest of the prompt may use (a name's ``_`` becomes a space). The host counts the prompt it
   receives, so the counter and the limit apply to the words, not to the mentions.
 
-A mention of a name not in the draft is left as written; validation refuses it.
+In the images form a mention of a number, ``@2``, is a picture's number (the hosts' own
+examples write "@1 and @2"): it is left as written and names picture 2. A mention of a name
+not in the draft is left as written; validation refuses it (``mention_names`` says which
+names a prompt may mention).
 """
 
 from __future__ import annotations
@@ -140,6 +143,19 @@ def sent_references(request: GenerationRequest, *, subjects_form: bool | None = 
                                     if m.key in names))
     return SentReferences("images", _rewrite(request.prompt, names, words),
                           images=request.all_images, numbers=numbers, mentioned=mentioned)
+
+
+def mention_names(request: GenerationRequest, *, subjects_form: bool | None = None
+                  ) -> list[str]:
+    """The names the prompt of ``request`` may mention: its cast members, and then the loose
+    pictures as ``image1``, ``image2``… (subjects form) or every picture by its number, ``1``,
+    ``2``… (images form)."""
+    if subjects_form is None:
+        subjects_form = request.spec.subjects is not None
+    names = [s.name for s in request.subjects]
+    if subjects_form:
+        return names + [f"{LOOSE_PREFIX}{n}" for n in range(1, len(request.images) + 1)]
+    return names + [str(n) for n in range(1, len(request.all_images) + 1)]
 
 
 def prompt_as_sent(request: GenerationRequest) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .capabilities import PROMPT_COUNTING, ModelSpec, provider
-from .mentions import LOOSE_PREFIX, name_problem, prompt_as_sent, unknown_mentions
+from .mentions import mention_names, name_problem, prompt_as_sent, unknown_mentions
 from .request import GenerationRequest
 
 
@@ -151,20 +151,18 @@ def _picture_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
 
 
 def _mention_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
-    """Mentions that name no one in the draft (in the subjects form loose pictures are
-    ``@image1``…)."""
-    names = [s.name for s in req.subjects]
-    if spec.subjects is not None:
-        names += [f"{LOOSE_PREFIX}{n}" for n in range(1, len(req.images) + 1)]
+    """Mentions that name no one in the draft (loose pictures are ``@image1``… in the
+    subjects form; every picture is ``@1``, ``@2``… in the images form)."""
+    names = mention_names(req, subjects_form=spec.subjects is not None)
     unknown = list(dict.fromkeys(m.name for m in unknown_mentions(req.prompt, names)))
     if not unknown:
         return []
     shown = ", ".join("@" + n for n in unknown)
     allowed = tuple("@" + n for n in names)
-    who = (f"the draft has {_listed(allowed)}" if names
-           else "the draft has no cast member")
+    may = (f"it may mention {_listed(allowed)}" if names
+           else "the draft has no cast member and no picture")
     return [Problem("mentions", f"The prompt mentions {shown}, but no one in the draft is "
-                    f"called so ({who}). Add the cast member to the draft or correct the "
+                    f"called so; {may}. Add the cast member to the draft or correct the "
                     "mention.", tuple(unknown), allowed)]
 
 
