@@ -10,6 +10,18 @@ import av
 import httpx
 from conftest import make_image
 
+from vidu_desktop.core.capabilities import video_size
+from vidu_desktop.emulator.media import RenderSpec
+
+#: the tests' emulators render at this fraction of the size (conftest.fast_config)
+PREVIEW_SCALE = 0.1
+
+
+def preview_size(resolution: str, ratio: str, scale: float = PREVIEW_SCALE) -> tuple[int, int]:
+    """The pixel size of the file the emulator renders for ``resolution`` at ``ratio``."""
+    width, height = video_size(resolution, ratio)
+    return RenderSpec((b"",), width, height, 1.0, scale=scale).encoded_size()
+
 
 def upload(client: httpx.Client, emulator_url: str, width: int = 640, height: int = 360,
            color: tuple[int, int, int] = (200, 80, 40)) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cast_media import probe, upload
+from cast_media import preview_size, probe, upload
 from conftest import data_uri, fast_config, make_image, wait_for
 
 from vidu_desktop.core.capabilities import model_spec
@@ -106,7 +106,7 @@ def test_documented_q2_request_runs_with_sound(emulator: EmulatorServer, tmp_pat
     assert done["task"]["task_type"] == "VIDU_Q2_REFERENCE2VIDEO"
     assert done["extra"]["seed"] == "123"
     media = probe(HTTP, done["videos"][0]["video_url"], tmp_path / "q2.mp4")
-    assert media.height > media.width
+    assert (media.width, media.height) == preview_size("1080p", "9:16")
     assert media.duration_s == pytest.approx(7.0, abs=0.1)
     assert media.audio_s == pytest.approx(7.0, abs=0.1) and media.channels == 2
     balance = HTTP.get(f"{emulator.url}/_emulator/balance",
@@ -120,7 +120,8 @@ def test_q2_defaults_and_a_silent_video(emulator: EmulatorServer, tmp_path: Path
     assert response.status_code == 200, response.text
     done = result(emulator, response.json()["task_id"], "")
     media = probe(HTTP, done["videos"][0]["video_url"], tmp_path / "q2.mp4")
-    assert media.width == media.height and media.audio_s is None
+    assert (media.width, media.height) == preview_size("720p", "1:1")  # the default 720p
+    assert media.audio_s is None
     assert media.duration_s == pytest.approx(1.0, abs=0.1)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cast_media import Media, probe, upload
+from cast_media import Media, preview_size, probe, upload
 from conftest import data_uri, fast_config, make_image, wait_for
 
 from vidu_desktop.core.capabilities import model_spec
@@ -144,7 +144,7 @@ def test_documented_subjects_request_with_voices_runs_ten_seconds(emulator: Emul
     assert len(answer["images"]) == 3
     creation, media = video_of(emulator, answer["task_id"], tmp_path)
     assert creation["video"]["resolution"] == {"width": 1080, "height": 1920}
-    assert media.height > media.width  # rendered at the preview scale, upright
+    assert (media.width, media.height) == preview_size("1080p", "9:16")
     assert media.duration_s == pytest.approx(10.0, abs=0.1)
     assert media.audio_s == pytest.approx(10.0, abs=0.1)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cast_media import probe, upload
+from cast_media import preview_size, probe, upload
 from conftest import data_uri, fast_config, make_image, wait_for
 
 from vidu_desktop.emulator.config import DEMO_KEY
@@ -82,7 +82,7 @@ def test_documented_q2_request_in_the_cli_wrapper_runs_with_sound(emulator: Emul
     [content] = done["output"][0]["content"]
     assert content["type"] == "video" and content["duration"] == "8"
     media = probe(HTTP, content["url"], tmp_path / "q2.mp4")
-    assert media.width > media.height
+    assert (media.width, media.height) == preview_size("1080p", "16:9")
     assert media.duration_s == pytest.approx(8.0, abs=0.1)
     assert media.audio_s == pytest.approx(8.0, abs=0.1) and media.channels == 2
 
@@ -93,7 +93,8 @@ def test_pro_fast_flat_body_without_sound(emulator: EmulatorServer, tmp_path: Pa
     assert response.status_code == 200, response.text
     content = completed(emulator, response.json()["id"])["output"][0]["content"][0]
     media = probe(HTTP, content["url"], tmp_path / "fast.mp4")
-    assert media.width == media.height and media.audio_s is None
+    assert (media.width, media.height) == preview_size("720p", "1:1")
+    assert media.audio_s is None
     assert media.duration_s == pytest.approx(2.0, abs=0.1)
 
 

@@ -19,7 +19,8 @@ from typing import Any
 from .accounts import Accounts
 from .config import EmulatorConfig
 from .faults import FaultPlan, FaultRule
-from .media import Renderer, RenderResult, RenderSpec, pad_video
+from .media import Renderer, RenderResult, RenderSpec
+from .padding import pad_video
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,20 @@ class EmuTask:
 
 
 Listener = Callable[[EmuTask], None]
+
+
+#: the lowest frame rate ``frame_rate`` goes down to
+MIN_FPS = 8
+
+
+def frame_rate(config: EmulatorConfig, duration_s: float) -> int:
+    """The frame rate of a video of ``duration_s``: ``config.fps``, lowered for a video longer
+    than ``config.frame_budget_s`` so its frame count stays within the budget (never below
+    ``MIN_FPS``, nor above ``config.fps``)."""
+    if duration_s <= config.frame_budget_s:
+        return config.fps
+    budget = int(config.fps * config.frame_budget_s / duration_s)
+    return min(config.fps, max(MIN_FPS, budget))
 
 
 def _sound(params: dict[str, Any]) -> bool:
@@ -191,9 +206,10 @@ class Board:
     async def _process(self, task: EmuTask) -> None:
         cfg = self.config
         self._set(task, Phase.PROCESSING)
+        duration = float(task.params.get("duration", 5))
         spec = RenderSpec(
             images=tuple(task.images), width=task.width, height=task.height,
-            duration_s=float(task.params.get("duration", 5)), fps=cfg.fps,
+            duration_s=duration, fps=frame_rate(cfg, duration),
             bgm=_sound(task.params), seed=int(task.params.get("seed") or 0),
             scale=cfg.preview_scale,
         )

@@ -23,6 +23,10 @@ class EmulatorConfig:
     #: render videos at this fraction of the requested size (1.0: full size)
     preview_scale: float = 1.0
     fps: int = 24
+    #: a video longer than this is rendered at a lower frame rate (down to 8 fps), so that it
+    #: has no more frames than this many seconds at ``fps``: the new models' 10 and 16 s
+    #: videos cost about what a 5 s one does
+    frame_budget_s: float = 5.0
     #: overrides every host's documented result URL lifetime (seconds) when set
     url_ttl_s: float | None = None
     #: Segmind v2 keeps request records this long (documented: 1 hour)

@@ -9,12 +9,14 @@ Routes: ``POST /ent/v2/reference2video`` (``images[]`` or ``subjects[]`` form), 
 (the cancel page's sample). The official MCP client (shengshu-ai/vidu-mcp ``client.py``) takes
 any answer with a ``code`` for an error and reports its ``message`` and ``metadata.trace_id``,
 so no success answer carries a ``code``. Callbacks (signed, retried) live in ``vidu_callbacks``.
+What a submission may hold (the models, the subjects form, ``audio``, the sources) is read in
+``vidu_request``.
 
 ``credits``: the create answer carries the credits the task will cost, the capability table's
-price (the create schema lists ``credits``, e.g. the mirror docs.kfcv50.link/schema-213979541,
-whose placeholder sample says 0). The query (``/creations``, the list, callbacks) gives "the
-number of credits consumed by this task" (platform.vidu.com/docs/get-generation): 0 until the
-task succeeded, 0 when it failed.
+price for its duration, resolution and audio (the create schema lists ``credits``, e.g. the
+mirror docs.kfcv50.link/schema-213979541, whose placeholder sample says 0). The query
+(``/creations``, the list, callbacks) gives "the number of credits consumed by this task"
+(platform.vidu.com/docs/get-generation): 0 until the task succeeded, 0 when it failed.
 
 Emulator choices where the docs are silent:
 
@@ -22,8 +24,11 @@ Emulator choices where the docs are silent:
   ``AuditSubmitIllegal``). Output moderation is the task fault ``fail`` with code
   ``CreationPolicyViolation``.
 * Like the documentation's own curl sample, ``duration``, ``seed`` and ``wm_position`` may be
-  numeric strings and ``bgm``/``off_peak``/``watermark`` the strings ``"true"``/``"false"``.
-* Echoed ``images``: URLs as given; data URIs shortened to their header, the first 16 base64
+  numeric strings and ``bgm``/``off_peak``/``watermark``/``audio`` the strings
+  ``"true"``/``"false"``.
+* Echoed ``subjects``: each as given (its id under the key it came with, ``voice_id`` when
+  given), its pictures shortened as ``images`` are. Echoed ``images``: every picture, the
+  subjects' included, URLs as given; data URIs shortened to their header, the first 16 base64
   characters and the decoded size (``data:image/png;base64,iVBORw0KGgoAAAAN...[5120 bytes]``).
 * A cancelled task reads ``failed`` with ``err_code`` ``UserCancelled`` and 0 credits.
 * ``watermarked_url`` is ``""`` unless ``watermark`` was true (then the video's own URL).
