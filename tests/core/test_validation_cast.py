@@ -136,13 +136,16 @@ def test_audio_on_a_model_without_audio() -> None:
 
 def test_a_voice_on_a_model_without_voices() -> None:
     voiced = (member("mia", 2, voice_id="v-mia"),)
-    problem = only(validate(request("viduq1", subjects=voiced)), "voice_id")
-    assert problem.message == ("viduq1 takes no voices, so these would be lost: mia (v-mia). "
-                               "Vidu's models with voices: viduq2, viduq2-pro, viduq3; pick one "
-                               "of them or leave the voices out of this draft.")
+    # no audio, no speech: the voice has nothing to lose, the member goes without it
+    assert validate(request("viduq1", subjects=voiced)) == []
+    assert validate(request("viduq3-mix", subjects=voiced)) == []
+    # with audio on a model that takes no voices, the voices would be lost
+    problem = only(validate(request("viduq3-mix", subjects=voiced, audio=True)), "voice_id")
+    assert problem.message == ("viduq3-mix takes no voices, so with audio on these would be "
+                               "lost: mia (v-mia). Vidu's models with voices: viduq2, "
+                               "viduq2-pro, viduq3; pick one of them, or turn audio off.")
     assert problem.value == ("v-mia",)
-    assert only(validate(request("viduq3-mix", subjects=voiced)), "voice_id")
-    assert validate(request("viduq2", subjects=voiced)) == []
+    assert validate(request("viduq2", subjects=voiced, audio=True)) == []
 
 
 def test_duration_and_resolution_the_model_does_not_offer() -> None:

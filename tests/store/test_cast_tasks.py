@@ -70,8 +70,8 @@ def test_the_sidecar_of_a_flattened_task_says_which_numbers_each_name_became(
                subjects=(Subject("mia", (a, b), "v-1"), Subject("leo", (c,))))
     data = sidecar_for(rec)  # type: ignore[arg-type]
     assert data["format"] == 2
-    assert data["subjects"] == [
-        {"name": "mia", "pictures": [a.sha256, b.sha256], "voice_id": "v-1"},
+    assert data["subjects"] == [  # Q1 takes no voice: none was sent
+        {"name": "mia", "pictures": [a.sha256, b.sha256], "voice_id": ""},
         {"name": "leo", "pictures": [c.sha256], "voice_id": ""}]
     assert data["mentions"] == {
         "form": "images", "mentioned": ["mia", "leo"],

@@ -181,14 +181,17 @@ def _audio_problems(req: GenerationRequest, spec: ModelSpec) -> list[Problem]:
         problems.append(Problem(
             "audio", f"{host.display_name} does not run a task with audio off-peak "
             f"({spec.model}); turn off audio or off-peak.", True, (False,)))
+    # A voice speaks only in a video with audio: without audio a voiced member is sent without
+    # its voice (nothing is lost); with audio, a model that takes no voices would lose them.
     voiced = [s for s in req.subjects if s.voice_id]
-    if voiced and (spec.subjects is None or not spec.subjects.voice):
+    if voiced and req.audio and spec.supports_audio and (spec.subjects is None
+                                                         or not spec.subjects.voice):
         with_voice = tuple(m.model for m in same_mode
                            if m.subjects is not None and m.subjects.voice)
         names = ", ".join(f"{s.name} ({s.voice_id})" for s in voiced)
         problems.append(Problem(
-            "voice_id", f"{spec.model} takes no voices, so these would be lost: {names}. "
-            f"{host.display_name}'s models with voices: {_listed(with_voice)}; pick one of "
-            "them or leave the voices out of this draft.",
+            "voice_id", f"{spec.model} takes no voices, so with audio on these would be lost: "
+            f"{names}. {host.display_name}'s models with voices: {_listed(with_voice)}; pick "
+            "one of them, or turn audio off.",
             tuple(s.voice_id for s in voiced), with_voice))
     return problems

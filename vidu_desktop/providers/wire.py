@@ -39,14 +39,15 @@ def video_params(req: GenerationRequest, *, resolution: bool = True,
     return params
 
 
-def wire_subjects(sent: SentReferences, name_field: str = "id") -> list[dict[str, Any]]:
+def wire_subjects(sent: SentReferences, name_field: str = "id", voices: bool = True
+                  ) -> list[dict[str, Any]]:
     """The ``subjects`` list: each subject's name under ``name_field``, its pictures and, when
-    it has one, its voice."""
+    it has one and the model takes ``voices``, its voice."""
     out: list[dict[str, Any]] = []
     for subject in sent.subjects:
         entry: dict[str, Any] = {name_field: subject.name,
                                  "images": [image.uri for image in subject.images]}
-        if subject.voice_id:
+        if subject.voice_id and voices:
             entry["voice_id"] = subject.voice_id
         out.append(entry)
     return out
@@ -60,5 +61,6 @@ def references(req: GenerationRequest, images_field: str = "images"
     sent = sent_references(req)
     spec = req.spec
     if sent.form == "subjects" and spec.subjects is not None:
-        return sent, {"subjects": wire_subjects(sent, spec.subjects.name_field)}
+        return sent, {"subjects": wire_subjects(sent, spec.subjects.name_field,
+                                                    spec.subjects.voice)}
     return sent, {images_field: [image.uri for image in sent.images]}

@@ -225,12 +225,17 @@ def cast_sidecar(record: TaskRecord) -> dict[str, Any]:
     prompt as the host received it and, in the images form, the picture numbers each name
     became. ``mentions`` is None when the task's model is no longer in the capability table."""
     request = record.request
-    subjects = [{"name": s.name, "pictures": [_picture(i) for i in s.images],
-                 "voice_id": s.voice_id} for s in request.subjects]
+
+    def listed(voices: bool) -> list[dict[str, Any]]:
+        return [{"name": s.name, "pictures": [_picture(i) for i in s.images],
+                 "voice_id": s.voice_id if voices else ""} for s in request.subjects]
     try:
         sent = sent_references(request)
+        rules = request.spec.subjects
     except KeyError:  # a model the table no longer has: the form cannot be told
-        return {"subjects": subjects, "mentions": None}
+        return {"subjects": listed(True), "mentions": None}
+    # a voice goes only to a model that takes voices (see core.validation)
+    subjects = listed(sent.form == "subjects" and rules is not None and rules.voice)
     mentions: dict[str, Any] = {"form": sent.form, "mentioned": list(sent.mentioned),
                                 "prompt": sent.prompt}
     if sent.form == "images":
