@@ -302,6 +302,21 @@ def test_one_image_rule_flags_the_extras(qtbot, tray: ReferenceTray, tmp_path: P
     qtbot.waitUntil(lambda: tray.is_ready(), timeout=10000)
 
 
+def test_the_auto_ratio_fits_no_picture(qtbot, tray: ReferenceTray, tmp_path: Path) -> None:
+    """viduq3's ``auto`` ratio follows the pictures: with fitting on, 1:1 crops a 640x360
+    picture, auto leaves it as it is."""
+    tray.add_paths([picture(tmp_path, "wide.png", 0, size=(640, 360))])
+    qtbot.waitUntil(lambda: settled(tray), timeout=10000)
+    tray.set_aspect_fit("crop")
+    tray.set_rules(SEVEN, "1:1")
+    qtbot.waitUntil(lambda: settled(tray), timeout=10000)
+    [item] = tray.items()
+    assert item.width == item.height  # cropped to the square
+    tray.set_rules(SEVEN, "auto")
+    qtbot.waitUntil(lambda: settled(tray) and tray.items()[0].width == 640, timeout=10000)
+    assert (tray.items()[0].width, tray.items()[0].height) == (640, 360)
+
+
 @pytest.fixture(scope="module")
 def large_photos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return noisy_photos(tmp_path_factory.mktemp("large"), 7)

@@ -66,7 +66,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from vidu_desktop.core.capabilities import ImageRules
+from vidu_desktop.core.capabilities import AUTO_RATIO, ImageRules
 from vidu_desktop.core.request import ReferenceImage
 from vidu_desktop.imaging import PrepareCache
 from vidu_desktop.imaging.options import FixMode, default_rules
@@ -128,9 +128,10 @@ class ReferenceTray(QWidget):
 
         ``aspect`` is the video's ratio ("16:9"). Pictures are fitted to it only when
         ``set_aspect_fit`` chose "crop" or "pad"; by default each keeps its own ratio
-        (references show subjects, and a crop could cut them off).
+        (references show subjects, and a crop could cut them off). The ratio ``auto`` (the
+        video follows the pictures) fits nothing.
         """
-        self.queue.apply(rules, aspect, self.queue.aspect_fit)
+        self.queue.apply(rules, None if aspect == AUTO_RATIO else aspect, self.queue.aspect_fit)
 
     def set_aspect_fit(self, mode: FixMode | None) -> None:
         """None (keep each picture's ratio), "crop" or "pad" every picture to the aspect."""
