@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import array
+import functools
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -46,9 +48,8 @@ def make_take(path: Path, *, width: int = 160, height: int = 90, fps: int = 12,
                 while written < end:
                     n = min(1024, end - written)
                     tone = av.AudioFrame(format="fltp", layout=audio.layout.name, samples=n)
-                    data = b"".join(
-                        _f32(0.2 * math.sin(2 * math.pi * 440 * (written + i) / sample_rate))
-                        for i in range(n))
+                    at = written % sample_rate
+                    data = (_tone(sample_rate) * 2)[at:at + n].tobytes()
                     for plane in tone.planes:
                         plane.update(data)
                     tone.sample_rate = sample_rate
@@ -63,10 +64,11 @@ def make_take(path: Path, *, width: int = 160, height: int = 90, fps: int = 12,
                 model="viduq1", cost="$0.40", cover=cover)
 
 
-def _f32(value: float) -> bytes:
-    import struct
-
-    return struct.pack("<f", value)
+@functools.cache
+def _tone(sample_rate: int) -> array.array[float]:
+    """One second of 440 Hz (it loops seamlessly), as 32-bit floats."""
+    return array.array("f", (0.2 * math.sin(2 * math.pi * 440 * i / sample_rate)
+                             for i in range(sample_rate)))
 
 
 def decode_all(path: Path) -> tuple[int, int, float, float]:
