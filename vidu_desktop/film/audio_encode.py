@@ -58,13 +58,13 @@ class AudioEncoder:
                                              rate=self.rate)
                            if in_stream is not None else None)
 
-    def packet(self, packet: Any) -> Fraction | None:
+    def packet(self, packet: Any) -> float | None:
         """Decode ``packet``; returns the time reached in the take (seconds), if any."""
         reached = None
         if packet.size == 0:  # the demuxer's last, empty packet: it drains the decoder
             self._drained = True
         for frame in packet.decode():
-            reached = self._decoded(frame)
+            reached = float(self._decoded(frame))
         return reached
 
     def finish_take(self, in_stream: Any | None) -> None:

@@ -17,6 +17,7 @@ take is kept exactly. The muxer needs each stream's decode times to rise strictl
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -37,51 +38,69 @@ def _tb(stream: Any) -> Fraction:
 
 
 class StreamCopy:
-    """Copies one kind of packet (video or audio) of every take into ``out_stream``."""
+    """Copies one kind of packet (video or audio) of every take into ``out_stream``.
+
+    Per packet only integers are added and compared, in the current take's time base (the
+    state is carried over into the next take's once, at its start): the copy costs little more
+    than reading the packets."""
 
     def __init__(self, out: Any, out_stream: Any, kind: str) -> None:
+        import av.error
+
+        self._refused = av.error.ArgumentError  # EINVAL: times the muxer will not take
         self.out = out
         self.stream = out_stream
         self.kind = kind
-        self.last_dts: Fraction | None = None  # seconds, in the film
-        self.end: Fraction = Fraction(0)  # seconds: where the last packet written ends
-        self._offset = 0  # ticks of the take's own time base
-        self._tb = Fraction(1)
-        self._zero = Fraction(0)
-        self._length = Fraction(0)
+        self._tb: Fraction | None = None
+        self._seconds = 0.0  # one tick, in seconds
+        self._last: int | None = None  # the last decode time written, in ticks
+        self._end = 0  # where the sound written so far ends, in ticks
+        self._zero = 0  # the take's first video frame, in ticks
+        self._limit = 0  # the take's end, in ticks
+        self._offset = 0  # ticks added to the take's timestamps
         self._label = ""
 
     def begin(self, in_stream: Any, media: TakeMedia, start: Fraction, end: Fraction) -> None:
         """The next packets come from ``in_stream`` of ``media``, placed at ``start`` seconds
         (``end`` is where the take ends: ``start`` plus its length)."""
-        self._tb = _tb(in_stream)
-        self._zero = media.start
-        self._length = media.duration
+        tb = _tb(in_stream)
+        if self._tb is not None and tb != self._tb:
+            ratio = self._tb / tb
+            if self._last is not None:
+                self._last = math.ceil(self._last * ratio)
+            self._end = math.ceil(self._end * ratio)
+        self._tb, self._seconds = tb, float(tb)
+        self._zero = round(media.start / tb)
+        self._limit = self._zero + round(media.duration / tb)
+        self._offset = round((start - media.start) / tb)
         self._label = media.label
-        self._offset = round((start - media.start) / self._tb)
 
-    def packet(self, packet: Any) -> Fraction | None:
+    def packet(self, packet: Any) -> float | None:
         """Write ``packet`` (or drop it); returns its time in the take (seconds), if any."""
-        if packet.dts is None:  # the demuxer's empty packet at the end of a stream
+        dts = packet.dts
+        if dts is None:  # the demuxer's empty packet at the end of a stream
             return None
-        pts = packet.pts if packet.pts is not None else packet.dts
-        in_take: Fraction = Fraction(pts) * self._tb - self._zero
-        if self.kind == "audio" and in_take >= self._length:
-            return in_take  # starts after the take's picture has ended
-        new_pts, new_dts = pts + self._offset, packet.dts + self._offset
-        start = new_pts * self._tb
-        if self.kind == "audio" and start < self.end:
-            return in_take  # overlaps the sound already written (the priming packet)
-        dts = new_dts * self._tb
-        if self.last_dts is not None and dts <= self.last_dts:
+        pts = packet.pts if packet.pts is not None else dts
+        in_take: float = (pts - self._zero) * self._seconds
+        new_pts = pts + self._offset
+        if self.kind == "audio" and (pts >= self._limit or new_pts < self._end):
+            return in_take  # after the take's picture ended, or over the sound written
+        new_dts = dts + self._offset
+        if self._last is not None and new_dts <= self._last:
             raise CannotCopy(self.kind, f"the {self.kind} of {self._label} cannot follow "
                              "the shot before it without re-encoding (its packets are ordered "
                              "differently)")
         packet.pts, packet.dts = new_pts, new_dts
         packet.stream = self.stream
-        self.out.mux(packet)
-        self.last_dts = dts
-        self.end = max(self.end, start + (packet.duration or 0) * self._tb)
+        try:
+            self.out.mux_one(packet)
+        except self._refused as exc:
+            raise CannotCopy(self.kind, f"the {self.kind} of {self._label} cannot be copied "
+                             f"after the shot before it ({exc})") from None
+        self._last = new_dts
+        end = new_pts + (packet.duration or 0)
+        if end > self._end:
+            self._end = end
         return in_take
 
     def finish_take(self, in_stream: Any) -> None:

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
+from ..core.errors import AppError
 from .errors import input_problem
 
 
@@ -86,9 +88,9 @@ def _fraction(value: object) -> Fraction:
     return Fraction(0)
 
 
-def probe_take(take: Take) -> TakeMedia:
-    """What ``take``'s file holds; raises ``AppError`` (FIX_INPUT) naming the shot and the file
-    when it is missing or holds no readable video."""
+def open_take(take: Take) -> Any:
+    """``take``'s file opened with PyAV (the caller closes it); raises ``AppError``
+    (FIX_INPUT) naming the shot and the file when it is missing or cannot be read."""
     import av
     import av.error
 
@@ -97,48 +99,67 @@ def probe_take(take: Take) -> TakeMedia:
         raise input_problem(f"Shot {take.shot}: the take's file {path.name} is missing.",
                             "Pick another take for this shot, or download this one again.")
     try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise input_problem(f"Shot {take.shot}: {path.name} has no video.",
-                                    "Pick another take for this shot.")
-            vs = container.streams.video[0]
-            vctx = vs.codec_context
-            rate = _fraction(vs.average_rate) or _fraction(vs.guessed_rate)
-            if rate <= 0:
-                raise input_problem(f"Shot {take.shot}: {path.name} has no frame rate.",
-                                    "Pick another take for this shot.")
-            video = VideoFormat(codec=vctx.name, width=int(vctx.width),
-                                height=int(vctx.height), rate=rate,
-                                pix_fmt=str(vctx.pix_fmt or ""),
-                                extradata=bytes(vctx.extradata or b""))
-            tb = _fraction(vs.time_base)
-            start = Fraction(vs.start_time or 0) * tb
-            if vs.duration:
-                duration = Fraction(vs.duration) * tb
-            elif vs.frames:
-                duration = Fraction(vs.frames) / rate
-            else:
-                duration = Fraction(container.duration or 0, 1_000_000)
-            frames = int(vs.frames) or round(duration * rate)
-            audio = None
-            if container.streams.audio:
-                a = container.streams.audio[0].codec_context
-                audio = AudioFormat(codec=a.name, sample_rate=int(a.sample_rate),
-                                    channels=int(a.channels),
-                                    extradata=bytes(a.extradata or b""))
+        return av.open(str(path))
     except av.error.FFmpegError as exc:
-        raise input_problem(f"Shot {take.shot}: {path.name} cannot be read as a video "
-                            f"({exc}).", "Pick another take for this shot.") from None
-    if duration <= 0:
-        raise input_problem(f"Shot {take.shot}: {path.name} has no length.",
+        raise _unreadable(take, exc) from None
+
+
+def _unreadable(take: Take, exc: Exception) -> AppError:
+    return input_problem(f"Shot {take.shot}: {Path(take.path).name} cannot be read as a "
+                         f"video ({exc}).", "Pick another take for this shot.")
+
+
+def describe(take: Take, container: Any) -> TakeMedia:
+    """What the open ``container`` of ``take`` holds (headers only, nothing decoded)."""
+    name = Path(take.path).name
+    if not container.streams.video:
+        raise input_problem(f"Shot {take.shot}: {name} has no video.",
                             "Pick another take for this shot.")
+    vs = container.streams.video[0]
+    vctx = vs.codec_context
+    rate = _fraction(vs.average_rate) or _fraction(vs.guessed_rate)
+    if rate <= 0:
+        raise input_problem(f"Shot {take.shot}: {name} has no frame rate.",
+                            "Pick another take for this shot.")
+    video = VideoFormat(codec=vctx.name, width=int(vctx.width), height=int(vctx.height),
+                        rate=rate, pix_fmt=str(vctx.pix_fmt or ""),
+                        extradata=bytes(vctx.extradata or b""))
+    tb = _fraction(vs.time_base)
+    start = Fraction(vs.start_time or 0) * tb
+    if vs.duration:
+        duration = Fraction(vs.duration) * tb
+    elif vs.frames:
+        duration = Fraction(vs.frames) / rate
+    else:
+        duration = Fraction(container.duration or 0, 1_000_000)
+    if duration <= 0:
+        raise input_problem(f"Shot {take.shot}: {name} has no length.",
+                            "Pick another take for this shot.")
+    audio = None
+    if container.streams.audio:
+        a = container.streams.audio[0].codec_context
+        audio = AudioFormat(codec=a.name, sample_rate=int(a.sample_rate),
+                            channels=int(a.channels), extradata=bytes(a.extradata or b""))
+    frames = int(vs.frames) or round(duration * rate)
     return TakeMedia(take=take, video=video, audio=audio, start=start, duration=duration,
                      frames=frames)
 
 
+def probe_take(take: Take) -> TakeMedia:
+    """What ``take``'s file holds; raises ``AppError`` (FIX_INPUT) naming the shot and the file
+    when it is missing or holds no readable video."""
+    with open_take(take) as container:
+        return describe(take, container)
+
+
 def probe_cut(takes: Sequence[Take]) -> list[TakeMedia]:
     """Every take probed, in order; raises ``AppError`` for an empty cut or a bad take."""
+    require_takes(takes)
+    return [probe_take(take) for take in takes]
+
+
+def require_takes(takes: Sequence[Take]) -> None:
+    """Raise the empty cut's ``AppError`` when there are no takes."""
     if not takes:
         raise input_problem("The cut has no takes.",
                             "Pick a take for at least one shot, then export again.")
-    return [probe_take(take) for take in takes]

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from . import partfiles
 from .audio_encode import AudioEncoder
 from .copying import CannotCopy, StreamCopy
-from .cut import Take, TakeMedia, probe_cut
+from .cut import Take, TakeMedia, describe, open_take, require_takes
 from .errors import input_problem, write_failed
 from .plan import ExportPlan, StreamMode, plan_export
 from .progress import CancelFlag, Progress, ProgressCallback
@@ -49,7 +49,7 @@ class ExportResult:
 class _Writer(Protocol):
     def begin(self, in_stream: Any, media: TakeMedia, start: Fraction,
               end: Fraction) -> None: ...
-    def packet(self, packet: Any) -> Fraction | None: ...
+    def packet(self, packet: Any) -> float | None: ...
     def finish_take(self, in_stream: Any) -> None: ...
     def flush(self) -> None: ...
 
@@ -72,20 +72,33 @@ def export_mp4(takes: Sequence[Take], dest: Path, *, progress: ProgressCallback 
                force_encode: bool = False) -> ExportResult:
     """Write the film of ``takes`` to ``dest``; raises ``AppError`` (the shot and file at
     fault, a disk that is full, CANCELLED when ``cancel`` was set), leaving no file."""
-    plan = plan_export(probe_cut(takes), force_encode=force_encode)
-    return write_mp4(plan, dest, progress=progress, cancel=cancel, options=options)
+    require_takes(takes)
+    opened: list[Any] = []
+    try:
+        media = []
+        for take in takes:  # each file opened once: probed, then read
+            opened.append(open_take(take))
+            media.append(describe(take, opened[-1]))
+        plan = plan_export(media, force_encode=force_encode)
+        return write_mp4(plan, dest, progress=progress, cancel=cancel, options=options,
+                         opened=opened)
+    finally:
+        for container in opened:
+            container.close()
 
 
 def write_mp4(plan: ExportPlan, dest: Path, *, progress: ProgressCallback | None = None,
-              cancel: CancelFlag | None = None,
-              options: EncodeOptions | None = None) -> ExportResult:
-    """Write ``plan`` (from ``plan_export``) to ``dest``; see ``export_mp4``."""
+              cancel: CancelFlag | None = None, options: EncodeOptions | None = None,
+              opened: Sequence[Any] | None = None) -> ExportResult:
+    """Write ``plan`` (from ``plan_export``) to ``dest``; see ``export_mp4``. ``opened``: the
+    takes' files already open and not yet read, in order (the caller closes them)."""
     options = options or EncodeOptions()
     dest = Path(dest)
     log.info("exporting %s: %s%s", dest.name, plan.summary(),
              f" ({'; '.join(plan.reasons)})" if plan.reasons else "")
     try:
-        _write(plan, dest, Progress(float(plan.duration), progress, cancel, "film"), options)
+        _write(plan, dest, Progress(float(plan.duration), progress, cancel, "film"), options,
+               opened)
     except CannotCopy as exc:
         log.info("copying failed (%s): re-encoding the %s", exc, exc.kind)
         reasons = (*plan.reasons, str(exc))
@@ -96,7 +109,10 @@ def write_mp4(plan: ExportPlan, dest: Path, *, progress: ProgressCallback | None
     return ExportResult(path=dest, plan=plan)
 
 
-def _write(plan: ExportPlan, dest: Path, progress: Progress, options: EncodeOptions) -> None:
+def _write(plan: ExportPlan, dest: Path, progress: Progress, options: EncodeOptions,
+           opened: Sequence[Any] | None = None) -> None:
+    """One pass over the takes' packets; ``opened``: the takes' containers, at their start
+    (closed by the caller), else each take is opened here."""
     import av
     import av.error
 
@@ -109,10 +125,15 @@ def _write(plan: ExportPlan, dest: Path, progress: Progress, options: EncodeOpti
             audio: _Writer | None = None
             for i, media in enumerate(plan.media):
                 current = media
-                with av.open(str(media.take.path)) as inp:
+                own = opened is None
+                inp = open_take(media.take) if opened is None else opened[i]
+                try:
                     if video is None:
                         video, audio = _writers(out, plan, inp, options)
                     _take(inp, media, bounds[i], bounds[i + 1], video, audio, progress)
+                finally:
+                    if own:
+                        inp.close()
             progress.check()
             assert video is not None
             video.flush()
@@ -153,6 +174,7 @@ def _take(inp: Any, media: TakeMedia, start: Fraction, end: Fraction, video: _Wr
     if audio is not None:
         audio.begin(sound, media, start, end)
     streams = (vs, sound) if sound is not None else (vs,)
+    at, length = float(start), float(media.duration)
     for packet in inp.demux(*streams):
         progress.check()
         if packet.stream.type == "video":  # (the empty last packets keep index 0)
@@ -161,7 +183,7 @@ def _take(inp: Any, media: TakeMedia, start: Fraction, end: Fraction, video: _Wr
             assert audio is not None
             reached = audio.packet(packet)
         if reached is not None:
-            progress.at(float(start + min(reached, media.duration)))
+            progress.at(at + min(reached, length))
     video.finish_take(vs)
     if audio is not None:
         audio.finish_take(sound)

@@ -39,11 +39,12 @@ class Progress:
 
     def at(self, done: float) -> None:
         """``done`` of ``total`` is done; checks the cancel flag first."""
-        self.check()
-        fraction = min(1.0, max(0.0, done / self.total))
+        if self.cancel is not None and self.cancel.is_set():
+            raise cancelled(self.what)
+        fraction = done / self.total
         if self.callback is not None and fraction >= self.reported + self.step:
-            self.reported = fraction
-            self.callback(fraction)
+            self.reported = min(1.0, max(0.0, fraction))
+            self.callback(self.reported)
 
     def finish(self) -> None:
         if self.callback is not None and self.reported < 1.0:

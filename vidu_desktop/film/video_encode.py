@@ -97,14 +97,14 @@ class VideoEncoder:
         graph.link_nodes(*nodes).configure()
         return graph
 
-    def packet(self, packet: Any) -> Fraction | None:
+    def packet(self, packet: Any) -> float | None:
         """Decode ``packet`` and encode what it completes; returns the time reached in the
         take (seconds), if any."""
         reached = None
         if packet.size == 0:  # the demuxer's last, empty packet: it drains the decoder
             self._drained = True
         for frame in packet.decode():
-            reached = self._frame(frame)
+            reached = float(self._frame(frame))
         return reached
 
     def finish_take(self, in_stream: Any) -> None:
