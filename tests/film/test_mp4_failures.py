@@ -124,3 +124,13 @@ def test_parts_of_dead_exports_are_removed_but_not_live_ones(
     assert stale_parts(out_dir / "film.mp4") == [dead]
     export_mp4([make("a", shot=1)], out_dir / "film.mp4")
     assert _names(out_dir) == sorted(["film.mp4", live.name, other.name])
+
+
+def test_the_film_never_replaces_a_take(make: Callable[..., Take]) -> None:
+    takes = [make("a", shot=1), make("b", shade=90, shot=2)]
+    before = takes[1].path.read_bytes()
+    with pytest.raises(AppError) as caught:
+        export_mp4(takes, takes[1].path)
+    assert "shot 2" in caught.value.message and "another name" in caught.value.hint
+    assert takes[1].path.read_bytes() == before
+    assert _names(takes[1].path.parent) == ["a.mp4", "b.mp4"]

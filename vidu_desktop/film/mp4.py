@@ -94,6 +94,11 @@ def write_mp4(plan: ExportPlan, dest: Path, *, progress: ProgressCallback | None
     takes' files already open and not yet read, in order (the caller closes them)."""
     options = options or EncodeOptions()
     dest = Path(dest)
+    for m in plan.media:
+        if _same_file(Path(m.take.path), dest):
+            raise input_problem(f"The film would replace the take of {m.label} "
+                                f"({dest.name}).", "Choose another name or folder for the "
+                                "film, so the takes stay as they are.")
     log.info("exporting %s: %s%s", dest.name, plan.summary(),
              f" ({'; '.join(plan.reasons)})" if plan.reasons else "")
     try:
@@ -107,6 +112,13 @@ def write_mp4(plan: ExportPlan, dest: Path, *, progress: ProgressCallback | None
                 else dataclasses.replace(plan, video=StreamMode.ENCODE, reasons=reasons))
         _write(plan, dest, Progress(float(plan.duration), progress, cancel, "film"), options)
     return ExportResult(path=dest, plan=plan)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def _write(plan: ExportPlan, dest: Path, progress: Progress, options: EncodeOptions,
