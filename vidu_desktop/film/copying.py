@@ -11,8 +11,9 @@ take is kept exactly. The muxer needs each stream's decode times to rise strictl
 - sound: AAC packets start with the encoder's priming packet, timed before the take's zero,
   and the last one may reach past the take's end. Packets that start after the take's video
   has ended are dropped, and so are those that would start before the sound already written
-  ends (the next take's priming): the cut loses at most one AAC frame (21 ms at 48 kHz) of
-  sound at each shot boundary, and sound stays in step with the picture, take by take.
+  ends (the next take's priming): at a shot boundary at most one AAC frame (21 ms at 48 kHz)
+  of sound is dropped or runs over from the shot before, and sound stays in step with the
+  picture, take by take (it never drifts: every take is placed at its own start).
 """
 
 from __future__ import annotations
