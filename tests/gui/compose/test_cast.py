@@ -13,7 +13,14 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from vidu_desktop.core.mentions import sent_references
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.store import CastMember, DraftReference, ReferenceMeta
+from vidu_desktop.store import (
+    CastMember,
+    Draft,
+    DraftReference,
+    DraftStore,
+    ReferenceMeta,
+    open_database,
+)
 from vidu_desktop.ui.compose.cast.area import BELOW_KEEPS
 from vidu_desktop.ui.compose.tray.model import BadgeRole, NumberRole
 
@@ -361,3 +368,26 @@ def test_the_cast_panel_is_named_and_keyboard_operable(windows, qtbot, tmp_path)
     qtbot.keyClick(panel.list, Qt.Key.Key_Delete)  # Delete asks first
     assert area.controller.confirm is not None and area.controller.confirm.isVisible()
     area.controller.confirm.reject()
+
+
+def test_a_cast_restored_at_start_is_given_the_height_it_needs(windows, qtbot, tmp_path):
+    """The draft that opens at start has a cast: its groups are fitted once the window shows
+    (not only when the cast changes on screen)."""
+    window = windows()
+    mia = member(window.session.engine, tmp_path, "mia", 2)
+    leo = member(window.session.engine, tmp_path, "leo", 1)
+    windows.close(window)
+    conn = open_database(windows.profile / "library.sqlite3")
+    try:  # a draft made elsewhere (the CLI, another session), the last one opened
+        drafts = DraftStore(conn)
+        draft = drafts.save(Draft.new("Harbour", cast=(mia.id, leo.id)))
+        drafts.mark_opened(draft.id)
+    finally:
+        conn.close()
+    again = windows()
+    ready(again, qtbot)
+    assert rows(again.tray) == ["[mia · 2 pictures]", "ref 1.png", "ref 2.png",
+                                "[leo · 1 picture]", "ref 1.png"]
+    split = again.v_split
+    qtbot.waitUntil(lambda: split.sizes()[0] >= min(
+        again.cast_area.needed_height(), sum(split.sizes()) - BELOW_KEEPS) > 330)

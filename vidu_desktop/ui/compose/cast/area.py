@@ -9,6 +9,7 @@ that can spare it: a group's header and cards are seen without scrolling."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from vidu_desktop.ui.common.session import Session
@@ -53,10 +54,20 @@ class CastArea(QSplitter):
         self._fitting.setSingleShot(True)
         self._fitting.setInterval(0)
         self._fitting.timeout.connect(self.fit)
+        self._fit_on_show = False
         tray.cast.changed.connect(self._fit_later)
 
     def _fit_later(self) -> None:
+        """Fit in the next turn; a cast restored before the window shows (the draft opened at
+        start) is fitted when it does."""
+        self._fit_on_show = not self.isVisible()
         if self.isVisible():
+            self._fitting.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_on_show:
+            self._fit_on_show = False
             self._fitting.start()
 
     def needed_height(self) -> int:
