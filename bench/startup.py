@@ -76,6 +76,8 @@ app.exec()
 """
 
 APP = _PAINTED + """
+from vidu_desktop.ui.common import pyside_imports
+pyside_imports.quicken()  # as vidu_desktop.app.main does, before its other imports
 import asyncio, sys
 from pathlib import Path
 import qasync
