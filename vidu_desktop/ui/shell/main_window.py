@@ -20,7 +20,7 @@ the first paint (:mod:`.startup`); ``attach=True`` does it at once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
@@ -47,12 +47,14 @@ from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray
 from vidu_desktop.ui.shell import window_state
-from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
-from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
 from vidu_desktop.ui.shell.status import StatusSummary
 from vidu_desktop.ui.shell.tasks_and_review import REVIEW_TOOLTIP, TasksAndReview
+
+if TYPE_CHECKING:
+    from vidu_desktop.ui.shell.about import AboutDialog
+    from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 
 APP_TITLE = "Vidu Studio"
 REVIEW_TAB = 1
@@ -315,6 +317,8 @@ class MainWindow(TasksAndReview, QMainWindow):
             "Sending 1 job…" if n == 1 else f"Sending {n} takes…", 6000)
 
     def open_host_settings(self, pid: ProviderId) -> HostSettingsDialog:
+        from vidu_desktop.ui.shell.host_settings import HostSettingsDialog  # when first opened
+
         dialog = HostSettingsDialog(self.session, ProviderId(pid), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _pid: self.panel.refresh_key_status())
@@ -323,6 +327,8 @@ class MainWindow(TasksAndReview, QMainWindow):
         return dialog
 
     def open_about(self) -> AboutDialog:
+        from vidu_desktop.ui.shell.about import AboutDialog  # when first opened
+
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
