@@ -47,13 +47,13 @@ from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray
 from vidu_desktop.ui.shell import window_state
+from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
 from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
 from vidu_desktop.ui.shell.status import StatusSummary
 from vidu_desktop.ui.shell.tasks_and_review import REVIEW_TOOLTIP, TasksAndReview
 
 if TYPE_CHECKING:
-    from vidu_desktop.ui.shell.about import AboutDialog
     from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 
 APP_TITLE = "Vidu Studio"
@@ -327,8 +327,6 @@ class MainWindow(TasksAndReview, QMainWindow):
         return dialog
 
     def open_about(self) -> AboutDialog:
-        from vidu_desktop.ui.shell.about import AboutDialog  # when first opened
-
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
