@@ -248,6 +248,9 @@ def second_launch(profile: Path, files: list[Path]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    from vidu_desktop.ui.common import pyside_imports
+
+    pyside_imports.quicken()  # before the other imports: PySide checks each one
     import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

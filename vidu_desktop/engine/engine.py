@@ -39,16 +39,16 @@ from vidu_desktop.store import (
 )
 
 from . import references
-from .cancel import cancel_task
 from .cast import CastVerbs
 from .events import EngineEvent, EventBus, EventKind
 from .library import LibraryVerbs
-from .lifecycle import Lifecycle
 from .outbox import OutboxSender
 from .settings import EngineSettings
 
 if TYPE_CHECKING:  # httpx is imported when the first client is made, not at start-up
     import httpx
+
+    from .lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
 _S = TaskState
@@ -176,6 +176,11 @@ class Engine(LibraryVerbs, CastVerbs):
         self.track(rec.local_id)
         return rec
 
+    def _life(self, local_id: str) -> Lifecycle:
+        from .lifecycle import Lifecycle  # the steps: at the first task, not at start-up
+
+        return Lifecycle(self, local_id)
+
     def track(self, local_id: str, *, resend: bool = False, send: bool = False
               ) -> asyncio.Task[TaskRecord]:
         """Run (or join) the task's lifecycle in the background. ``send``: the task is
@@ -184,7 +189,7 @@ class Engine(LibraryVerbs, CastVerbs):
         running = self._running.get(local_id)
         if running is not None and not running.done():
             return running
-        life = Lifecycle(self, local_id)
+        life = self._life(local_id)
 
         async def go() -> TaskRecord:
             if not (resend or send):
@@ -313,9 +318,9 @@ class Engine(LibraryVerbs, CastVerbs):
             video = self.artifacts.get(local_id, ArtifactKind.VIDEO)
             if video is not None and video.path.exists():
                 return rec
-            Lifecycle(self, local_id).move(_S.DOWNLOADING,
-                                           detail="the video file is missing: downloading "
-                                                  "it again")
+            self._life(local_id).move(_S.DOWNLOADING,
+                                      detail="the video file is missing: downloading it "
+                                             "again")
         elif resend:
             if rec.state not in (_S.OUTCOME_UNKNOWN, _S.DRAFT):
                 raise AppError(ErrorKind.LOCAL, f"Task {local_id} is {rec.state}; only a task "
@@ -325,7 +330,7 @@ class Engine(LibraryVerbs, CastVerbs):
         else:
             target = self._resume_state(rec)
             if target is not None and target != rec.state:
-                Lifecycle(self, local_id).move(target, detail="resumed")
+                self._life(local_id).move(target, detail="resumed")
             if rec.state == _S.DRAFT:
                 self.wake_outbox()
                 return await self.wait(local_id)
@@ -360,6 +365,8 @@ class Engine(LibraryVerbs, CastVerbs):
 
     async def cancel(self, local_id: str) -> CancelOutcome:
         """Cancel on the server where the host allows it, else stop tracking. Says which."""
+        from .cancel import cancel_task  # with the steps: not needed at start-up
+
         return await cancel_task(self, local_id)
 
     async def stop_running(self, local_id: str) -> None:

@@ -12,7 +12,6 @@ Rules kept here so every adapter obeys them:
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import ipaddress
 import json
@@ -201,6 +200,8 @@ def retry_after_of(headers: Mapping[str, str], now: float | None = None) -> floa
             return max(0.0, float(value))
         except ValueError:
             pass
+        import email.utils  # an HTTP date: rare, and the module is not needed at start-up
+
         try:
             when = email.utils.parsedate_to_datetime(value)
             return max(0.0, when.timestamp() - now)

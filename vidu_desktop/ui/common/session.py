@@ -19,6 +19,10 @@ engine asks for the emulator's address only when it makes its first adapter
 resuming. So the window is shown first, and a sandbox request can never go to a real host: the
 sandbox engine has no other address.
 
+**Keys** (:mod:`.keys`): the key variables are read at once, the keychain after the first
+paint (:meth:`confirm_keys`, on a worker thread); until then the hosts that had a key at the
+last look-up stand for it.
+
 **Shared by both modes:** the settings (window layout, host addresses, prompt history) and the
 drafts, kept in the profile's own database through the session's connection. A draft is a
 composition, not a task: what the user composed in the sandbox is still there after adding a
@@ -35,7 +39,6 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -48,13 +51,17 @@ from vidu_desktop.engine.sandbox import SANDBOX_LABEL as SANDBOX_LABEL  # for th
 from vidu_desktop.store import (
     AppPaths,
     DraftStore,
-    KeySource,
     ReferenceStore,
     SecretStore,
     Settings,
     open_database,
 )
 from vidu_desktop.ui.common.bridge import EngineBridge
+from vidu_desktop.ui.common.keys import KEY_FOUND as KEY_FOUND  # for the shell
+from vidu_desktop.ui.common.keys import KEYCHAIN_HOSTS_SETTING as KEYCHAIN_HOSTS_SETTING
+from vidu_desktop.ui.common.keys import NO_KEY_FOUND as NO_KEY_FOUND
+from vidu_desktop.ui.common.keys import KeyBook
+from vidu_desktop.ui.common.keys import KeyStatus as KeyStatus
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +69,6 @@ log = logging.getLogger(__name__)
 KeyTester = Callable[[ProviderId, str, str], Awaitable[AppError | None]]
 #: Starts the built-in emulator (once) and returns its root URL.
 SandboxStarter = Callable[[], str]
-#: The profile setting that remembers which hosts had a key in the keychain at the last
-#: look-up (host ids, never a key): the next start-up picks its mode from it at once.
-KEYCHAIN_HOSTS_SETTING = "startup.keychain_hosts"
-#: What the status bar says when the keychain's answer changed the mode picked at start-up.
-NO_KEY_FOUND = "No API key found: sandbox mode (placeholder videos, no cost)."
-KEY_FOUND = "API key found in the keychain: real hosts mode."
-
-
-@dataclass(frozen=True)
-class KeyStatus:
-    text: str  # "key in the keychain", "no key", ...
-    usable: bool  # a key is there (not whether the host accepts it)
 
 
 class Session(QObject):
@@ -110,9 +105,8 @@ class Session(QObject):
         self._background: set[asyncio.Task[Any]] = set()
         self._retired: list[Engine] = []  # closed later when no loop was running
         self.bridge = EngineBridge(self)
-        #: the hosts whose key the keychain holds, once it was read (None: not yet)
-        self._keychain_hosts: frozenset[ProviderId] | None = None
-        self._remembered_hosts: frozenset[ProviderId] = frozenset()
+        #: the real hosts' keys: the keychain's, once read (:mod:`.keys`)
+        self.keys = KeyBook(secrets, lambda: None if self._conn is None else Settings(self._conn))
         self._mode_by_keys = False  # the mode follows the keys (no --sandbox, no user choice)
 
     # -- wiring ------------------------------------------------------------------------------
@@ -129,12 +123,9 @@ class Session(QObject):
         self._profile_refs = ReferenceStore(self._conn, paths.refs_dir)
         if engine_settings is not None:
             self._engine_settings = engine_settings
-        remembered = self.settings.get(KEYCHAIN_HOSTS_SETTING)
-        if isinstance(remembered, list):
-            self._remembered_hosts = frozenset(
-                ProviderId(v) for v in remembered if v in {p.value for p in ProviderId})
+        self.keys.recall()
         if keys_now:
-            self._learn_keys(self._read_keychain())
+            self.keys.learn(self.keys.read_keychain())
         by_keys = sandbox is None
         if sandbox is None:
             sandbox = self.can_sandbox and not self.has_any_key()
@@ -276,56 +267,20 @@ class Session(QObject):
     def known_keys(self) -> list[str]:
         """Every key this session may use (to keep them out of logs and reports). Before the
         keychain is read, the environment's (the engine uses no other key until then)."""
-        if self.keys_known:
-            keys = [self._demo_key, *(self.secrets.resolve(pid) for pid in ProviderId)]
-        else:
-            keys = [self._demo_key, *(self.secrets.from_env(pid) for pid in ProviderId)]
-        return [k for k in keys if k]
+        return [k for k in (self._demo_key, *self.keys.known_keys()) if k]
 
     @property
     def keys_known(self) -> bool:
         """Whether the keychain was read (else the last look-up's hosts stand for it)."""
-        return self._keychain_hosts is not None
+        return self.keys.known
 
     def has_key(self, pid: ProviderId) -> bool:
         """Whether the active library's engine has a key for ``pid`` (before the keychain is
         read: whether it had one at the last look-up)."""
-        if self.sandbox or self.secrets.from_env(pid):
-            return True
-        if not self.keys_known:
-            return pid in self._remembered_hosts
-        return self.secrets.resolve(pid) is not None
+        return self.sandbox or self.keys.has_key(pid)
 
     def has_any_key(self) -> bool:
-        if not self.keys_known:
-            return bool(self._remembered_hosts) or any(
-                self.secrets.from_env(pid) for pid in ProviderId)
-        return any(self.secrets.resolve(pid) for pid in ProviderId)
-
-    def _read_keychain(self) -> frozenset[ProviderId]:
-        """The hosts whose key the keychain holds (may block: safe on a worker thread)."""
-        return frozenset(pid for pid in ProviderId if self.secrets.get(pid))
-
-    def _learn_keys(self, hosts: frozenset[ProviderId]) -> None:
-        self._keychain_hosts = hosts
-        self._remember_keys(hosts)
-
-    def _remember_keys(self, hosts: frozenset[ProviderId]) -> None:
-        """Which hosts have a key in the keychain, for the next start-up (never the keys)."""
-        self._remembered_hosts = hosts
-        if self._conn is None:
-            return
-        names = sorted(pid.value for pid in hosts)
-        if self.settings.get(KEYCHAIN_HOSTS_SETTING) != names:
-            self.settings.set(KEYCHAIN_HOSTS_SETTING, names)
-
-    def _keychain_changed(self, pid: ProviderId, stored: bool) -> None:
-        hosts = self._keychain_hosts if self._keychain_hosts is not None \
-            else self._remembered_hosts
-        hosts = hosts | {pid} if stored else hosts - {pid}
-        if self._keychain_hosts is not None:
-            self._keychain_hosts = hosts
-        self._remember_keys(hosts)
+        return self.keys.has_any_key()
 
     async def confirm_keys(self) -> str:
         """Read the keychain (on a worker thread) and, when the mode follows the keys and the
@@ -333,8 +288,9 @@ class Session(QObject):
         the user ("" when nothing changed)."""
         if self.keys_known:
             return ""
-        hosts = await asyncio.get_running_loop().run_in_executor(None, self._read_keychain)
-        self._learn_keys(hosts)
+        hosts = await asyncio.get_running_loop().run_in_executor(None,
+                                                                 self.keys.read_keychain)
+        self.keys.learn(hosts)
         message = ""
         if self._mode_by_keys and self.can_sandbox and self._engine is not None:
             want_sandbox = not self.has_any_key()
@@ -348,28 +304,18 @@ class Session(QObject):
     def key_status(self, pid: ProviderId) -> KeyStatus:
         if self.sandbox:
             return KeyStatus("sandbox (no key needed)", True)
-        if not self.keys_known and not self.secrets.from_env(pid):
-            return KeyStatus("key in the keychain", True) if pid in self._remembered_hosts \
-                else KeyStatus("no key", False)
-        source = self.secrets.source(pid)
-        if source is None:
-            return KeyStatus("no key", False)
-        return KeyStatus({
-            KeySource.ENVIRONMENT: f"key from {provider(pid).key_env}",
-            KeySource.KEYCHAIN: "key in the keychain",
-            KeySource.SESSION: "key for this session only",
-        }[source], True)
+        return self.keys.status(pid)
 
     def set_key(self, pid: ProviderId, key: str) -> bool:
         """Store the key; True when it went to the keychain, False when kept in memory."""
         persistent = self.secrets.set(pid, key)
-        self._keychain_changed(pid, persistent)
+        self.keys.keychain_changed(pid, persistent)
         self._forget(pid)
         return persistent
 
     def delete_key(self, pid: ProviderId) -> None:
         self.secrets.delete(pid)
-        self._keychain_changed(pid, False)
+        self.keys.keychain_changed(pid, False)
         self._forget(pid)
 
     async def test_key(self, pid: ProviderId, key: str, base_url: str = "") -> AppError | None:

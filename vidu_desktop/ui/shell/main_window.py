@@ -3,7 +3,8 @@ it) and Review (the player, or two takes compared); on the right the parameter p
 Tasks list under it; the Generate bar with the cost along the bottom; the status bar with the
 running tasks, today's spend and the hosts' balances. A finished or failed task is notified.
 
-Geometry and splitter sizes are remembered in the profile's settings. Keyboard:
+Geometry and splitter sizes are remembered in the profile's settings (:mod:`.window_state`).
+Keyboard:
 Ctrl+Enter generates, Ctrl+V pastes pictures into the tray (text into the prompt), Delete
 removes the selected reference (in the tray), Ctrl+N a new draft, Ctrl+, the keys and hosts,
 Ctrl+L the prompt, Ctrl+1 / Ctrl+2 the Compose / Review tab.
@@ -11,17 +12,17 @@ Ctrl+L the prompt, Ctrl+1 / Ctrl+2 the Compose / Review tab.
 **Paint first, attach after.** The constructor builds what the first paint shows and the
 compose area needs (the tray, the prompt editor, the parameters, the Generate bar, the menus,
 the status bar) with places of the final size for the task list and the Review tab;
-:meth:`MainWindow.attach` puts the task list (its model reads the first page of the library),
-the Review tab, the outbox banner and the notifications in, without moving a control. The app
-attaches just after the first paint (:mod:`.startup`); ``attach=True`` does it at once.
+:meth:`MainWindow.attach` (:mod:`.tasks_and_review`, with the wiring of the task list and
+Review) puts the task list (its model reads the first page of the library), the Review tab, the
+outbox banner and the notifications in, without moving a control. The app attaches just after
+the first paint (:mod:`.startup`); ``attach=True`` does it at once.
 """
 
 from __future__ import annotations
 
-import base64
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,8 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.capabilities import ProviderId, provider
-from vidu_desktop.core.states import TaskState
-from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import focus_ring
 from vidu_desktop.ui.common.accessibility import name, name_from_labels, tab_order
 from vidu_desktop.ui.common.resources import app_icon
@@ -48,23 +47,22 @@ from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray
+from vidu_desktop.ui.shell import window_state
 from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
-from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
-from vidu_desktop.ui.shell.status import Notifier, StatusSummary
+from vidu_desktop.ui.shell.status import StatusSummary
+from vidu_desktop.ui.shell.tasks_and_review import REVIEW_TOOLTIP, TasksAndReview
 
 if TYPE_CHECKING:
-    from vidu_desktop.ui.review.review import ReviewPane
-    from vidu_desktop.ui.tasks.panel import OutboxBanner, TaskFeed, TaskList
+    from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 
 APP_TITLE = "Vidu Studio"
-DEFAULT_SIZE = (1280, 800)
 REVIEW_TAB = 1
 TASKS_MARGINS = (6, 0, 12, 8)  # around the task list (and its place before attach)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(TasksAndReview, QMainWindow):
     closed = Signal()  # the window closed: the app shuts down
     # the menus' actions (main_menu.install_actions)
     generate_action: QAction
@@ -73,12 +71,6 @@ class MainWindow(QMainWindow):
     quit_action: QAction
     log_folder_action: QAction
     about_action: QAction
-    # attached after the first paint (attach)
-    task_list: TaskList
-    review: ReviewPane
-    outbox_banner: OutboxBanner
-    feed: TaskFeed
-    notifier: Notifier
     attach_finished = Signal()  # attach() is done: the task list and Review are in
 
     def __init__(self, session: Session, *, attach: bool = True) -> None:
@@ -124,7 +116,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(left, "Compose")
         self.tabs.addTab(self.review_place, "Review")
         self.tabs.setTabToolTip(0, "References, prompt and parameters (Ctrl+1)")
-        self.tabs.setTabToolTip(1, "Play a finished take, or compare two (Ctrl+2)")
+        self.tabs.setTabToolTip(1, REVIEW_TOOLTIP)
         scroll = QScrollArea(self)
         scroll.setObjectName("parameter-scroll")
         scroll.setWidgetResizable(True)
@@ -189,60 +181,6 @@ class MainWindow(QMainWindow):
             self.attach()
         self.restore_window_state()
         self._update_title()
-
-    def attach(self) -> None:
-        """The task list (of the active library), the Review tab, the outbox banner and the
-        notifications, in the places kept for them (once)."""
-        if self.attached:
-            return
-        from vidu_desktop.ui.review.review import ReviewPane
-        from vidu_desktop.ui.tasks.panel import OutboxBanner
-
-        self.attached = True
-        sizes = [split.sizes() for split in self.splitters]  # as painted: nothing moves
-        self.setUpdatesEnabled(False)  # one repaint with everything in place
-        try:
-            self.outbox_banner = OutboxBanner(self)  # hidden until a job waits
-            self.banner_layout.addWidget(self.outbox_banner)
-            # the files of a task: asked of the current list's actions (the library may switch)
-            self.review = ReviewPane(
-                lambda local_id: self.task_list.task_actions.files(local_id), self)
-            self.review.message.connect(
-                lambda text: self.statusBar().showMessage(text, 10_000))
-            current = self.tabs.currentIndex()
-            index = self.tabs.indexOf(self.review_place)
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, self.review, "Review")
-            self.tabs.setTabToolTip(index, "Play a finished take, or compare two (Ctrl+2)")
-            self.tabs.setCurrentIndex(current)
-            self.review_place.deleteLater()
-            self.notifier = Notifier(self.session.bridge, self.icon, self)
-            self.notifier.notified.connect(
-                lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
-            self.notifier.clicked.connect(self.play_task)
-            self.session.bridge.state_changed.connect(self._on_task_state)
-            self._list_tasks(self.tasks_place)
-            self.tasks_place.deleteLater()
-            name_from_labels(self)
-            if self.isVisible():
-                for split, were in zip(self.splitters, sizes, strict=True):
-                    split.setSizes(were)
-        finally:
-            self.setUpdatesEnabled(True)
-        self.attach_finished.emit()
-
-    def _list_tasks(self, old: QWidget) -> None:
-        """A task list for the active library's engine in ``old``'s place, fed by its events."""
-        from vidu_desktop.ui.tasks.panel import TaskFeed, TaskList
-
-        self.task_list = TaskList(self.session.engine, self)
-        self.task_list.setContentsMargins(old.contentsMargins())
-        index = self.side_split.indexOf(old)
-        self.side_split.replaceWidget(index, self.task_list)
-        self.side_split.setStretchFactor(index, 1)  # kept in the widget's size policy
-        self.feed = TaskFeed(self.session.bridge, self.task_list, self.outbox_banner)
-        self._attach_tasks()
-        self._tab_order()
 
     # -- wiring ----------------------------------------------------------------------------
     def _actions(self) -> None:
@@ -329,73 +267,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.update_generate()
 
-    def _reuse(self, rec: TaskRecord) -> None:
-        """"Reuse settings" from the task list: into the composer, and say what came back."""
-        notes = self.composer.reuse(rec)
-        self.task_list.task_actions.say("Settings, prompt and references loaded into the composer."
-                                   + (" " + " ".join(notes) if notes else ""))
-
-    def _attach_tasks(self) -> None:
-        """Wire the (current) task list: actions to the composer and the status bar, its
-        selection and play/compare requests to the Review tab."""
-        tasks = self.task_list
-        tasks.attach(lambda: self.session.sandbox, self.statusBar().showMessage)
-        tasks.task_actions.reuse_requested.connect(self._reuse)
-        view = tasks.view
-        view.picked.connect(self._on_picked)
-        view.play_requested.connect(self.play_task)
-        view.compare_requested.connect(self.compare_tasks)
-        view.task_actions.deleted.connect(self.review.forget)
-        view.task_actions.release = self.review.release
-
-    def _on_picked(self, records: list[TaskRecord]) -> None:
-        """One task selected: its take in Review, ready to play; two finished takes: compared.
-        (Read again from the store: the list's copy may be a moment behind the engine.)"""
-        engine = self.session.engine
-        records = [r for r in (engine.task(r.local_id) for r in records) if r is not None]
-        if len(records) == 1:
-            self.review.show_take(records[0])
-        elif len(records) == 2 and all(r.state == TaskState.SUCCEEDED for r in records):
-            self.review.show_compare(*records)
-
-    def _on_task_state(self, rec: TaskRecord) -> None:
-        """The selected task's video just arrived: Review shows it, ready to play."""
-        if rec.state != TaskState.SUCCEEDED:
-            return
-        picked = self.task_list.view.selected_records()
-        if len(picked) == 1 and picked[0].local_id == rec.local_id:
-            self.review.show_take(rec)
-
-    def play_task(self, local_id: str) -> bool:
-        """Play a task's video in the Review tab (brought to the front)."""
-        rec = self.session.engine.task(local_id) if local_id else None
-        if rec is None:
-            return False
-        self.attach()
-        self.tabs.setCurrentWidget(self.review)
-        return self.review.show_take(rec, play=True)
-
-    def compare_tasks(self, a_id: str, b_id: str) -> bool:
-        engine = self.session.engine
-        a, b = engine.task(a_id), engine.task(b_id)
-        if a is None or b is None:
-            return False
-        self.attach()
-        self.tabs.setCurrentWidget(self.review)
-        return self.review.show_compare(a, b, play=True)
-
-    def _on_engine(self) -> None:
-        """Another library is active (sandbox mode entered or left): list its tasks and
-        follow its engine's events (the session's bridge follows the new engine)."""
-        if not self.attached:  # attach() lists the active library's tasks
-            return
-        self.feed.close()
-        self.outbox_banner.retry.disconnect(self.feed.engine.wake_outbox)
-        old = self.task_list
-        self._list_tasks(old)
-        old.deleteLater()
-        self.review.clear()  # the take on screen belongs to the other library
-
     def _update_title(self) -> None:
         title = APP_TITLE + (f" — {SANDBOX_LABEL}" if self.session.sandbox else "")
         self.setWindowTitle(title)
@@ -448,6 +319,8 @@ class MainWindow(QMainWindow):
             "Sending 1 job…" if n == 1 else f"Sending {n} takes…", 6000)
 
     def open_host_settings(self, pid: ProviderId) -> HostSettingsDialog:
+        from vidu_desktop.ui.shell.host_settings import HostSettingsDialog  # when first opened
+
         dialog = HostSettingsDialog(self.session, ProviderId(pid), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _pid: self.panel.refresh_key_status())
@@ -489,29 +362,8 @@ class MainWindow(QMainWindow):
 
     # -- window state ----------------------------------------------------------------------
     def restore_window_state(self) -> None:
-        settings = self.session.settings
-        geometry = settings.get("window.geometry")
-        state = settings.get("window.state")
-        if geometry:
-            self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
-        else:
-            self.resize(*DEFAULT_SIZE)
-            screen = self.screen().availableGeometry() if self.screen() else None
-            if screen is not None:
-                self.resize(min(DEFAULT_SIZE[0], screen.width()),
-                            min(DEFAULT_SIZE[1], screen.height()))
-        if state:
-            self.restoreState(QByteArray(base64.b64decode(state)))
-        for split in self.splitters:
-            sizes = settings.get(f"window.{split.objectName()}")
-            if isinstance(sizes, list) and len(sizes) == split.count():
-                split.setSizes([int(s) for s in sizes])
-        if not settings.get("window.main-split"):
-            self.h_split.setSizes([self.width() - 400, 400])
-        if not settings.get("window.compose-split"):
-            self.v_split.setSizes([330, max(200, self.height() - 330)])
-        if not settings.get("window.side-split"):
-            self.side_split.setSizes([440, max(160, self.height() - 440)])
+        window_state.restore(self, self.session.settings, self.h_split, self.v_split,
+                             self.side_split)
 
     def commit_data(self) -> None:
         """The session ends (log-off, shut-down): save the draft and the window now; the
@@ -520,21 +372,13 @@ class MainWindow(QMainWindow):
         self.save_window_state()
 
     def save_window_state(self) -> None:
-        settings = self.session.settings
-        settings.set("window.geometry", base64.b64encode(self.saveGeometry().data()).decode())
-        settings.set("window.state", base64.b64encode(self.saveState().data()).decode())
-        for split in self.splitters:
-            settings.set(f"window.{split.objectName()}", split.sizes())
+        window_state.save(self, self.session.settings, self.splitters)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.drafts.stop()
         self.save_window_state()
         self.summary.close_feed()
-        if self.attached:
-            self.session.bridge.state_changed.disconnect(self._on_task_state)
-            self.feed.close()
-            self.notifier.close()
-            self.review.shutdown()
+        self.close_tasks_and_review()
         for task in self.composer.bg.pending:
             task.cancel()
         self.tray.shutdown()

@@ -23,7 +23,6 @@ from vidu_desktop.engine import AccountInfo, Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.bridge import EngineBridge
-from vidu_desktop.ui.review.review import take_label
 from vidu_desktop.ui.shell.account_feed import AccountFeed
 
 REFRESH_MS = 300
@@ -168,6 +167,8 @@ class Notifier(QObject):
     def words(rec: TaskRecord) -> tuple[str, str] | None:
         """The title and text for a task that just reached ``rec.state`` (None: nothing to
         say)."""
+        from vidu_desktop.ui.review.review import take_label  # not needed at start-up
+
         what = take_label(rec, 50)
         if rec.state == _S.SUCCEEDED:
             return "Video ready", f"{what} is downloaded and ready to play."
