@@ -19,9 +19,6 @@ from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.core.validation import validate
-from vidu_desktop.providers.account import AccountInfo, AccountSource
-from vidu_desktop.providers.base import Adapter, CancelOutcome
-from vidu_desktop.providers.http import make_client
 from vidu_desktop.store import (
     RESUMABLE,
     AppPaths,
@@ -47,6 +44,10 @@ from .settings import EngineSettings
 
 if TYPE_CHECKING:  # httpx is imported when the first client is made, not at start-up
     import httpx
+
+    # the providers (httpx's layer): when the first request is made or an account asked for
+    from vidu_desktop.providers.account import AccountInfo
+    from vidu_desktop.providers.base import Adapter, CancelOutcome
 
     from .lifecycle import Lifecycle
 
@@ -87,6 +88,8 @@ class Engine(LibraryVerbs, CastVerbs):
         """The client for result downloads (it never carries a key): the adapters' kind, made
         on first use, so start-up builds no TLS context for it."""
         if self._http is None:
+            from vidu_desktop.providers.http import make_client
+
             self._http = make_client(self.settings.timeouts())
         return self._http
 
@@ -351,6 +354,7 @@ class Engine(LibraryVerbs, CastVerbs):
         """``host``'s account now (balance, concurrency, queue) where the host has an account
         endpoint (Vidu); None for the others and when no key is set for it. AppError when the
         host cannot say. One request, counted against the host's requests in flight."""
+        from vidu_desktop.providers.account import AccountSource
         from vidu_desktop.providers.registry import adapter_class  # the adapters: not at start
 
         pid = ProviderId(host)

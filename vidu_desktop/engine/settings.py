@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from vidu_desktop.providers.base import Retry, Timeouts
+if TYPE_CHECKING:  # the providers' package: when the first adapter or client is made
+    from vidu_desktop.providers.base import Retry, Timeouts
 
 
 @dataclass
@@ -46,10 +48,14 @@ class EngineSettings:
         return float(min(self.retry_max_s, self.retry_base_s * 2 ** max(0, attempt - 1)))
 
     def timeouts(self) -> Timeouts:
+        from vidu_desktop.providers.base import Timeouts
+
         return Timeouts(connect=self.connect_timeout_s, read=self.read_timeout_s,
                         pool=self.connect_timeout_s, submit_read=self.submit_read_timeout_s)
 
     def retry(self) -> Retry:
+        from vidu_desktop.providers.base import Retry
+
         return Retry(attempts=max(1, self.http_attempts), base=self.http_backoff_s,
                      cap=max(self.http_backoff_s, min(20.0, self.retry_max_s)),
                      max_wait=self.retry_max_s)

@@ -12,6 +12,7 @@ Notifications go through the system tray where the system has one
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -19,11 +20,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
 from vidu_desktop.core.formatting import host_label, money
 from vidu_desktop.core.states import ACTIVE, TaskState
-from vidu_desktop.engine import AccountInfo, Engine
+from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.bridge import EngineBridge
 from vidu_desktop.ui.shell.account_feed import AccountFeed
+
+if TYPE_CHECKING:  # the providers' account facts: not needed at start-up
+    from vidu_desktop.engine import AccountInfo
 
 REFRESH_MS = 300
 _S = TaskState

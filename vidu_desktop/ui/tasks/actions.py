@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -26,12 +26,14 @@ from vidu_desktop.core.formatting import excerpt
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine
-from vidu_desktop.providers.base import CancelOutcome
 from vidu_desktop.store import ArtifactKind, TaskRecord, sidecar_for, write_sidecar
 from vidu_desktop.store.names import safe_file_name
 from vidu_desktop.ui.common import file_removal
 from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.tasks.model import host_name
+
+if TYPE_CHECKING:
+    from vidu_desktop.providers.base import CancelOutcome
 
 log = logging.getLogger(__name__)
 _S = TaskState
@@ -53,6 +55,8 @@ class TaskAction(StrEnum):
 
 
 def cancel_message(rec: TaskRecord, outcome: CancelOutcome, was_draft: bool) -> str:
+    from vidu_desktop.providers.base import CancelOutcome  # at the first cancel, not at start
+
     host = host_name(rec)
     if was_draft:
         return "Removed from the outbox: nothing was sent, nothing is charged."
