@@ -3,18 +3,32 @@ and what a downloaded MP4 holds, read with PyAV."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import httpx
-from conftest import make_image
+import pytest
+from conftest import fast_config, make_image
 
 from vidu_desktop.core.capabilities import video_size
 from vidu_desktop.emulator.media import RenderSpec
+from vidu_desktop.emulator.server import EmulatorServer
 
 #: the tests' emulators render at this fraction of the size (conftest.fast_config)
 PREVIEW_SCALE = 0.1
+
+
+def serving(factory: pytest.TempPathFactory, name: str, **config: Any
+            ) -> Iterator[EmulatorServer]:
+    """A module's emulator (``fast_config`` with ``config``), stopped at the end: the body of
+    its fixture (``yield from serving(...)``)."""
+    server = EmulatorServer(fast_config(media_dir=factory.mktemp(name), **config))
+    server.start()
+    yield server
+    server.stop()
 
 
 def preview_size(resolution: str, ratio: str, scale: float = PREVIEW_SCALE) -> tuple[int, int]:

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cast_media import preview_size, probe, upload
-from conftest import data_uri, fast_config, make_image, wait_for
+from cast_media import preview_size, probe, serving, upload
+from conftest import data_uri, make_image, wait_for
 
 from vidu_desktop.core.capabilities import model_spec
 from vidu_desktop.emulator.config import DEMO_KEY
@@ -35,11 +35,7 @@ def _close_client() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     """For answers only: its tasks stay queued, nothing renders."""
-    server = EmulatorServer(fast_config(media_dir=tmp_path_factory.mktemp("novita-idle"),
-                                        queue_s=1e6))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory, "novita-idle", queue_s=1e6)
 
 
 def post(emu: EmulatorServer, path: str, body: dict[str, Any], base: str = ""

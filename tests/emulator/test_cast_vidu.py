@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cast_media import Media, preview_size, probe, upload
-from conftest import data_uri, fast_config, make_image, wait_for
+from cast_media import Media, preview_size, probe, serving, upload
+from conftest import data_uri, make_image, wait_for
 
 from vidu_desktop.core.capabilities import model_spec
 from vidu_desktop.emulator.config import DEMO_KEY
@@ -35,21 +35,13 @@ def _close_client() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def full_size(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     """Videos rendered at their full size (kept short), so the pixels can be checked."""
-    server = EmulatorServer(fast_config(media_dir=tmp_path_factory.mktemp("vidu-full"),
-                                        preview_scale=1.0))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory, "vidu-full", preview_scale=1.0)
 
 
 @pytest.fixture(scope="module")
 def idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     """For answers only: its tasks stay queued, nothing renders."""
-    server = EmulatorServer(fast_config(media_dir=tmp_path_factory.mktemp("vidu-idle"),
-                                        queue_s=1e6))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory, "vidu-idle", queue_s=1e6)
 
 
 def submit(emu: EmulatorServer, body: dict[str, Any]) -> httpx.Response:

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cast_media import preview_size, probe, upload
-from conftest import data_uri, fast_config, make_image, wait_for
+from cast_media import preview_size, probe, serving, upload
+from conftest import data_uri, make_image, wait_for
 
 from vidu_desktop.emulator.config import DEMO_KEY
 from vidu_desktop.emulator.server import EmulatorServer
@@ -32,11 +32,7 @@ def _close_client() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     """For answers only: its tasks stay queued, nothing renders."""
-    server = EmulatorServer(fast_config(media_dir=tmp_path_factory.mktemp("vtrix-idle"),
-                                        queue_s=1e6))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory, "vtrix-idle", queue_s=1e6)
 
 
 def post(emu: EmulatorServer, body: dict[str, Any]) -> httpx.Response:
