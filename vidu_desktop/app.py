@@ -199,7 +199,9 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     try:
         await closed.wait()
     finally:
-        await window.composer.bg.close()
+        from vidu_desktop.ui.common.background import Background
+
+        await Background.close_all()  # the areas' requests end before the engine closes
         await session.close()
         sandbox.stop()
         crash.uninstall()
