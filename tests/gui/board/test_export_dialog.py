@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from vidu_desktop.core.errors import AppError, ErrorKind
-from vidu_desktop.film import Take, export_mp4, timeline_formats
+from vidu_desktop.film import Take, TimelineFormat, export_mp4, timeline_formats
 from vidu_desktop.film.progress import CancelFlag, ProgressCallback
 from vidu_desktop.ui.board.export_choice import ExportChoice, planned_files
 from vidu_desktop.ui.board.export_dialog import ExportDialog
@@ -223,14 +223,19 @@ def test_replacing_files_asks_first(qtbot: Any, dialogs: Any, out: Path) -> None
 
 def test_the_form_says_what_is_wrong_and_offers_only_installed_timelines(
         dialogs: Any, out: Path) -> None:
-    dialog = dialogs(lambda *_: [])
+    dialog = dialogs(lambda *_: [])  # the formats installed here
     installed = [f.suffix for f in timeline_formats() if f.installed]
-    absent = [f for f in timeline_formats() if not f.installed]
-    assert list(dialog.form.timeline_boxes) == installed
-    note = dialog.form.absent_note
-    assert note.isVisible() == bool(absent)
-    for fmt in absent:
-        assert f"{fmt.label} (pip install {fmt.package})" in note.text()
+    assert list(dialog.form.timeline_boxes) == installed and "otio" in installed
+    assert dialog.form.timeline_boxes["otio"].isChecked()
+    formats = [TimelineFormat("otio_json", "OpenTimelineIO", "otio", "opentimelineio", True),
+               TimelineFormat("cmx_3600", "EDL (CMX 3600)", "edl", "otio-cmx3600-adapter",
+                              False)]
+    dialog = dialogs(lambda *_: [], formats=formats)
+    assert list(dialog.form.timeline_boxes) == ["otio"]
+    assert dialog.form.absent_note.isVisible()
+    assert dialog.form.absent_note.text() == (
+        "Not offered: their OpenTimelineIO adapter is not installed.\n"
+        "• EDL (CMX 3600): pip install otio-cmx3600-adapter")
     dialog.form.name_edit.setText("a/b")
     assert not dialog.export_button.isEnabled()
     assert dialog.status.text() == ("The name has the character(s) '/', which Windows does "

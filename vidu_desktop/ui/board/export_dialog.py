@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,7 @@ from vidu_desktop.core.errors import AppError
 from vidu_desktop.film.timeline import TimelineFormat
 from vidu_desktop.store.names import safe_file_name
 from vidu_desktop.ui.board.export_choice import ExportChoice, ExportJob, planned_files
-from vidu_desktop.ui.board.export_form import ExportForm
+from vidu_desktop.ui.board.export_form import ExportForm, files_text
 from vidu_desktop.ui.board.export_run import ExportRun
 from vidu_desktop.ui.common import theme
 
@@ -171,7 +171,8 @@ class ExportDialog(QDialog):
         self.done_box.hide()
         self.progress.setValue(0)
         self.progress.show()
-        self._say(f"Writing {_names(planned_files(choice))} in {choice.folder}…")
+        endings = [p.suffix.lstrip(".") for p in planned_files(choice)]
+        self._say(f"Writing {files_text(choice.name, endings)} in {choice.folder}…")
         run.start()
         return run
 
@@ -290,6 +291,13 @@ class ExportDialog(QDialog):
         self.status.setText(text)
         theme.set_role(self.status, "error" if error else "ok" if ok else "plain")
         self.status.setVisible(bool(text))
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        """Grow to hold what is shown now (wrapped lines are never squeezed)."""
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _ask(self, title: str, text: str, ok: str, info: str, then: Callable[[], object],
              keep: str = "Cancel") -> QMessageBox:

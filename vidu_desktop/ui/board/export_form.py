@@ -61,7 +61,9 @@ class ExportForm(QWidget):
         theme.set_role(self.files_note, "muted")
         self.files_note.setWordWrap(True)
 
-        self.mp4_box = QCheckBox("The film: one MP4 of the chosen takes, in order")
+        self.mp4_box = QCheckBox("One MP4 of the chosen takes, in order (.mp4)")
+        self.mp4_box.setToolTip("The film itself: the takes copied one after the other (or "
+                                "re-encoded to one size and rate when they differ)")
         self.mp4_box.setChecked(True)
         installed = [f for f in formats if f.installed]
         self.timeline_boxes: dict[str, QCheckBox] = {}
@@ -69,19 +71,20 @@ class ExportForm(QWidget):
             use = USES.get(fmt.adapter, "")
             box = QCheckBox(f"{fmt.label} (.{fmt.suffix})" + (f" · {use}" if use else ""))
             box.setChecked(fmt.adapter == "otio_json")
+            box.setToolTip("The cut as a timeline that points at the takes' files, to go on "
+                           "with it in an editor")
             self.timeline_boxes[fmt.suffix] = box
         absent = [f for f in formats if not f.installed]
-        self.absent_note = QLabel(
-            "Not offered, as their OpenTimelineIO adapters are not installed: "
-            + "; ".join(f"{f.label} (pip install {f.package})" for f in absent) + "."
-            if absent else "")
-        self.absent_note.setWordWrap(True)
+        self.absent_note = QLabel("\n".join(
+            ["Not offered: their OpenTimelineIO adapter is not installed."]
+            + [f"• {f.label}: pip install {f.package}" for f in absent]) if absent else "")
         theme.set_role(self.absent_note, "muted")
         self.absent_note.setVisible(bool(absent))
         self.sheet_boxes: dict[str, QCheckBox] = {}
         for suffix, label in SHEET_FORMATS:
             box = QCheckBox(f"{label} (.{suffix})")
             box.setChecked(suffix == "png")
+            box.setToolTip("Every shot on one page: its cover, prompt, host, model and cost")
             self.sheet_boxes[suffix] = box
 
         form = QFormLayout()
@@ -156,7 +159,12 @@ class ExportForm(QWidget):
     def _changed(self) -> None:
         choice = self.choice()
         endings = (["mp4"] if choice.mp4 else []) + list(choice.timelines) + list(choice.sheets)
-        name = choice.name or "…"
-        self.files_note.setText("Writes " + ", ".join(f"{name}.{e}" for e in endings)
+        self.files_note.setText(f"Writes {files_text(choice.name or '…', endings)}"
                                 if endings else "Nothing ticked to write.")
         self.changed.emit()
+
+
+def files_text(name: str, endings: Sequence[str]) -> str:
+    """"Film.mp4, .otio and .png": the files of one name, each ending after the first."""
+    parts = [f"{name}.{endings[0]}", *(f".{e}" for e in endings[1:])]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -19,9 +19,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.review.controls import ICON, TAB_ONLY, tinted
@@ -34,6 +42,22 @@ _SP = QStyle.StandardPixmap
 _LOADED = QMediaPlayer.MediaStatus.LoadedMedia
 _END = QMediaPlayer.MediaStatus.EndOfMedia
 KEYS_DESCRIPTION = "Space plays or pauses; Left and Right go to the previous or next shot; M mutes"
+
+
+class _Hint(QLabel):
+    """A muted line that gives way: elided to the room it has, whole in its tooltip."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.full = text
+        theme.set_role(self, "muted")
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight,
+                                                   self.width()))
 
 
 class CutPlayer(QWidget):
@@ -57,6 +81,8 @@ class CutPlayer(QWidget):
         self.bar = CutBar()
         self.caption = QLabel("")
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.keys_hint = _Hint("Click a shot to start it, or the line below it for an exact "
+                               "time · ←/→ shots · Space plays")
         self._icons: dict[QToolButton, _SP] = {}
         self.previous_button = self._button(_SP.SP_MediaSkipBackward, "Previous shot (Left)")
         self.play_button = self._button(_SP.SP_MediaPlay, "Play (Space)")
@@ -70,7 +96,9 @@ class CutPlayer(QWidget):
         for button in (self.previous_button, self.play_button, self.next_button):
             row.addWidget(button)
         row.addSpacing(6)
-        row.addWidget(self.caption, 1)
+        row.addWidget(self.caption)
+        row.addSpacing(12)
+        row.addWidget(self.keys_hint, 1)
         row.addWidget(self.mute_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
