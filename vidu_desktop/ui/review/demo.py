@@ -2,13 +2,15 @@
 
     python -m vidu_desktop.ui.review.demo VIDEO [VIDEO_B] [--state cover|play|pause|error]
                                           [--seek MS] [--loop] [--dark|--light]
-                                          [--size 960x600] [--shot OUT.png]
+                                          [--size 960x600] [--shot OUT.png] [--after MS]
+    python -m vidu_desktop.ui.review.demo --cut VIDEO VIDEO ... [--missing N] [--shot OUT.png]
 
-One video opens the player, two open the compare view. A cover is the video's sibling ``.jpg``
-when there is one (as the emulator and the downloads write them). ``--state``: ``cover`` shows
-the loaded file untouched, ``play`` plays it, ``pause`` seeks (``--seek``, default 1000 ms) and
-holds the frame, ``error`` loads a missing file. ``--shot`` saves a grab of the window once that
-state is reached, then quits.
+One video opens the player, two open the compare view; ``--cut`` plays the videos as the
+shots of a cut in the Review pane (``--missing N``: shot N's file is missing). A cover is the
+video's sibling ``.jpg`` when there is one (as the emulator and the downloads write them).
+``--state``: ``cover`` shows the loaded file untouched, ``play`` plays it, ``pause`` seeks
+(``--seek``, default 1000 ms) and holds the frame, ``error`` loads a missing file. ``--shot``
+saves a grab of the window once that state is reached (``--after``), then quits.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from vidu_desktop.ui.review.compare import CompareWidget
+from vidu_desktop.ui.review.cut_model import CutItem
 from vidu_desktop.ui.review.player import PlayerWidget
+from vidu_desktop.ui.review.review import ReviewPane
 
 
 def cover_for(video: Path) -> Path | None:
@@ -32,6 +36,16 @@ def cover_for(video: Path) -> Path | None:
 def build(args: argparse.Namespace) -> tuple[QMainWindow, QWidget]:
     window = QMainWindow()
     videos = [Path(v) for v in args.videos]
+    if args.cut:
+        window.setWindowTitle("Review — the cut")
+        pane = ReviewPane(lambda _local_id: {})
+        items = [CutItem(v.with_name("missing take.mp4") if i == args.missing else v,
+                         f"Shot {i}") for i, v in enumerate(videos, 1)]
+        pane.play_cut(items)
+        window.setCentralWidget(pane)
+        width, _, height = args.size.partition("x")
+        window.resize(int(width), int(height))
+        return window, pane
     if args.state == "error":
         videos = [Path(videos[0]).with_name("no such take.mp4"), *videos[1:]]
     if len(videos) >= 2:
@@ -68,8 +82,11 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--state", choices=["cover", "play", "pause", "error"], default="play")
     parser.add_argument("--seek", type=int, default=1000, help="ms, for --state pause")
     parser.add_argument("--loop", action="store_true")
+    parser.add_argument("--cut", action="store_true", help="the videos as one cut")
+    parser.add_argument("--missing", type=int, default=0, help="with --cut: shot N is gone")
     parser.add_argument("--size", default="960x600", help="window size, WxH")
     parser.add_argument("--shot", type=Path, help="save a grab of the window here and quit")
+    parser.add_argument("--after", type=int, default=1800, help="ms before --shot's grab")
     scheme = parser.add_mutually_exclusive_group()
     scheme.add_argument("--dark", action="store_const", const="dark", dest="scheme")
     scheme.add_argument("--light", action="store_const", const="light", dest="scheme")
@@ -86,7 +103,7 @@ def run(argv: list[str] | None = None) -> None:
             window.grab().save(str(args.shot))
             app.quit()
 
-        QTimer.singleShot(1800, shoot)
+        QTimer.singleShot(args.after, shoot)
     sys.exit(app.exec())
 
 
