@@ -76,8 +76,16 @@ def value_problems(spec: ModelSpec, parameters: Mapping[str, Any]) -> list[str]:
     choices = Choices.for_model(spec.provider, spec.model, dict(parameters))
     stand_in = (ReferenceImage("data:,"),) * max(1, spec.images.min_count)
     [request] = choices.requests("a stand-in prompt", stand_in)
-    return [parameter_words(spec, p) for p in validate(request)
-            if p.field in PARAMETER_TYPES]
+    found = [parameter_words(spec, p) for p in validate(request)
+             if p.field in PARAMETER_TYPES]
+    # what the composer's requests leave out on a model without it is refused here
+    for name, offered in (("audio", spec.supports_audio), ("bgm", spec.supports_bgm),
+                          ("off_peak", spec.supports_off_peak),
+                          ("watermark", spec.supports_watermark),
+                          ("payload", spec.supports_payload)):
+        if parameters.get(name) and not offered:
+            found.append(f"{name.replace('_', '-')} is not offered by {model_label(spec)}")
+    return found
 
 
 def parameter_words(spec: ModelSpec, problem: Problem) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from vidu_desktop.core.capabilities import PROVIDERS
 from vidu_desktop.core.choices import MAX_VARIATIONS
 from vidu_desktop.core.states import TaskMark, TaskState
-from vidu_desktop.store import AppPaths, ArtifactStore, Shot, TaskRecord, TaskStore
+from vidu_desktop.store import AppPaths, ArtifactStore, Board, Shot, TaskRecord, TaskStore
 from vidu_desktop.store.boards import board_error
 
 from . import file_removal
@@ -240,6 +240,22 @@ class BoardVerbs(ShotVerbs):
         if ids:
             self._board_changed(plan.board_id)
         return ids
+
+    # -- shot lists -------------------------------------------------------------------------
+    async def import_shot_list(self, path: Path, *, board_name: str, provider: str,
+                               model: str) -> Board:
+        """A new board from a CSV shot list (see ``engine/shotlists.py``): every row checked
+        first; any bad row refuses the whole file, naming each."""
+        from .shotlists import import_shot_list
+
+        return await import_shot_list(self, Path(path), board_name=board_name,
+                                      provider=provider, model=model)
+
+    def export_shot_list(self, board_id: str, path: Path) -> Path:
+        """Write the board's shots as a CSV shot list (what round-trips: ``shotlists``)."""
+        from .shotlists import export_shot_list
+
+        return export_shot_list(self, board_id, Path(path))
 
     # -- the cut -----------------------------------------------------------------------------
     def cut(self, board_id: str) -> list[Take]:

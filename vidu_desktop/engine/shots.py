@@ -68,6 +68,10 @@ class ShotVerbs(CastVerbs):
         self._board_listeners.append(listener)
         return lambda: self._board_listeners.remove(listener)
 
+    def notify_board(self, board_id: str) -> None:
+        """Tell the board listeners that ``board_id`` changed."""
+        self._board_changed(board_id)
+
     def _board_changed(self, board_id: str) -> None:
         for listener in list(self._board_listeners):
             try:
@@ -237,7 +241,9 @@ class ShotVerbs(CastVerbs):
             request = self.shot_request(board, shot)
         except (KeyError, ValueError) as exc:
             return [*found, f"{where}: {exc}"]
-        found += [f"{where}: {p}" for p in checks.request_problems(request)
+        spec = checks.model_of(board.provider, board.model)
+        wrong = checks.value_problems(spec, {**board.parameters, **shot.parameters})
+        found += [f"{where}: {p}" for p in [*wrong, *checks.request_problems(request)]
                   if p != "the prompt is empty" or shot.prompt.strip()]
         return list(dict.fromkeys(found))
 
