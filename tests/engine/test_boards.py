@@ -246,6 +246,9 @@ def test_the_sandbox_shows_the_profiles_boards_with_its_own_takes(
             assert plan.free and not plan.over_limit
             await all_done(sandbox, await sandbox.generate_plan(plan))
             assert len(sandbox.takes(shot.id)) == 1
+            sandbox.pick_take(shot.id, 1)
+            # the contact sheet never shows the emulator's pretend price as a cost
+            assert [t.cost for t in sandbox.cut(board.id)] == ["free (sandbox)"]
             sandbox.add_shot(board.id, prompt="made in the sandbox",
                              references=(picture(sandbox, 91),))
         async with make_engine() as real:

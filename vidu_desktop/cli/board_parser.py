@@ -97,10 +97,11 @@ def add_board(c: argparse.ArgumentParser,
     a.add_argument("--out", type=Path, required=True, metavar="DIR")
     a.add_argument("--name", help="the files' name (default: the board's)")
     a.add_argument("--no-mp4", action="store_true", help="no film")
-    a.add_argument("--timeline", action="append", choices=TIMELINES, metavar="FORMAT",
-                   help=f"a timeline ({', '.join(TIMELINES)}; repeat; default: otio)")
-    a.add_argument("--sheet", action="append", choices=["png", "pdf"],
-                   help="a contact sheet (repeat; default: png)")
+    a.add_argument("--timeline", action="extend", nargs="+", choices=TIMELINES,
+                   metavar="FORMAT",
+                   help=f"timelines ({', '.join(TIMELINES)}; one or more; default: otio)")
+    a.add_argument("--sheet", action="extend", nargs="+", choices=["png", "pdf"],
+                   help="contact sheets (png, pdf; one or more; default: png)")
     a = action("spend-limit", "the most one board generate may cost without --yes, per unit")
     a.add_argument("unit", nargs="?", metavar="UNIT", help="credits or USD")
     a.add_argument("amount", nargs="?", metavar="AMOUNT", help="an amount, or none")

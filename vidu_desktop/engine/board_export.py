@@ -47,8 +47,11 @@ class ExportReport:
     duration: float | None = None  # the film's seconds, when one was written
 
 
-def cost_words(rec: TaskRecord) -> str:
-    """What the take cost, for the sheet: as the host reported it, else the estimate."""
+def cost_words(rec: TaskRecord, *, free: bool = False) -> str:
+    """What the take cost, for the sheet: as the host reported it, else the estimate;
+    ``free``: a sandbox take, which cost nothing whatever the emulator reported."""
+    if free:
+        return "free (sandbox)"
     if rec.actual_cost is not None:
         return money(rec.actual_cost, rec.actual_cost_unit)
     if rec.estimated_cost is not None:
@@ -57,7 +60,7 @@ def cost_words(rec: TaskRecord) -> str:
 
 
 def cut_of(board: Board, takes: TakeStore, tasks: TaskStore,
-           artifacts: ArtifactStore) -> list[Take]:
+           artifacts: ArtifactStore, *, free: bool = False) -> list[Take]:
     """The board's chosen takes, in order; AppError naming every shot without one whose
     video is on disk."""
     from vidu_desktop.film import Take
@@ -79,7 +82,7 @@ def cut_of(board: Board, takes: TakeStore, tasks: TaskStore,
             cover = artifacts.get(chosen.local_id, ArtifactKind.COVER)
             found.append(Take(path=video.path, shot=shot.number, prompt=shot.prompt,
                               host=chosen.provider, model=chosen.model,
-                              cost=cost_words(chosen),
+                              cost=cost_words(chosen, free=free),
                               cover=cover.path if cover and cover.path.is_file() else None))
     if not board.shots:
         raise board_error(f"Board {board.name} has no shots.", "Add shots, generate and "
@@ -102,12 +105,12 @@ def _reading(database: Path) -> Iterator[sqlite3.Connection]:
 
 
 def read_cut(boards_database: Path, tasks_database: Path, media_root: Path,
-             board_id: str) -> tuple[Board, list[Take]]:
+             board_id: str, *, free: bool = False) -> tuple[Board, list[Take]]:
     """The board and its cut, read through connections of this thread."""
     with _reading(boards_database) as profile, _reading(tasks_database) as library:
         board = BoardStore(profile).require(board_id)
         return board, cut_of(board, TakeStore(library), TaskStore(library),
-                             ArtifactStore(library, media_root))
+                             ArtifactStore(library, media_root), free=free)
 
 
 def check_choice(name: str, mp4: bool, timelines: Sequence[str], sheet: Sequence[str]
@@ -133,7 +136,7 @@ def export_from(boards_database: Path, tasks_database: Path, media_root: Path,
                 board_id: str, folder: Path, *, name: str, mp4: bool = True,
                 timelines: Sequence[str] = ("otio",), sheet: Sequence[str] = ("png",),
                 progress: ProgressCallback | None = None,
-                cancel: CancelFlag | None = None) -> ExportReport:
+                cancel: CancelFlag | None = None, free: bool = False) -> ExportReport:
     """Export the board's cut to ``folder`` as ``name.mp4``, ``name.<timeline suffix>``,
     ``name.png``/``name.pdf``; AppError (nothing written) for a shot without a take, a bad
     choice, a missing adapter, a full disk, or CANCELLED."""
@@ -142,7 +145,8 @@ def export_from(boards_database: Path, tasks_database: Path, media_root: Path,
     from vidu_desktop.film.timeline import format_for
 
     name, suffixes, sheets = check_choice(name, mp4, timelines, sheet)
-    board, takes = read_cut(boards_database, tasks_database, media_root, board_id)
+    board, takes = read_cut(boards_database, tasks_database, media_root, board_id,
+                            free=free)
     wanted = ([f"{name}.mp4"] if mp4 else []) + [f"{name}.{s}" for s in suffixes] + [
         f"{name}.{s}" for s in sheets]
     for suffix in suffixes:

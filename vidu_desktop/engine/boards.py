@@ -264,7 +264,7 @@ class BoardVerbs(ShotVerbs):
         from .board_export import cut_of
 
         return cut_of(self.board_store.require(board_id), self.take_store, self.tasks,
-                      self.artifacts)
+                      self.artifacts, free=not self.spends_money)
 
     def export_board(self, board_id: str, folder: Path, *, name: str, mp4: bool = True,
                      timelines: Sequence[str] = ("otio",), sheet: Sequence[str] = ("png",),
@@ -277,4 +277,5 @@ class BoardVerbs(ShotVerbs):
 
         return export_from(self.boards_database, self.paths.database, self.paths.media_root,
                            board_id, Path(folder), name=name, mp4=mp4, timelines=timelines,
-                           sheet=sheet, progress=progress, cancel=cancel)
+                           sheet=sheet, progress=progress, cancel=cancel,
+                           free=not self.spends_money)
