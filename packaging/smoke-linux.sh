@@ -15,6 +15,8 @@
 #      (uvicorn + PyAV frozen); then SIGTERM ends it
 #   5. vidu-desktop --sandbox --self-test: the frozen app adds its bundled sample pictures,
 #      generates in the sandbox, plays the clip until a frame shows and saves self-test.png
+#   6. vidu-cli --sandbox board: a 2-shot board generated, its takes picked and exported as
+#      one MP4, an OpenTimelineIO timeline (the adapter manifest frozen) and a PDF sheet
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -94,6 +96,22 @@ check "vidu-desktop --sandbox --self-test (generate, download, play, screenshot)
     timeout 300 "$OUT/vidu-desktop" --sandbox --profile-dir "$SELF" --self-test
 sed -n '/^self-test /,$p' "$WORK/out.txt" | grep -E "^(self-test |  [a-z0-9])" | sed 's/^/      /' || true
 check "self-test.png saved" test -s "$SELF/self-test.png"
+
+# 6. the storyboard from the frozen command line: PyAV, OpenTimelineIO and Pillow's PDF
+BOARD="$WORK/board-profile"
+CLI=("$OUT/vidu-cli" --sandbox --profile-dir "$BOARD")
+SAMPLE="$ROOT/resources/samples/character-robot.jpg"
+board_walk() {
+    "${CLI[@]}" board new Smoke --provider vidu --model viduq1 &&
+    "${CLI[@]}" board add-shot Smoke --prompt "the robot waves" --ref "$SAMPLE" &&
+    "${CLI[@]}" board add-shot Smoke --prompt "the robot walks away" --ref "$SAMPLE" &&
+    timeout 300 "${CLI[@]}" board generate Smoke --yes &&
+    "${CLI[@]}" board pick Smoke 1 1 && "${CLI[@]}" board pick Smoke 2 1 &&
+    "${CLI[@]}" board export Smoke --out "$WORK/film" --timeline otio --sheet pdf &&
+    test -s "$WORK/film/Smoke.mp4" && test -s "$WORK/film/Smoke.otio" &&
+    test -s "$WORK/film/Smoke.pdf" && grep -q '"OTIO_SCHEMA"' "$WORK/film/Smoke.otio"
+}
+check "vidu-cli --sandbox board: generate, pick, export (MP4, OTIO, PDF)" board_walk
 
 echo "      bundle: $OUT ($(du -sh "$OUT" | cut -f1))"
 exit "$fail"
