@@ -8,10 +8,12 @@ shutdown.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,8 @@ class Background:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str = "") -> asyncio.Task[Any]:
+        import asyncio
+
         task = asyncio.get_running_loop().create_task(coro, name=name or None)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
@@ -39,6 +43,8 @@ class Background:
         return [t for t in self._tasks if not t.done()]
 
     async def close(self, timeout: float = 5.0) -> None:
+        import asyncio
+
         pending = self.pending
         for task in pending:
             task.cancel()

@@ -13,7 +13,6 @@ first one opens (start-up).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -110,6 +109,8 @@ class CastController(QObject):
             log.debug("no event loop for the cast's thumbnails")
 
     async def _thumbs(self, hashes: list[str]) -> None:
+        import asyncio
+
         for sha in dict.fromkeys(hashes):
             if sha in self.thumbs:
                 continue
