@@ -28,8 +28,8 @@ from vidu_desktop.store import (
     ReferenceStore,
     TaskRecord,
     TaskStore,
-    library_facts,
     open_database,
+    read_library_facts,
     sweep,
     transaction,
 )
@@ -43,6 +43,7 @@ from .settings import EngineSettings
 
 if TYPE_CHECKING:  # httpx is imported when the first client is made, not at start-up
     import asyncio
+    from pathlib import Path
 
     import httpx
 
@@ -303,16 +304,19 @@ class Engine(LibraryVerbs, CastVerbs):
         return resumed
 
     def start_sweep(self) -> None:
-        """Remove, off the loop, the partial and orphaned files crashed runs left."""
+        """Remove, off the loop, the partial and orphaned files crashed runs left (the
+        library's facts are read there too, over a connection of the worker's own)."""
         import asyncio
 
-        states, recorded = library_facts(self.conn)
         paths = self.paths
 
+        def facts_then_sweep() -> list[Path]:
+            states, recorded = read_library_facts(paths.database)
+            return sweep(paths.media_root, paths.refs_dir, paths.cache_dir, states=states,
+                         recorded=recorded)
+
         async def run() -> None:
-            removed = await asyncio.to_thread(
-                sweep, paths.media_root, paths.refs_dir, paths.cache_dir, states=states,
-                recorded=recorded)
+            removed = await asyncio.to_thread(facts_then_sweep)
             if removed:
                 log.info("removed %d partial or orphaned file(s)", len(removed))
 
