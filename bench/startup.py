@@ -36,7 +36,8 @@ the strictest reference.
 
     .venv/bin/python bench/startup.py [--tasks 10000] [--runs 7]
 
-The app runs the shell's start-up (paint first, attach after) out of sandbox mode with no
+The app runs the shell's start-up as ``vidu_desktop.app`` does (painted before any asyncio loop
+exists, then attach after, in the loop) out of sandbox mode with no
 keys (the keychain backend is keyring's ``fail`` one; nothing is resumed: the filled tasks are
 finished), on the offscreen platform unless ``QT_QPA_PLATFORM`` says otherwise.
 """
@@ -99,45 +100,51 @@ app.exec()
 APP = _PAINTED + """
 from vidu_desktop.ui.common import pyside_imports
 pyside_imports.quicken()  # as vidu_desktop.app.main does, before its other imports
-import asyncio, sys
+import sys
 from pathlib import Path
-import qasync
 from vidu_desktop import app as shell
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.shell.startup import Startup
 
 shell.set_identity()
 app = QApplication(sys.argv[:1])
 app.setQuitOnLastWindowClosed(False)
 theme.install(app, "light")
 
+# as vidu_desktop.app.show does: built and painted before any asyncio loop exists
+session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
+                              progressive=True)
+watch = FirstPaint(lambda: mark("PAINTED"))
+window.installEventFilter(watch)  # Startup's watcher runs first; its attach, after go()
+startup = Startup(window, session, window.composer.bg.spawn)
+events = {}
+
+class RowsPainted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and window.task_list.model.rowCount():
+            QTimer.singleShot(0, events["rows"].set)  # after the pass
+        return False
+
+rows = RowsPainted()
+
+def watch_rows():  # the table of the list attached (and of any later one)
+    window.task_list.view.table.viewport().installEventFilter(rows)
+
+startup.attached.connect(watch_rows)
+session.engine_changed.connect(lambda: window.attached and watch_rows())
+startup.paint()
+if not watch.done:
+    print("NOT READY the window did not paint in Startup.paint", flush=True)
+    sys.exit(1)
+import asyncio  # as the app: after the paint
+import qasync
+
 async def main():
-    from vidu_desktop.ui.shell.startup import Startup
-
-    session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
-                                  progressive=True)
-    watch = FirstPaint(lambda: mark("PAINTED"))
-    window.installEventFilter(watch)  # Startup's watcher runs first; its attach, a turn later
-    startup = Startup(window, session, window.composer.bg.spawn)
-    rows_painted = asyncio.Event()
-    said = asyncio.Event()
-
-    class RowsPainted(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and window.task_list.model.rowCount():
-                QTimer.singleShot(0, rows_painted.set)  # after the pass
-            return False
-
-    rows = RowsPainted()
-
-    def watch_rows():  # the table of the list attached (and of any later one)
-        window.task_list.view.table.viewport().installEventFilter(rows)
-
-    startup.attached.connect(watch_rows)
-    session.engine_changed.connect(lambda: window.attached and watch_rows())
-    startup.ready.connect(said.set)
-    startup.show()
-    await said.wait()
-    await rows_painted.wait()
+    events["rows"], events["ready"] = asyncio.Event(), asyncio.Event()
+    startup.ready.connect(events["ready"].set)
+    startup.go()
+    await events["ready"].wait()
+    await events["rows"].wait()
     model = window.task_list.model
     problems = [what for what, ok in (
         ("the keys are not known", session.keys_known),

@@ -2,7 +2,8 @@
 sets up logging (:mod:`vidu_desktop.logs`) and the crash handler, wires the session (engines,
 stores, keys) and the window, and runs them on one qasync loop. One instance per profile: a
 later launch hands its picture arguments to the running window and exits
-(:mod:`vidu_desktop.ui.shell.single_instance`).
+(:mod:`vidu_desktop.ui.shell.single_instance`). The window is painted before the loop exists
+(:func:`show`, Qt's own event processing); asyncio and qasync are imported after the paint.
 
 With no API key for any host (and always with ``--sandbox``) the app runs in sandbox mode: the
 built-in emulator of all five hosts, in-process on a free loopback port, with its demo key
@@ -12,10 +13,10 @@ built-in emulator of all five hosts, in-process on a free loopback port, with it
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +151,23 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     return session, MainWindow(session, attach=not progressive)
 
 
-async def run(args: argparse.Namespace, app: Any, instance: Any = None,
-              messages: Any = None) -> int:
+@dataclass
+class Shown:
+    """What :func:`show` made and :func:`run` goes on with."""
+
+    paths: Any  # AppPaths
+    sandbox: Any  # SandboxEmulator
+    session: Any  # Session
+    window: Any  # MainWindow
+    crash: Any  # CrashHandler
+    startup: Any  # Startup
+
+
+def show(args: argparse.Namespace, app: Any, instance: Any = None,
+         messages: Any = None) -> Shown:
+    """Everything up to the window's first paint, with Qt's own event processing: no asyncio
+    loop exists yet (asyncio and qasync are imported after the paint; input waits in Qt's
+    queue meanwhile)."""
     from PySide6.QtCore import QTimer
 
     from vidu_desktop.emulator.config import DEMO_KEY
@@ -175,27 +191,40 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
     logging_.redactor.set_source(session.known_keys)  # every key the session may use
     session.changed.connect(logging_.redactor.refresh)  # a key saved or deleted
     crash = CrashHandler(logging_.last_lines, logging_.redactor.redact, window)
-    crash.install(asyncio.get_running_loop())
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
+    crash.install()  # the loop's errors too, once it runs (run)
     for signum in close_signals():  # Ctrl+C, kill: close as the user would, from the loop
         # (a Python signal handler runs between any two bytecodes, e.g. in the middle of
         # building the task list: the close must wait until that code has returned)
         signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))
     # log-off or shut-down (Windows, an X11 session): the draft is saved before Qt closes
     app.commitDataRequest.connect(lambda _manager: window.commit_data())
-    # then: attach, read the keychain, resume the active library's tasks and outbox
-    startup = Startup(window, session, window.composer.bg.spawn)
-    startup.show()
-    log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
     if instance is not None:
         instance.received.connect(lambda files: receive(window, files))
+    # then (go, in run): attach, read the keychain, resume the active library's tasks and
+    # outbox
+    startup = Startup(window, session, window.composer.bg.spawn)
+    startup.paint()
+    log.info("window shown (%s)", "sandbox" if session.sandbox else "hosts")
+    return Shown(paths, sandbox, session, window, crash, startup)
+
+
+async def run(args: argparse.Namespace, shown: Shown) -> int:
+    """From the first paint on, in the asyncio loop: attach, keys, engine; until closed."""
+    import asyncio
+
+    window, session, crash = shown.window, shown.session, shown.crash
+    crash.watch_loop(asyncio.get_running_loop())
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    if not window.isVisible():  # closed before the loop ran
+        closed.set()
+    shown.startup.go()
     if args.files:
         receive(window, [str(p) for p in args.files])
     outcome: list[int] = []
     if args.self_test:
-        startup.ready.connect(lambda: window.composer.bg.spawn(
-            self_test(window, paths.profile_dir, outcome), "self-test"))
+        shown.startup.ready.connect(lambda: window.composer.bg.spawn(
+            self_test(window, shown.paths.profile_dir, outcome), "self-test"))
     try:
         await closed.wait()
     finally:
@@ -203,7 +232,7 @@ async def run(args: argparse.Namespace, app: Any, instance: Any = None,
 
         await Background.close_all()  # the areas' requests end before the engine closes
         await session.close()
-        sandbox.stop()
+        shown.sandbox.stop()
         crash.uninstall()
         crash.close()
         # one more turn of the loop for what is still queued (deferred deletes, the steps of
@@ -253,7 +282,6 @@ def main(argv: list[str] | None = None) -> int:
     from vidu_desktop.ui.common import pyside_imports
 
     pyside_imports.quicken()  # before the other imports: PySide checks each one
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -279,8 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     heartbeat.start(300)
     heartbeat.timeout.connect(lambda: None)
     try:
-        return asyncio.run(run(args, app, instance, messages),
-                           loop_factory=lambda: qasync.QEventLoop(app))
+        shown = show(args, app, instance, messages)
+        import asyncio  # after the first paint
+
+        import qasync
+
+        return asyncio.run(run(args, shown), loop_factory=lambda: qasync.QEventLoop(app))
     finally:
         heartbeat.stop()
         instance.release()

@@ -10,6 +10,7 @@ import pytest
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.emulator.config import DEMO_KEY
 from vidu_desktop.providers.registry import make_adapter
+from vidu_desktop.store import AppPaths
 
 from .conftest import Emu, EngineFactory, assert_playable, reach, request_for, run
 
@@ -135,3 +136,23 @@ def test_lost_video_is_downloaded_again_without_a_new_submission(
             assert (await engine.resume(rec.local_id)).state == TaskState.SUCCEEDED
     run(scenario())
     assert emu.submissions("vidu") == 1
+
+
+def test_the_start_removes_the_files_of_tasks_no_longer_in_the_library(
+        paths: AppPaths, make_engine: EngineFactory) -> None:
+    """The start's sweep reads the library (on its worker's own connection) and removes only
+    what no task in it owns."""
+    async def scenario() -> None:
+        async with make_engine() as engine:
+            kept = engine.tasks.create(request_for("vidu"))
+            engine.tasks.transition(kept.local_id, TaskState.DOWNLOADING)
+            engine.tasks.transition(kept.local_id, TaskState.SUCCEEDED)
+            owned = paths.media_root / "2026" / f"{kept.local_id}.json"
+            orphan = paths.media_root / "2026" / f"{'d' * 32}.json"
+            for path in (owned, orphan):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("{}")
+            assert await engine.start() == []
+            await engine.swept()
+            assert owned.exists() and not orphan.exists()
+    run(scenario())

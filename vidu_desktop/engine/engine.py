@@ -8,7 +8,6 @@ host; an outbox for submissions made while a host was unreachable.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -29,8 +28,8 @@ from vidu_desktop.store import (
     ReferenceStore,
     TaskRecord,
     TaskStore,
-    library_facts,
     open_database,
+    read_library_facts,
     sweep,
     transaction,
 )
@@ -43,6 +42,9 @@ from .outbox import OutboxSender
 from .settings import EngineSettings
 
 if TYPE_CHECKING:  # httpx is imported when the first client is made, not at start-up
+    import asyncio
+    from pathlib import Path
+
     import httpx
 
     # the providers (httpx's layer): when the first request is made or an account asked for
@@ -140,6 +142,8 @@ class Engine(LibraryVerbs, BoardVerbs):
     @contextlib.asynccontextmanager
     async def host_slot(self, host: str) -> AsyncIterator[None]:
         """At most ``requests_per_host`` API requests in flight to one host."""
+        import asyncio
+
         slot = self._slots.setdefault(host, asyncio.Semaphore(self.settings.requests_per_host))
         async with slot:
             yield
@@ -195,6 +199,8 @@ class Engine(LibraryVerbs, BoardVerbs):
         """Run (or join) the task's lifecycle in the background. ``send``: the task is
         SUBMITTING and known not to have reached the host (the outbox); ``resend``: the user
         chose to send it again although an earlier submit may have arrived (billed twice)."""
+        import asyncio
+
         running = self._running.get(local_id)
         if running is not None and not running.done():
             return running
@@ -218,6 +224,8 @@ class Engine(LibraryVerbs, BoardVerbs):
     async def _guard(self, life: Lifecycle, work: Coroutine[Any, Any, TaskRecord]
                      ) -> TaskRecord:
         """Run ``work``; an error that escapes it ends the task in a state that says so."""
+        import asyncio
+
         try:
             return await work
         except asyncio.CancelledError:
@@ -244,6 +252,8 @@ class Engine(LibraryVerbs, BoardVerbs):
 
     async def _next_change(self, local_id: str, *others: asyncio.Future[Any]) -> None:
         """Until the task's next published event (or one of ``others`` is done)."""
+        import asyncio
+
         changed = asyncio.Event()
         unsubscribe = self.bus.subscribe(
             lambda ev: changed.set() if ev.local_id == local_id and ev.kind == EventKind.STATE
@@ -259,6 +269,8 @@ class Engine(LibraryVerbs, BoardVerbs):
         """Until the engine has nothing more to do for the task by itself: it is finished,
         or its submit outcome is unknown (the user decides), or it is not being worked on.
         A task waiting in the outbox is waited for until it is sent and finished."""
+        import asyncio
+
         while True:
             running = self._running.get(local_id)
             if running is not None and not running.done():
@@ -298,14 +310,19 @@ class Engine(LibraryVerbs, BoardVerbs):
         return resumed
 
     def start_sweep(self) -> None:
-        """Remove, off the loop, the partial and orphaned files crashed runs left."""
-        states, recorded = library_facts(self.conn)
+        """Remove, off the loop, the partial and orphaned files crashed runs left (the
+        library's facts are read there too, over a connection of the worker's own)."""
+        import asyncio
+
         paths = self.paths
 
+        def facts_then_sweep() -> list[Path]:
+            states, recorded = read_library_facts(paths.database)
+            return sweep(paths.media_root, paths.refs_dir, paths.cache_dir, states=states,
+                         recorded=recorded)
+
         async def run() -> None:
-            removed = await asyncio.to_thread(
-                sweep, paths.media_root, paths.refs_dir, paths.cache_dir, states=states,
-                recorded=recorded)
+            removed = await asyncio.to_thread(facts_then_sweep)
             if removed:
                 log.info("removed %d partial or orphaned file(s)", len(removed))
 
@@ -381,6 +398,8 @@ class Engine(LibraryVerbs, BoardVerbs):
 
     async def stop_running(self, local_id: str) -> None:
         """Stop working on the task in this process (its row stays as it is)."""
+        import asyncio
+
         running = self._running.pop(local_id, None)
         if running is not None:
             running.cancel()
@@ -403,6 +422,8 @@ class Engine(LibraryVerbs, BoardVerbs):
         await self.close()
 
     async def close(self) -> None:
+        import asyncio
+
         await self._sender.close()  # first: it would start new work
         if self._sweep is not None:
             with contextlib.suppress(Exception):

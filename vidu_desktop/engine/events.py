@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,8 @@ class EventBus:
         return lambda: self._listeners.remove(listener)
 
     async def stream(self) -> AsyncIterator[EngineEvent]:
+        import asyncio
+
         queue: asyncio.Queue[EngineEvent] = asyncio.Queue()
         self._queues.append(queue)
         try:

@@ -10,7 +10,6 @@ network is back, a base URL changed).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import TYPE_CHECKING
@@ -22,6 +21,8 @@ from vidu_desktop.store import transaction
 from .events import EngineEvent, EventKind
 
 if TYPE_CHECKING:
+    import asyncio
+
     from .context import OutboxContext
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,15 @@ class OutboxSender:
     def __init__(self, engine: OutboxContext) -> None:
         self.e = engine
         self.task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._woken: asyncio.Event | None = None  # made with the first use (asyncio too)
+
+    @property
+    def _wake(self) -> asyncio.Event:
+        import asyncio
+
+        if self._woken is None:
+            self._woken = asyncio.Event()
+        return self._woken
 
     @property
     def running(self) -> bool:
@@ -44,6 +53,8 @@ class OutboxSender:
 
     def ensure_running(self) -> None:
         """Start the sender unless it is already under way (it stops when the outbox is empty)."""
+        import asyncio
+
         if not self.running:
             self.task = asyncio.get_running_loop().create_task(self._drain())
             self.task.add_done_callback(_report)
@@ -54,12 +65,16 @@ class OutboxSender:
         self.ensure_running()
 
     async def close(self) -> None:
+        import asyncio
+
         if self.task is not None and not self.task.done():
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
 
     async def _rest(self) -> None:
+        import asyncio
+
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.e.settings.outbox_probe_s)
         self._wake.clear()

@@ -17,7 +17,7 @@ from .db import migrate, open_database, schema_version, transaction
 from .drafts import Draft, DraftReference, DraftStore
 from .errors import DatabaseTooNewError, StoreError, TaskNotFoundError
 from .files import atomic_write_bytes, check_no_secrets, replace_retrying
-from .leftovers import library_facts, sweep
+from .leftovers import library_facts, read_library_facts, sweep
 from .migrations import MIGRATIONS, SCHEMA_VERSION, Migration
 from .outbox import Outbox
 from .paths import AppPaths
@@ -37,6 +37,6 @@ __all__ = [
     "ReferenceStore", "SecretStore", "Settings", "Shot", "StoreError", "TakeLink", "TakeStore",
     "TaskEvent", "TaskFilter",
     "TaskMedia", "TaskNotFoundError", "TaskRecord", "TaskStore", "atomic_write_bytes",
-    "check_no_secrets", "library_facts", "migrate", "open_database", "replace_retrying",
-    "schema_version", "sidecar_for", "sweep", "transaction", "write_sidecar",
+    "check_no_secrets", "library_facts", "migrate", "open_database", "read_library_facts",
+    "replace_retrying", "schema_version", "sidecar_for", "sweep", "transaction", "write_sidecar",
 ]

@@ -11,7 +11,9 @@ are older than ``ORPHAN_AGE_S`` (a reference is written, then recorded a moment 
 process).
 
 ``sweep`` runs when the engine starts (the app's start and ``vidu-cli resume``), in a worker
-thread; files of this process and of other live ones are never touched.
+thread, with the library's facts read there too (:func:`read_library_facts`, over a read-only
+connection of its own: the scan of every task leaves the UI thread free, and SQLite runs it
+without the GIL); files of this process and of other live ones are never touched.
 """
 
 from __future__ import annotations
@@ -91,6 +93,17 @@ def library_facts(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
     recorded = {str(row[0]) for row in conn.execute(
         "SELECT sha256 FROM prepared_references UNION SELECT sha256 FROM cast_pictures")}
     return states, recorded
+
+
+def read_library_facts(database: Path) -> tuple[dict[str, str], set[str]]:
+    """:func:`library_facts` over a read-only connection of its own (for a worker thread; the
+    writers' connections are untouched)."""
+    conn = sqlite3.connect(f"{database.absolute().as_uri()}?mode=ro", uri=True,
+                           timeout=5, check_same_thread=False)
+    try:
+        return library_facts(conn)
+    finally:
+        conn.close()
 
 
 def sweep(media_root: Path, refs_dir: Path, cache_dir: Path | None, *,

@@ -146,3 +146,52 @@ def test_a_sandbox_submit_before_the_start_waits_for_the_emulator(windows, qtbot
     assert done.state == TaskState.SUCCEEDED
     run(session.start())
     assert started == [1]
+
+
+_NO_LOOP_CHILD = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from vidu_desktop import app as shell
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.shell.startup import Startup
+
+app = QApplication(sys.argv[:1])
+app.setQuitOnLastWindowClosed(False)
+theme.install(app, "light")
+session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
+                              progressive=True)
+startup = Startup(window, session, window.composer.bg.spawn)
+painted = []
+startup.painted.connect(lambda: painted.append(1))
+startup.paint()  # as vidu_desktop.app.show: no asyncio loop yet
+seen = {"painted": painted == [1], "attached": window.attached,
+        "imports": [m for m in ("asyncio", "qasync") if m in sys.modules]}
+import asyncio, qasync
+
+async def main():
+    done = asyncio.Event()
+    startup.ready.connect(done.set)
+    startup.go()
+    await asyncio.wait_for(done.wait(), 60)
+    seen["ready"] = startup.is_ready and window.attached and session.engine_ready
+    window.close()
+    await window.composer.bg.close()
+    await session.close()
+
+asyncio.run(main(), loop_factory=lambda: qasync.QEventLoop(app))
+print(json.dumps(seen))
+"""
+
+
+def test_the_window_paints_before_an_asyncio_loop_exists(tmp_path):
+    """As the app starts: the first paint with Qt's own event processing, asyncio and qasync
+    imported after it; the attach, the keys and the engine follow once the loop runs."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_NO_LOOP_CHILD),
+                          str(tmp_path / "profile")], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"painted": True, "attached": False, "imports": [], "ready": True}

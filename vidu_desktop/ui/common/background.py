@@ -10,11 +10,13 @@ where httpx's and anyio's clean-up find no running loop).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import weakref
 from collections.abc import Coroutine
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ class Background:
         Background._every.add(self)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str = "") -> asyncio.Task[Any]:
+        import asyncio
+
         task = asyncio.get_running_loop().create_task(coro, name=name or None)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
@@ -45,6 +49,8 @@ class Background:
         return [t for t in self._tasks if not t.done()]
 
     async def close(self, timeout: float = 5.0) -> None:
+        import asyncio
+
         pending = self.pending
         for task in pending:
             task.cancel()
@@ -55,6 +61,8 @@ class Background:
     async def close_all(cls, timeout: float = 5.0) -> None:
         """Cancel what every ``Background`` still runs and wait (up to ``timeout``) until it
         has finished: the app's last step before it closes the engine."""
+        import asyncio
+
         pending = [t for bg in list(cls._every) for t in bg.pending]
         for task in pending:
             task.cancel()

@@ -33,13 +33,12 @@ so drafts keep their pictures whichever mode saved them.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -62,6 +61,9 @@ from vidu_desktop.ui.common.keys import KEYCHAIN_HOSTS_SETTING as KEYCHAIN_HOSTS
 from vidu_desktop.ui.common.keys import NO_KEY_FOUND as NO_KEY_FOUND
 from vidu_desktop.ui.common.keys import KeyBook
 from vidu_desktop.ui.common.keys import KeyStatus as KeyStatus
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +204,8 @@ class Session(QObject):
         self.changed.emit()
 
     def _retire(self, engine: Engine) -> None:
+        import asyncio
+
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -210,6 +214,8 @@ class Session(QObject):
         self._spawn(engine.close())
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        import asyncio
+
         task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._finished)
@@ -220,6 +226,8 @@ class Session(QObject):
             log.error("session background work failed", exc_info=task.exception())
 
     async def _start_engine(self, engine: Engine) -> None:
+        import asyncio
+
         if isinstance(engine, SandboxEngine) and not self.sandbox_url:
             # off the UI thread: importing and starting the emulator takes a while
             await asyncio.get_running_loop().run_in_executor(None, self.sandbox_root)
@@ -244,6 +252,8 @@ class Session(QObject):
 
     async def settled(self) -> None:
         """Until the engines left behind by a switch are closed (and resumes are under way)."""
+        import asyncio
+
         while self._background:
             await asyncio.wait(set(self._background))
 
@@ -286,6 +296,8 @@ class Session(QObject):
         """Read the keychain (on a worker thread) and, when the mode follows the keys and the
         answer differs from the last look-up's, switch to the right mode. Returns what to tell
         the user ("" when nothing changed)."""
+        import asyncio
+
         if self.keys_known:
             return ""
         hosts = await asyncio.get_running_loop().run_in_executor(None,

@@ -11,7 +11,6 @@ info stays until the host says otherwise.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -106,6 +105,8 @@ class AccountFeed(QObject):
         self._busy = True
 
     async def _read(self, engine: Engine) -> None:
+        import asyncio
+
         self._last = time.monotonic()
         self.asked += 1
         try:

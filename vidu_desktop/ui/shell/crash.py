@@ -9,14 +9,13 @@ where the log lines come from and the redaction (the UI does not import the shel
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -31,6 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.ui.shell.about import APP_NAME, versions_text
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +128,13 @@ class CrashHandler(QObject):
         sys.excepthook = self.excepthook
         threading.excepthook = self._thread_hook
         if loop is not None:
-            self._previous["loop"] = (loop, loop.get_exception_handler())
-            loop.set_exception_handler(self.loop_exception)
+            self.watch_loop(loop)
+
+    def watch_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The asyncio loop's unhandled errors too (the app installs the hooks before the
+        first paint, and the loop exists only after it)."""
+        self._previous["loop"] = (loop, loop.get_exception_handler())
+        loop.set_exception_handler(self.loop_exception)
 
     def uninstall(self) -> None:
         if "sys" in self._previous:

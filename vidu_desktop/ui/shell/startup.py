@@ -2,7 +2,10 @@
 
 1. show the window as built (``attach=False``): the compose area (tray, prompt, parameters,
    Generate bar), menus, banners and the status bar, with places of the final size for the
-   task list and the Review tab; typing a prompt and adding pictures work from here on;
+   task list and the Review tab; typing a prompt and adding pictures work from here on. The
+   app paints it before any asyncio loop exists (:meth:`Startup.paint`: Qt's own event
+   processing, user input held in Qt's queue), then imports asyncio and qasync and runs the
+   loop (:meth:`Startup.go`);
 2. after its first paint (``painted``), in the next event-loop turn: attach the task list (the
    first page of the library), Review, the outbox banner and the notifications;
 3. then read the keychain on a worker thread (:meth:`Session.confirm_keys`): the mode started
@@ -21,7 +24,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, Signal
 
 from vidu_desktop.ui.common.session import Session
 from vidu_desktop.ui.shell.main_window import MainWindow
@@ -29,6 +32,9 @@ from vidu_desktop.ui.shell.main_window import MainWindow
 log = logging.getLogger(__name__)
 
 Spawn = Callable[[Coroutine[Any, Any, Any], str], Any]
+#: How long :meth:`Startup.paint` waits for a first paint (a window that does not paint, e.g.
+#: restored minimised, must not hold up the start)
+PAINT_WAIT_MS = 5_000
 
 
 class _FirstPaint(QObject):
@@ -64,14 +70,41 @@ class Startup(QObject):
         self._pending = {"list", "engine"}
         self.is_ready = False
         self.message = ""  # what the keychain's answer changed, if anything
+        self._held = False  # paint(): the attach waits for go() (an asyncio loop)
+        self._attach_due = False
 
     def show(self) -> None:
         self.window.installEventFilter(self._window_paint)
         self.window.show()
 
+    def paint(self) -> None:
+        """Show the window and process Qt's events until its first paint pass is over (or
+        the window closed, or ``PAINT_WAIT_MS``), with no asyncio loop: user input stays in
+        Qt's queue until the loop runs (nothing typed or clicked is lost). The attach and
+        the rest wait for :meth:`go`."""
+        self._held = True
+        waiting = QEventLoop()
+        self.painted.connect(waiting.quit)
+        self.window.closed.connect(waiting.quit)
+        QTimer.singleShot(PAINT_WAIT_MS, waiting.quit)
+        self.show()
+        if not self._attach_due:  # (not painted already)
+            waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self.painted.disconnect(waiting.quit)
+        self.window.closed.disconnect(waiting.quit)
+
+    def go(self) -> None:
+        """The asyncio loop runs (after :meth:`paint`): attach, then keys and engine."""
+        self._held = False
+        if self._attach_due:
+            QTimer.singleShot(0, self._attach)
+
     def _on_painted(self) -> None:
         self.painted.emit()
-        QTimer.singleShot(0, self._attach)  # a turn of the loop for input typed meanwhile
+        if self._held:
+            self._attach_due = True
+        else:
+            QTimer.singleShot(0, self._attach)  # a turn of the loop for input typed meanwhile
 
     def _attach(self) -> None:
         if not self.window.isVisible():  # closed before its first turn: the app ends

@@ -7,32 +7,32 @@ first, saying which drafts and how many tasks use the member). A group restored 
 whose member has left the library can be kept in the cast again.
 
 The library is reached only through the engine's verbs (``CastLibrary``), asked of the
-session each time (sandbox mode switches engines).
+session each time (sandbox mode switches engines). The dialogs' module is imported when the
+first one opens (start-up).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from vidu_desktop.core.errors import AppError
 from vidu_desktop.store import DraftReference, StoreError
 from vidu_desktop.ui.common.background import Background
-from vidu_desktop.ui.compose.cast.dialogs import (
-    MemberDialog,
-    MemberValues,
-    Picture,
-    confirm_delete,
-)
 from vidu_desktop.ui.compose.cast.panel import CastPanel, MemberRow
 from vidu_desktop.ui.compose.cast.protocols import CastLibrary, Member
 from vidu_desktop.ui.compose.draft_refs import entries_from_draft, keep_pictures
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray, TrayGroup, TrayItem
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+    from vidu_desktop.ui.compose.cast.dialogs import MemberDialog, MemberValues, Picture
 
 log = logging.getLogger(__name__)
 TRAY_KEY = "tray:"  # a dialog's picture that is a tray item (its id follows)
@@ -109,6 +109,8 @@ class CastController(QObject):
             log.debug("no event loop for the cast's thumbnails")
 
     async def _thumbs(self, hashes: list[str]) -> None:
+        import asyncio
+
         for sha in dict.fromkeys(hashes):
             if sha in self.thumbs:
                 continue
@@ -126,11 +128,15 @@ class CastController(QObject):
         return any(m.name.casefold() == folded for m in self.members())
 
     def _picture(self, ref: DraftReference) -> Picture:
+        from vidu_desktop.ui.compose.cast.dialogs import Picture
+
         return Picture(ref.sha256, ref.label or ref.original_name or "picture",
                        self.thumbs.get(ref.sha256))
 
     @staticmethod
     def _tray_picture(item: TrayItem) -> Picture:
+        from vidu_desktop.ui.compose.cast.dialogs import Picture
+
         return Picture(f"{TRAY_KEY}{item.id}", item.label or item.name, item.thumbnail)
 
     def _open(self, dialog: MemberDialog) -> MemberDialog:
@@ -150,6 +156,8 @@ class CastController(QObject):
 
     def make_subject(self, ids: Sequence[int]) -> MemberDialog:
         """The dialog for a new cast member of these tray pictures."""
+        from vidu_desktop.ui.compose.cast.dialogs import MemberDialog
+
         items = [i for i in self.tray.loose_items() if i.id in set(ids)]
         dialog = MemberDialog(self.window, title="Make a subject", action="Make subject",
                               taken=self.taken,
@@ -197,6 +205,8 @@ class CastController(QObject):
     # -- renaming and editing ------------------------------------------------------------
 
     def rename(self, member_id: str) -> MemberDialog | None:
+        from vidu_desktop.ui.compose.cast.dialogs import MemberDialog
+
         member = self.engine().cast_member(member_id)
         if member is None:
             return None
@@ -206,6 +216,8 @@ class CastController(QObject):
         return self._open(dialog)
 
     def edit(self, member_id: str) -> MemberDialog | None:
+        from vidu_desktop.ui.compose.cast.dialogs import MemberDialog
+
         member = self.engine().cast_member(member_id)
         if member is None:
             return None
@@ -259,6 +271,8 @@ class CastController(QObject):
 
     def delete(self, member_id: str) -> QMessageBox | None:
         """Ask first, saying which drafts and how many tasks use it."""
+        from vidu_desktop.ui.compose.cast.dialogs import confirm_delete
+
         engine = self.engine()
         member = engine.cast_member(member_id)
         if member is None:
@@ -273,6 +287,8 @@ class CastController(QObject):
         return box
 
     def _deleted(self, member: Member, role: QMessageBox.ButtonRole) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         self.confirm = None
         if role != QMessageBox.ButtonRole.DestructiveRole:
             return
@@ -301,6 +317,8 @@ class CastController(QObject):
 
     def keep(self, key: str) -> MemberDialog | None:
         """A group not in the cast (from an older task) into the library, as it is."""
+        from vidu_desktop.ui.compose.cast.dialogs import MemberDialog
+
         group = self.tray.cast.group(key)
         if group is None:
             return None

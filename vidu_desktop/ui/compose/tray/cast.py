@@ -150,7 +150,7 @@ class TrayCast(QObject):
         if group is None:
             return
         for item in self.model.remove_group(key):
-            self.tray.queue.preparer.cancel(item.id)
+            self.tray.queue.cancel(item.id)
         if group.in_cast:
             self.info.emit(f"{group.name} is out of this draft; the cast library keeps it.")
         self._changed()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +55,8 @@ def data_url_bytes(url: str) -> bytes | None:
 
 def img_sources(markup: str) -> list[str]:
     """The absolute http(s) or data: ``src`` of each ``<img>`` in browser HTML."""
+    import html  # with the first HTML drop, not with the window (start-up)
+
     found: list[str] = []
     for match in _IMG_SRC.finditer(markup):
         src = html.unescape(next(g for g in match.groups() if g is not None)).strip()

@@ -3,7 +3,9 @@
 ``TrayQueue`` owns the list model and the ``Preparer``: it turns files, links and bytes into
 items (refusing the same file or link twice at once, and the same picture twice once hashed),
 queues each for preparation with a generation number, applies results on the UI thread, and
-re-queues everything when the rules change what the pipeline would produce.
+re-queues everything when the rules change what the pipeline would produce. The ``Preparer``
+(and its module, with the imaging pipeline's sources) is made for the first picture queued,
+not with the window (start-up).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
@@ -21,9 +24,11 @@ from vidu_desktop.imaging import PrepareCache, PreparedImage, PrepareOptions, im
 from vidu_desktop.imaging.options import FixMode
 from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import ItemState, SourceRef, TrayItem
-from vidu_desktop.ui.compose.tray.jobs import Job, JobResult, Preparer
 from vidu_desktop.ui.compose.tray.mime import data_url_bytes, expand_folders
 from vidu_desktop.ui.compose.tray.model import TrayModel
+
+if TYPE_CHECKING:
+    from vidu_desktop.ui.compose.tray.jobs import JobResult, Preparer
 
 #: The most pictures the tray holds, whatever the model (extras are flagged, not prepared away).
 HARD_CAP = 30
@@ -54,11 +59,32 @@ class TrayQueue(QObject):
         self.model.set_limit(rules.max_count)
         self._ids = itertools.count(1)
         self._generations: dict[int, int] = {}
-        self.preparer = Preparer(self, cache=cache, max_workers=max_workers)
-        self.preparer.finished.connect(self._apply_result)  # both arrive on the UI thread
-        self.preparer.progressed.connect(self._apply_progress)
+        self._cache, self._max_workers = cache, max_workers
+        self._preparer: Preparer | None = None
         self.model.reordered.connect(self.changed)
         self.model.labelled.connect(self.changed)
+
+    @property
+    def preparer(self) -> Preparer:
+        """The thread pool's side, made when first needed (the first picture queued)."""
+        if self._preparer is None:
+            from vidu_desktop.ui.compose.tray.jobs import Preparer
+
+            self._preparer = Preparer(self, cache=self._cache, max_workers=self._max_workers)
+            # both arrive on the UI thread
+            self._preparer.finished.connect(self._apply_result)
+            self._preparer.progressed.connect(self._apply_progress)
+        return self._preparer
+
+    def cancel(self, item_id: int) -> None:
+        """Stop preparing ``item_id`` (nothing to stop before the first picture)."""
+        if self._preparer is not None:
+            self._preparer.cancel(item_id)
+
+    def shutdown(self) -> None:
+        """Stop the workers (the tray closes)."""
+        if self._preparer is not None:
+            self._preparer.shutdown()
 
     # -- rules ---------------------------------------------------------------------------
 
@@ -138,7 +164,7 @@ class TrayQueue(QObject):
             self.model.append(items)
         elif self.model.group(group.key) is not None:  # its new pictures, in its place
             for old in self.model.group_items(group.key):
-                self.preparer.cancel(old.id)
+                self.cancel(old.id)
                 self._generations.pop(old.id, None)
             self.model.replace_group_items(group.key, items)
         else:
@@ -156,6 +182,8 @@ class TrayQueue(QObject):
         options = (replace(self.options, fix_ratio=item.fix_ratio) if item.fix_ratio
                    else self.options)
         source = item.fetched if item.fetched is not None else item.source
+        from vidu_desktop.ui.compose.tray.jobs import Job
+
         self.preparer.submit(Job(item.id, generation, item.name, source, options,
                                  self.budget, adopt=item.restored))
         self.model.touch(item.id)
@@ -231,7 +259,7 @@ class TrayQueue(QObject):
     def remove_ids(self, ids: Iterable[int], notify: bool = True) -> None:
         ids = list(ids)
         for item_id in ids:
-            self.preparer.cancel(item_id)
+            self.cancel(item_id)
             self._generations.pop(item_id, None)
         self.model.remove_ids(ids)
         if notify:

@@ -278,7 +278,7 @@ class ReferenceTray(QWidget):
         self.queue.requeue(index, fetch=True)
 
     def shutdown(self) -> None:
-        self.queue.preparer.shutdown()
+        self.queue.shutdown()
 
     # -- internals -----------------------------------------------------------------------
 
