@@ -14,7 +14,6 @@ message names the board or shot and the bad value and whose hint says what to do
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import uuid
@@ -34,6 +33,8 @@ from .events import EngineEvent, EventBus, EventKind
 from .shots import ShotVerbs
 
 if TYPE_CHECKING:
+    import asyncio
+
     from vidu_desktop.film import CancelFlag, ProgressCallback, Take
 
     from .board_export import ExportReport
