@@ -29,7 +29,7 @@ from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import ArtifactKind, TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.bridge import DownloadProgress
-from vidu_desktop.ui.tasks.covers import CoverCache
+from vidu_desktop.ui.common.covers import CoverCache
 
 _S = TaskState
 PAGE = 200
