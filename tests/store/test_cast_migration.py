@@ -65,7 +65,7 @@ def test_a_library_of_the_previous_schema_opens_unchanged(tmp_path: Path) -> Non
 
     conn = open_database(path)  # the new code migrates it
     try:
-        assert schema_version(conn) == SCHEMA_VERSION == PREVIOUS + 1
+        assert schema_version(conn) == SCHEMA_VERSION > PREVIOUS  # and the later ones
         assert (tmp_path / f"library.sqlite3.v{PREVIOUS}.bak").is_file()  # kept before
 
         # the draft of format 1 opens with every field it had, and no cast

@@ -56,6 +56,14 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
 }
 
 
+class TaskMark(StrEnum):
+    """The user's verdict on a task (a take): starred (chosen), rejected, or none."""
+
+    NONE = ""
+    STAR = "star"
+    REJECT = "reject"
+
+
 class InvalidTransition(ValueError):
     pass
 

@@ -36,7 +36,7 @@ from vidu_desktop.store import (
 )
 
 from . import references
-from .cast import CastVerbs
+from .boards import BoardVerbs
 from .events import EngineEvent, EventBus, EventKind
 from .library import LibraryVerbs
 from .outbox import OutboxSender
@@ -57,10 +57,11 @@ _S = TaskState
 KeySource = Callable[[ProviderId], str | None]
 
 
-class Engine(LibraryVerbs, CastVerbs):
+class Engine(LibraryVerbs, BoardVerbs):
     """The verbs over the library (tasks, files, deletion, references, outbox, spend) are
-    :class:`LibraryVerbs`', those over the cast :class:`CastVerbs`'; the stores themselves
-    are the engine's business."""
+    :class:`LibraryVerbs`', those over the cast :class:`~.cast.CastVerbs`', those over the
+    storyboards :class:`BoardVerbs`' (over the cast's); the stores themselves are the
+    engine's business."""
 
     def __init__(self, paths: AppPaths, keys: KeySource,
                  settings: EngineSettings | None = None) -> None:
@@ -71,6 +72,7 @@ class Engine(LibraryVerbs, CastVerbs):
         self.artifacts = ArtifactStore(self.conn, paths.media_root)
         self.refs = ReferenceStore(self.conn, paths.refs_dir)
         self.use_cast(self.conn, self.refs)
+        self.use_boards(self.conn)
         self.outbox = Outbox(self.conn)
         self.layout = MediaLayout(paths.media_root)
         self.bus = EventBus(self.settings.progress_interval_s)
@@ -156,8 +158,10 @@ class Engine(LibraryVerbs, CastVerbs):
         return references.store_references(self.refs, request)
 
     def create(self, request: GenerationRequest, *, draft_id: str | None = None,
-               group_id: str | None = None, take_index: int | None = None) -> TaskRecord:
-        """Validate and write the task (state SUBMITTING); nothing is sent yet."""
+               group_id: str | None = None, take_index: int | None = None,
+               with_row: Callable[[TaskRecord], None] | None = None) -> TaskRecord:
+        """Validate and write the task (state SUBMITTING); nothing is sent yet. ``with_row``
+        writes what goes with the row in its transaction (a board's take: its shot)."""
         problems = validate(request)
         if problems:
             raise AppError(ErrorKind.INVALID_PARAMETER, " ".join(str(p) for p in problems),
@@ -169,6 +173,8 @@ class Engine(LibraryVerbs, CastVerbs):
             rec = self.tasks.create(request, draft_id=draft_id, group_id=group_id,
                                     take_index=take_index)
             self.link_cast(rec.local_id, request)
+            if with_row is not None:
+                with_row(rec)
         self.bus.publish(EngineEvent(EventKind.STATE, rec))
         return rec
 

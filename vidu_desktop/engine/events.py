@@ -19,6 +19,7 @@ class EventKind(StrEnum):
     STATE = "state"  # a stored change: a new state, or a new detail worth telling
     PROGRESS = "progress"  # progress at the host or a retry note (throttled)
     DOWNLOAD = "download"  # bytes of the result arrived (throttled; the last one always)
+    MARK = "mark"  # the task was starred, rejected or unmarked (``record.mark``)
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,9 @@ Listener = Callable[[EngineEvent], None]
 
 
 class EventBus:
-    """Publishes events to callbacks and async streams. State events always go out; progress
-    and download events at most once per ``progress_interval_s`` per task (the last chunk of a
-    download always goes out, so a bar reaches 100 %)."""
+    """Publishes events to callbacks and async streams. State and mark events always go out;
+    progress and download events at most once per ``progress_interval_s`` per task (the last
+    chunk of a download always goes out, so a bar reaches 100 %)."""
 
     def __init__(self, progress_interval_s: float = 0.25) -> None:
         self._listeners: list[Listener] = []
@@ -68,7 +69,7 @@ class EventBus:
 
     def publish(self, event: EngineEvent) -> None:
         finished = event.kind == EventKind.DOWNLOAD and event.bytes_done == event.bytes_total
-        if event.kind != EventKind.STATE and not finished:
+        if event.kind in (EventKind.PROGRESS, EventKind.DOWNLOAD) and not finished:
             now = time.monotonic()
             if now - self._last_progress.get(event.local_id, 0.0) < self._interval:
                 return

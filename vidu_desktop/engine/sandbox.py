@@ -5,7 +5,8 @@ Used by the desktop app (its session) and by ``vidu-cli --sandbox``, the same wa
 - **Its own library**, ``<profile>/sandbox/`` (:func:`sandbox_paths`): a sandbox task is never
   followed against a real host, and a real job waiting in the outbox is never sent to the
   emulator. The profile's pictures, cast and drafts are shared: every picture is filed in the
-  profile's reference store too, and the cast verbs work on the profile's cast.
+  profile's reference store too, and the cast and board verbs work on the profile's cast and
+  boards (a board's takes are the sandbox library's tasks).
 - **Its own key**: the emulator's demo key (:func:`demo_key`), never written anywhere; no real
   key is asked for.
 - **Its own hosts**: :class:`SandboxEngine` knows no address but the emulator's, which it asks
@@ -87,7 +88,10 @@ class SandboxEngine(Engine):
     start, once); it is called when an adapter is made, not while the engine is built.
     ``profile_refs``: the profile's reference store, where drafts find their pictures (see
     :class:`SandboxReferences`); the cast and the drafts it counts are the profile's too (in
-    the library of ``profile_refs``). ``owned``: connections the engine closes with itself."""
+    the library of ``profile_refs``), and so are the boards. ``owned``: connections the engine
+    closes with itself."""
+
+    spends_money = False
 
     def __init__(self, paths: AppPaths, demo_key: str, settings: EngineSettings,
                  emulator: Callable[[], str], *,
@@ -99,6 +103,7 @@ class SandboxEngine(Engine):
         if profile_refs is not None:  # pictures and the cast are shared with the profile
             self.refs = SandboxReferences(self.conn, paths, profile_refs)
             self.use_cast(profile_refs.conn, profile_refs)
+            self.use_boards(profile_refs.conn)
 
     def base_url(self, host: str) -> str:
         if not self.settings.base_urls:

@@ -194,12 +194,66 @@ _V4_CAST = Migration(
     ],
 )
 
+_V5_BOARDS = Migration(
+    "the storyboard: boards of ordered shots (plans, kept with the drafts and the cast), which "
+    "task is a take of which shot, and a mark on each task (starred or rejected); task rows "
+    "of before have no mark",
+    [
+        "ALTER TABLE tasks ADD COLUMN mark TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tasks ADD COLUMN marked_at REAL",
+        "CREATE INDEX tasks_mark ON tasks (mark, created_at DESC) WHERE mark != ''",
+        # name_key: the name as NFC, case-folded (as the cast's); parameters_json: the
+        # defaults of its shots, as drafts keep them
+        """
+        CREATE TABLE boards (
+            id              TEXT PRIMARY KEY,
+            name            TEXT NOT NULL,
+            name_key        TEXT NOT NULL UNIQUE,
+            provider        TEXT NOT NULL,
+            model           TEXT NOT NULL,
+            parameters_json TEXT NOT NULL DEFAULT '{}',
+            created_at      REAL NOT NULL,
+            updated_at      REAL NOT NULL
+        )
+        """,
+        # references_json: DraftReference entries (by hash); cast_json: cast member ids;
+        # parameters_json: the shot's own values over the board's
+        """
+        CREATE TABLE shots (
+            id              TEXT PRIMARY KEY,
+            board_id        TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+            position        INTEGER NOT NULL,
+            prompt          TEXT NOT NULL DEFAULT '',
+            references_json TEXT NOT NULL DEFAULT '[]',
+            cast_json       TEXT NOT NULL DEFAULT '[]',
+            parameters_json TEXT NOT NULL DEFAULT '{}',
+            created_at      REAL NOT NULL,
+            updated_at      REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX shots_board ON shots (board_id, position)",
+        # shot_id names a shot of the library holding the boards, which for the sandbox
+        # library is the profile's: no foreign key on it; recipe: what the take was made
+        # from (a hash), to tell when the shot changed since
+        """
+        CREATE TABLE shot_takes (
+            local_id    TEXT PRIMARY KEY REFERENCES tasks (local_id) ON DELETE CASCADE,
+            shot_id     TEXT NOT NULL,
+            recipe      TEXT NOT NULL DEFAULT '',
+            created_at  REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX shot_takes_shot ON shot_takes (shot_id, created_at)",
+    ],
+)
+
 #: Every migration, oldest first. The schema version of a fresh database is ``len(MIGRATIONS)``.
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_TASKS_EVENTS_ARTIFACTS_DRAFTS,
     _V2_REFERENCES_OUTBOX_SETTINGS,
     _V3_BALANCE_INDEX,
     _V4_CAST,
+    _V5_BOARDS,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

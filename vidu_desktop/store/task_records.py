@@ -11,7 +11,7 @@ from typing import Any
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError
 from vidu_desktop.core.request import GenerationRequest
-from vidu_desktop.core.states import TaskState
+from vidu_desktop.core.states import TaskMark, TaskState
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class TaskRecord:
     submit_attempts: int  # submit requests sent (1 for a normal task)
     poll_count: int
     download_attempts: int
+    mark: TaskMark = TaskMark.NONE  # the user's verdict: starred, rejected or none
+    marked_at: float | None = None
 
     @property
     def request(self) -> GenerationRequest:
@@ -80,12 +82,13 @@ class TaskRecord:
         values["state"] = TaskState(data["state"])
         values["request_data"] = json.loads(data["request_json"])
         values["error"] = error_from_json(data["error_json"])
+        values["mark"] = TaskMark(data.get("mark") or "")
         return cls(**values)
 
 
 # Fields read straight from the column of the same name (the others are decoded above).
 _COLUMN_FIELDS = tuple(f for f in TaskRecord.__dataclass_fields__
-                       if f not in ("state", "request_data", "error"))
+                       if f not in ("state", "request_data", "error", "mark"))
 
 
 @dataclass(frozen=True)
@@ -114,20 +117,23 @@ class TaskEvent:
 @dataclass(frozen=True)
 class TaskFilter:
     """Which tasks to list. Empty fields do not filter. ``text`` matches the prompt, the remote
-    id or the local id (case-insensitive for ASCII letters)."""
+    id or the local id (case-insensitive for ASCII letters); ``marks``: the tasks with any of
+    these marks (the task list's "Starred" filter)."""
 
     states: frozenset[TaskState] | None = None
     provider: str | None = None
     text: str = ""
     group_id: str | None = None
     draft_id: str | None = None
+    marks: frozenset[TaskMark] | None = None
 
     @classmethod
     def of(cls, states: Iterable[TaskState] | None = None, provider: str | None = None,
            text: str = "", group_id: str | None = None,
-           draft_id: str | None = None) -> TaskFilter:
+           draft_id: str | None = None, marks: Iterable[TaskMark] | None = None
+           ) -> TaskFilter:
         return cls(frozenset(states) if states is not None else None, provider, text,
-                   group_id, draft_id)
+                   group_id, draft_id, frozenset(marks) if marks is not None else None)
 
     def where(self) -> tuple[str, list[object]]:
         """The SQL condition (never empty) and its parameters."""
@@ -138,6 +144,11 @@ class TaskFilter:
                 return "0", []
             clauses.append(f"state IN ({', '.join('?' * len(self.states))})")
             params.extend(sorted(s.value for s in self.states))
+        if self.marks is not None:
+            if not self.marks:
+                return "0", []
+            clauses.append(f"mark IN ({', '.join('?' * len(self.marks))})")
+            params.extend(sorted(m.value for m in self.marks))
         if self.provider:
             clauses.append("provider = ?")
             params.append(str(self.provider))

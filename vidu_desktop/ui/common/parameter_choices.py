@@ -1,4 +1,5 @@
-"""The parameter panel's choices and the rules that keep them valid (no Qt here).
+"""The parameter panel's choices (``Choices``, kept in ``core/choices.py`` with the requests
+they make) and the rules that keep them valid (no Qt here).
 
 ``fit(choices, spec)`` returns the choices every value of which the chosen host and model
 offer, and a note for each value it had to change, so the panel can show the user what moved
@@ -7,92 +8,12 @@ offer, and a note for each value it had to change, so the panel can show the use
 
 from __future__ import annotations
 
-import random
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from dataclasses import replace
 
-from vidu_desktop.core.capabilities import (
-    Mode,
-    ModelSpec,
-    ProviderId,
-    provider,
-)
-from vidu_desktop.core.request import GenerationRequest, ReferenceImage, Subject
+from vidu_desktop.core.capabilities import Mode, ModelSpec, ProviderId, provider
+from vidu_desktop.core.choices import MAX_VARIATIONS, Choices
 
-MAX_VARIATIONS = 8
-
-
-@dataclass(frozen=True)
-class Choices:
-    provider: ProviderId = ProviderId.VIDU
-    model: str = "viduq1"
-    duration: int = 5
-    resolution: str = "1080p"
-    aspect_ratio: str = "16:9"
-    movement_amplitude: str = "auto"
-    seed: int = 1
-    random_seed: bool = True
-    bgm: bool = False
-    variations: int = 1
-    payload: str = ""
-    off_peak: bool = False
-    watermark: bool = False
-    #: speech and sound with the video (drafts saved before it existed open with it off)
-    audio: bool = False
-
-    @property
-    def spec(self) -> ModelSpec:
-        return provider(self.provider).model(self.model, Mode.REFERENCE2VIDEO)
-
-    def to_parameters(self) -> dict[str, Any]:
-        """For a draft: everything but host and model (which the draft keeps apart)."""
-        data = asdict(self)
-        data.pop("provider")
-        data.pop("model")
-        return data
-
-    @classmethod
-    def from_draft(cls, host: str, model: str, parameters: dict[str, Any]) -> Choices:
-        """Choices as saved (not yet fitted: call ``fit``). Unknown keys are ignored."""
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for name, value in parameters.items():
-            if name in known and name not in ("provider", "model"):
-                values[name] = value
-        try:
-            pid = ProviderId(host)
-        except ValueError:
-            pid = ProviderId.VIDU
-        return cls(provider=pid, model=model or provider(pid).default_model.model, **values)
-
-    def seeds(self, rng: random.Random | None = None) -> list[int]:
-        """One seed per variation: random ones drawn here (so each take's seed is known), or
-        the chosen seed and the ones after it (wrapping at the host's maximum)."""
-        spec = self.spec
-        top = spec.seed_max
-        if self.random_seed:
-            rng = rng or random.Random()
-            return [rng.randint(1, top) for _ in range(self.variations)]
-        return [(self.seed - 1 + i) % top + 1 for i in range(self.variations)]
-
-    def requests(self, prompt: str, images: tuple[ReferenceImage, ...],
-                 rng: random.Random | None = None, *, subjects: tuple[Subject, ...] = ()
-                 ) -> list[GenerationRequest]:
-        """The requests of one Generate (one per variation), with only what the host takes.
-        ``images`` are the loose pictures, ``subjects`` the draft's cast members."""
-        spec = self.spec
-        seeds = self.seeds(rng) if spec.supports_seed else [None] * self.variations
-        return [GenerationRequest(
-            provider=self.provider, model=self.model, prompt=prompt, images=images,
-            mode=Mode.REFERENCE2VIDEO, duration=self.duration, resolution=self.resolution,
-            aspect_ratio=self.aspect_ratio if spec.aspect_ratios else None,
-            movement_amplitude=self.movement_amplitude, seed=seed,
-            bgm=self.bgm and spec.supports_bgm,
-            payload=self.payload if spec.supports_payload else "",
-            off_peak=self.off_peak and spec.supports_off_peak,
-            watermark=self.watermark and spec.supports_watermark,
-            subjects=subjects, audio=self.audio and spec.supports_audio,
-        ) for seed in seeds]
+__all__ = ["MAX_VARIATIONS", "Choices", "audio_excludes_off_peak", "default_choices", "fit"]
 
 
 def _name(spec: ModelSpec) -> str:
