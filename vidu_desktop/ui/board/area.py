@@ -28,10 +28,6 @@ from vidu_desktop.core.errors import AppError
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.store import ArtifactKind, Board, Settings, Shot, TaskRecord
-from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.common.background import Background
-from vidu_desktop.ui.common.bridge import EngineBridge
-from vidu_desktop.ui.common.covers import CoverCache
 from vidu_desktop.ui.board.bar import BoardBar
 from vidu_desktop.ui.board.board_actions import BoardActions, ComposerChoice
 from vidu_desktop.ui.board.questions import Questions
@@ -39,6 +35,10 @@ from vidu_desktop.ui.board.shot_detail import ShotDetail
 from vidu_desktop.ui.board.shot_list import KEYS_HINT, ShotList
 from vidu_desktop.ui.board.shot_model import ShotModel, ShotRow
 from vidu_desktop.ui.board.takes_strip import CARD, TakesStrip
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.background import Background
+from vidu_desktop.ui.common.bridge import EngineBridge
+from vidu_desktop.ui.common.covers import CoverCache
 
 REFRESH_MS = 150
 CURRENT_KEY = "board.current"
@@ -95,7 +95,7 @@ class BoardArea(QWidget):
         self.takes = TakesStrip(self)
         self.take_covers = CoverCache(self, thumb=CARD)
         self.take_covers.ready.connect(self._take_cover_ready)
-        self.actions = BoardActions(self)
+        self.board_actions = BoardActions(self)
         self.add_button = QPushButton("Add shot", self)
         self.add_button.setObjectName("board-add-shot")
         self.add_button.setToolTip("A new shot after the selected one")
@@ -150,7 +150,7 @@ class BoardArea(QWidget):
         layout.addWidget(self.split, 1)
 
     def _connect(self) -> None:
-        bar, actions = self.bar, self.actions
+        bar, actions = self.bar, self.board_actions
         bar.board_chosen.connect(lambda board_id: self.reload(board_id=board_id))
         bar.new_board.connect(actions.new_board)
         bar.rename_board.connect(actions.rename_board)
@@ -203,7 +203,8 @@ class BoardArea(QWidget):
         ids = [b.id for b in boards]
         if wanted not in ids:
             wanted = ids[0] if ids else None
-        keep = shot_id or (self.current_shot().id if self.current_shot() else None)
+        current = self.current_shot()
+        keep = shot_id or (current.id if current is not None else None)
         if wanted != (self.board.id if self.board else None):
             keep = shot_id
         self.board = self.engine.board(wanted) if wanted else None

@@ -4,7 +4,7 @@ Play board, Export…."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -48,7 +48,7 @@ class BoardBar(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.activated.connect(self._chosen)
 
-        def button(text: str, tip: str, name: str, signal: Signal) -> QPushButton:
+        def button(text: str, tip: str, name: str, signal: Callable[[], object]) -> QPushButton:
             made = QPushButton(text, self)
             made.setObjectName(name)
             made.setToolTip(tip)
@@ -56,12 +56,12 @@ class BoardBar(QWidget):
             return made
 
         self.new_button = button("New…", "A new board for the composer's host and model",
-                                 "board-new", self.new_board)
+                                 "board-new", self.new_board.emit)
         self.rename_button = button("Rename…", "Rename this board", "board-rename",
-                                    self.rename_board)
+                                    self.rename_board.emit)
         self.delete_button = button("Delete…", "Delete this board and its shots (their "
                                     "tasks and videos are kept)", "board-delete",
-                                    self.delete_board)
+                                    self.delete_board.emit)
         self.file_button = QToolButton(self)
         self.file_button.setObjectName("board-shot-list-file")
         self.file_button.setText("Shot list")
@@ -76,12 +76,12 @@ class BoardBar(QWidget):
         self.generate_button = button(
             "Generate…", "Make takes of this shot, the selected shots or every shot without "
             "one; the count and the estimated cost are shown before anything is sent",
-            "board-generate-button", self.generate)
+            "board-generate-button", self.generate.emit)
         theme.set_role(self.generate_button, "primary")
         self.play_button = button("Play board", "The chosen takes back to back in Review",
-                                  "board-play", self.play_board)
+                                  "board-play", self.play_board.emit)
         self.export_button = button("Export…", "The chosen takes as one film, a timeline "
-                                    "and a contact sheet", "board-export", self.export_board)
+                                    "and a contact sheet", "board-export", self.export_board.emit)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)

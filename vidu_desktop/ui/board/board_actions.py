@@ -14,9 +14,9 @@ from vidu_desktop.core.formatting import host_label
 from vidu_desktop.engine import Engine
 from vidu_desktop.engine.board_plan import GenerationPlan
 from vidu_desktop.store import Board, Shot
-from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.board.generate_dialog import GenerateDialog
 from vidu_desktop.ui.board.questions import Questions
+from vidu_desktop.ui.common.background import Background
 
 #: the composer's host, model and parameters (what a new board starts from)
 ComposerChoice = Callable[[], tuple[str, str, dict[str, Any]]]

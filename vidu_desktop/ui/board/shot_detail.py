@@ -168,11 +168,11 @@ class ShotDetail(QWidget):
             self._show_pictures(None)
             return
         self.title.setText(f"Shot {shot.number}")
-        if not same or (not self.prompt.hasFocus() and not self._timer.isActive()):
-            if self.prompt.toPlainText() != shot.prompt:
-                self.prompt.blockSignals(True)
-                self.prompt.setPlainText(shot.prompt)
-                self.prompt.blockSignals(False)
+        typing = same and (self.prompt.hasFocus() or self._timer.isActive())
+        if not typing and self.prompt.toPlainText() != shot.prompt:
+            self.prompt.blockSignals(True)
+            self.prompt.setPlainText(shot.prompt)
+            self.prompt.blockSignals(False)
         self._count()
         self._show_pictures(shot)
         names = []

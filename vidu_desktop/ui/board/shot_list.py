@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.formatting import excerpt
-from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.board.shot_model import (
     COVER,
     RowRole,
@@ -29,6 +28,7 @@ from vidu_desktop.ui.board.shot_model import (
     chosen_text,
     shot_state,
 )
+from vidu_desktop.ui.common import theme
 
 ROW_HEIGHT = COVER.height() + 16
 NUMBER_W = 34
@@ -67,14 +67,14 @@ class ShotDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         opt.text = ""
         opt.icon = QIcon()  # the cover is drawn below, where it belongs
-        widget = option.widget  # type: ignore[attr-defined]  # QStyleOption's member
+        widget = option.widget
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        pal = option.palette  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
         fg = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        rect: QRect = option.rect
         painter.save()
         number_font = QFont(painter.font())
         number_font.setBold(True)
@@ -90,7 +90,7 @@ class ShotDelegate(QStyledItemDelegate):
             painter.drawPixmap(cover_rect, cover)
         left = cover_rect.right() + 10
         width = max(20, rect.right() - left - 8)
-        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.setFont(option.font)
         metrics = painter.fontMetrics()
         line = metrics.height()
         top = rect.top() + (rect.height() - 2 * line - 4) // 2
@@ -98,7 +98,7 @@ class ShotDelegate(QStyledItemDelegate):
                                     width)
         painter.drawText(QRect(left, top, width, line), Qt.AlignmentFlag.AlignVCenter, prompt)
         state = shot_state(row)
-        bold = QFont(option.font)  # type: ignore[attr-defined]
+        bold = QFont(option.font)
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(fg if selected else state_color(row, pal))
@@ -107,7 +107,7 @@ class ShotDelegate(QStyledItemDelegate):
                          Qt.AlignmentFlag.AlignVCenter, state)
         chosen = chosen_text(row)
         if chosen and not state.startswith("take"):
-            painter.setFont(option.font)  # type: ignore[attr-defined]
+            painter.setFont(option.font)
             painter.setPen(fg)
             painter.drawText(QRect(left + state_w + 12, top + line + 4,
                                    max(0, width - state_w - 12), line),

@@ -140,7 +140,7 @@ class ShotModel(QAbstractListModel):
     def row_of(self, shot_id: str) -> int | None:
         return next((i for i, r in enumerate(self.rows) if r.shot.id == shot_id), None)
 
-    def row(self, i: int) -> ShotRow | None:  # type: ignore[override]  # a row, not a parent
+    def row(self, i: int) -> ShotRow | None:
         return self.rows[i] if 0 <= i < len(self.rows) else None
 
     def take_ids(self) -> set[str]:

@@ -147,19 +147,19 @@ class TakesStrip(QWidget):
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addLayout(self.row)
         inner_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(inner)
-        self.scroll.setMinimumHeight(CARD.height() + 96)
+        self.strip_scroll = QScrollArea(self)
+        self.strip_scroll.setWidgetResizable(True)
+        self.strip_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.strip_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.strip_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.strip_scroll.setWidget(inner)
+        self.strip_scroll.setMinimumHeight(CARD.height() + 96)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.title)
         layout.addWidget(self.empty)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.strip_scroll, 1)
 
     def show_takes(self, takes: list[ShotTake], covers: dict[str, QPixmap],
                    current: int = 0) -> None:
@@ -184,7 +184,7 @@ class TakesStrip(QWidget):
             current = (chosen or fresh or numbers)[0]
         self.title.setText(f"Takes ({len(takes)})" if takes else "Takes")
         self.empty.setVisible(not takes)
-        self.scroll.setVisible(bool(takes))
+        self.strip_scroll.setVisible(bool(takes))
         self._set(current)
 
     def set_cover(self, local_id: str, cover: QPixmap) -> None:
@@ -201,7 +201,7 @@ class TakesStrip(QWidget):
         for card in self.cards:
             card.set_current(card.number == number)
             if card.number == number:
-                self.scroll.ensureWidgetVisible(card)
+                self.strip_scroll.ensureWidgetVisible(card)
 
     def next_after_reject(self) -> None:
         """After the current take is rejected: the next take not rejected becomes current."""

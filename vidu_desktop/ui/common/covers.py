@@ -1,4 +1,5 @@
-"""Cover thumbnails (the task list's, the board's): decoded off the UI thread, kept in a small LRU cache.
+"""Cover thumbnails (the task list's, the board's): decoded off the UI thread, kept in a small
+LRU cache.
 
 ``get`` answers at once: the cached pixmap, or a placeholder while a worker thread reads and
 scales the file (``QImageReader`` with a scaled size, so a large cover is never decoded whole).

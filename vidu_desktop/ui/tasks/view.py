@@ -29,8 +29,8 @@ from vidu_desktop.core.states import ACTIVE, TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.tasks.actions import TaskAction, TaskActions
 from vidu_desktop.ui.common.covers import THUMB
+from vidu_desktop.ui.tasks.actions import TaskAction, TaskActions
 from vidu_desktop.ui.tasks.details import ACTIONS, TaskDetails, enabled_actions
 from vidu_desktop.ui.tasks.model import COST, COVER, STATE, TASK, RecordRole, TaskModel
 
