@@ -27,7 +27,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APP_LOCK = ROOT / "requirements" / "app.txt"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-DEMOS = ("vidu_desktop/ui/compose/tray/demo.py", "vidu_desktop/ui/review/demo.py")
+DEMOS = ("vidu_desktop/ui/compose/tray/demo.py", "vidu_desktop/ui/review/demo.py",
+         "vidu_desktop/ui/board/demo.py")
 BIN = "Scripts" if sys.platform == "win32" else "bin"
 EXE = ".exe" if sys.platform == "win32" else ""
 

@@ -1,4 +1,5 @@
-"""Review: the selected take in the player, two takes compared. Public face:
-``review.ReviewPane`` (``show``, ``compare``, ``release`` before a delete, ``forget``) and
-``review.take_label``; the players (``player``, ``compare``, ``screen``, ``controls``) load with
+"""Review: the selected take in the player, two takes compared, a cut played. Public face:
+``review.ReviewPane`` (``show``, ``compare``, ``play_cut``, ``release`` before a delete,
+``forget``), ``review.take_label`` and ``cut_model.CutItem``; the players (``player``,
+``compare``, ``cut_player`` + ``cut_bar`` + ``cut_probe``, ``screen``, ``controls``) load with
 the first take shown. ``demo`` shows them alone (not in the wheel)."""

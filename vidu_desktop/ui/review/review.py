@@ -1,16 +1,17 @@
 """The Review tab: the selected take in the player, or two takes side by side.
 
 Selecting a finished task in the task list shows its cover here (ready to play); a double-click,
-Enter or "Play" plays it; selecting two finished takes (Ctrl+click) compares them. The player
-and the compare view are made on first use (QMediaPlayer costs start-up time and is not needed
-to compose). A task whose video is missing or damaged gets a message, not a crash.
+Enter or "Play" plays it; selecting two finished takes (Ctrl+click) compares them; ``play_cut``
+plays a board's chosen takes back to back (``cut_player``). The players are made on first use
+(QMediaPlayer costs start-up time and is not needed to compose). A task whose video is missing
+or damaged gets a message, not a crash.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,11 @@ from vidu_desktop.core.formatting import excerpt, host_label
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.review.cut_model import CutItem
 
 if TYPE_CHECKING:  # QtMultimedia loads when the first take is shown, not at start-up
     from vidu_desktop.ui.review.compare import CompareWidget
+    from vidu_desktop.ui.review.cut_player import CutPlayer
     from vidu_desktop.ui.review.player import PlayerWidget
     from vidu_desktop.ui.review.screen import VideoScreen
 
@@ -64,6 +67,7 @@ class ReviewPane(QWidget):
         self.stack.addWidget(self.hint)
         self._player: PlayerWidget | None = None
         self._compare: CompareWidget | None = None
+        self._cut: CutPlayer | None = None
         self.ids: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 6, 8)
@@ -94,6 +98,17 @@ class ReviewPane(QWidget):
             self._compare.error.connect(self.message)
             self.stack.addWidget(self._compare)
         return self._compare
+
+    @property
+    def cut_view(self) -> CutPlayer:
+        if self._cut is None:
+            from vidu_desktop.ui.review.cut_player import CutPlayer
+
+            self._cut = CutPlayer(self.stack)
+            self._cut.setObjectName("review-cut")
+            self._cut.error.connect(self.message)
+            self.stack.addWidget(self._cut)
+        return self._cut
 
     @property
     def current(self) -> QWidget | None:
@@ -159,6 +174,20 @@ class ReviewPane(QWidget):
             view.play()
         return ok
 
+    def play_cut(self, items: Sequence[CutItem], *, title: str = "") -> None:
+        """Play ``items`` back to back as one film, with the shots marked on the seek bar
+        (their files are checked and unknown lengths read first, off the UI thread)."""
+        self._stop()
+        view = self.cut_view
+        self.stack.setCurrentWidget(view)
+        count = len(items)
+        self.title.setText(title or f"The cut: {count} shot{'s' if count != 1 else ''} "
+                                    "back to back")
+        self.title.setToolTip("")
+        self.ids = []
+        view.play_cut(items)
+        view.setFocus()
+
     def forget(self, local_id: str) -> None:
         """The task was deleted: stop showing it."""
         if local_id in self.ids:
@@ -185,6 +214,8 @@ class ReviewPane(QWidget):
         screens = [self._player.screen_view] if self._player is not None else []
         if self._compare is not None:
             screens += [self._compare.a, self._compare.b]
+        if self._cut is not None:
+            screens.append(self._cut.screen_view)
         return screens
 
     # -- helpers ----------------------------------------------------------------------------
@@ -199,7 +230,7 @@ class ReviewPane(QWidget):
         return "This task's video is not ready yet: it plays here when it has downloaded."
 
     def _stop(self) -> None:
-        for view in (self._player, self._compare):
+        for view in (self._player, self._compare, self._cut):
             if view is not None:
                 view.pause()
 
@@ -210,3 +241,5 @@ class ReviewPane(QWidget):
         if self._compare is not None:
             self._compare.a.unload()
             self._compare.b.unload()
+        if self._cut is not None:
+            self._cut.screen_view.unload()
