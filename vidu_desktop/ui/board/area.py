@@ -65,7 +65,6 @@ class BoardArea(QWidget):
     play_cut_requested = Signal(list)  # CutEntry list: the board from a shot on
     open_in_composer = Signal(object, object)  # Board, Shot
     update_from_composer = Signal(str)  # a shot id
-    export_requested = Signal(object)  # the Board to export
 
     def __init__(self, engine: Engine, bridge: EngineBridge, settings: Settings | None = None,
                  parent: QWidget | None = None) -> None:
@@ -75,6 +74,7 @@ class BoardArea(QWidget):
         self.bridge = bridge
         self.settings = settings
         self.board: Board | None = None
+        self._shown_shot: str | None = None  # the shot whose takes the strip shows
         self.bg = Background()
         self.questions = Questions(self)
         #: the composer's host, model and parameters, for a new board (the shell sets it)
@@ -159,7 +159,7 @@ class BoardArea(QWidget):
         bar.export_csv.connect(actions.export_csv)
         bar.generate.connect(actions.open_generate)
         bar.play_board.connect(lambda: self.play_from(0))
-        bar.export_board.connect(self._export)
+        bar.export_board.connect(actions.export_board)
         self.add_button.clicked.connect(actions.add_shot)
         self.duplicate_button.clicked.connect(actions.duplicate_shot)
         self.delete_button.clicked.connect(actions.delete_shot)
@@ -267,7 +267,9 @@ class BoardArea(QWidget):
         takes = list(row.takes) if row else []
         covers = {t.local_id: self.take_covers.get(t.local_id, self._cover_of(t.local_id))
                   for t in takes}
-        self.takes.show_takes(takes, covers)
+        shot_id = row.shot.id if row else None
+        self.takes.show_takes(takes, covers, keep=shot_id == self._shown_shot)
+        self._shown_shot = shot_id
         self.duplicate_button.setEnabled(row is not None)
         self.delete_button.setEnabled(row is not None)
 
@@ -364,10 +366,6 @@ class BoardArea(QWidget):
         shot = board.shot(current.id) if board is not None and current is not None else None
         if board is not None and shot is not None:
             self.open_in_composer.emit(board, shot)
-
-    def _export(self) -> None:
-        if self.board is not None:
-            self.export_requested.emit(self.board)
 
     def _update_from_composer(self) -> None:
         shot = self.current_shot()

@@ -7,16 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import Qt
 
 from vidu_desktop.core.errors import AppError
 from vidu_desktop.core.formatting import host_label
 from vidu_desktop.engine import Engine
 from vidu_desktop.engine.board_plan import GenerationPlan
+from vidu_desktop.film.progress import CancelFlag, ProgressCallback
 from vidu_desktop.store import Board, Shot
+from vidu_desktop.ui.board.export_choice import ExportChoice
 from vidu_desktop.ui.board.generate_dialog import GenerateDialog
 from vidu_desktop.ui.board.questions import Questions
 from vidu_desktop.ui.common.background import Background
+
+if TYPE_CHECKING:  # the dialog (and the film's formats) load when first opened
+    from vidu_desktop.ui.board.export_dialog import ExportDialog
 
 #: the composer's host, model and parameters (what a new board starts from)
 ComposerChoice = Callable[[], tuple[str, str, dict[str, Any]]]
@@ -48,6 +55,7 @@ class BoardActions:
     def __init__(self, place: BoardPlace) -> None:
         self.place = place
         self.generate_dialog: GenerateDialog | None = None
+        self.export_dialog: ExportDialog | None = None
 
     @property
     def engine(self) -> Engine:
@@ -228,6 +236,29 @@ class BoardActions:
             return None
         self.place.reload(shot_id=shot_id)
         return shot
+
+    # -- export ------------------------------------------------------------------------------
+    def export_board(self) -> ExportDialog | None:
+        """The export dialog, its job the engine's export of this board (in its worker)."""
+        from vidu_desktop.ui.board.export_dialog import ExportDialog
+
+        board = self.place.board
+        if board is None:
+            return None
+        engine, board_id = self.engine, board.id
+
+        def job(choice: ExportChoice, progress: ProgressCallback, cancel: CancelFlag
+                ) -> list[Path]:
+            report = engine.export_board(board_id, choice.folder, name=choice.name,
+                                         mp4=choice.mp4, timelines=choice.timelines,
+                                         sheet=choice.sheets, progress=progress, cancel=cancel)
+            return list(report.paths)
+
+        dialog = ExportDialog(board.name, len(board.shots), job, self.place.window_widget())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- generate ----------------------------------------------------------------------------
     def open_generate(self) -> GenerateDialog | None:

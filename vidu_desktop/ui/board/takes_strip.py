@@ -162,9 +162,12 @@ class TakesStrip(QWidget):
         layout.addWidget(self.strip_scroll, 1)
 
     def show_takes(self, takes: list[ShotTake], covers: dict[str, QPixmap],
-                   current: int = 0) -> None:
+                   current: int = 0, *, keep: bool = True) -> None:
         """Show ``takes`` (``covers`` by local id); ``current``: the take made current (0:
-        the one kept if still there, else the chosen one, else the first not rejected)."""
+        with ``keep`` the one that was, if still there, else the chosen one, else the first
+        not rejected)."""
+        if not keep:
+            self.current = 0
         for card in self.cards:
             card.deleteLater()
         self.cards = []
