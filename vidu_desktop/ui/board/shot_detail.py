@@ -102,6 +102,8 @@ class ShotDetail(QWidget):
             combo.setObjectName(f"board-shot-{key}")
             combo.setAccessibleName(f"Shot {label.lower()}")
             combo.activated.connect(lambda _i: self._parameters_chosen())
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setToolTip(f"{label} of this shot; “(board)”: the board's default")
             self.combos[key] = combo
             cell = QVBoxLayout()
             cell.setSpacing(2)
@@ -221,7 +223,9 @@ class ShotDetail(QWidget):
                 combo.setEnabled(False)
                 continue
             default = getattr(defaults, key)
-            combo.addItem(f"Board default ({value_text(key, default)})", None)
+            combo.addItem(f"{value_text(key, default)} (board)", None)
+            combo.setItemData(0, "The board's default: every shot that does not change it",
+                              Qt.ItemDataRole.ToolTipRole)
             values: tuple[Any, ...] = {
                 "duration": spec.durations,
                 "resolution": spec.resolutions_for(

@@ -74,6 +74,7 @@ class TakeCard(QFrame):
         self.stale.setToolTip("The shot's prompt, pictures, cast or parameters changed after "
                               "this take was made")
         theme.set_role(self.stale, "warning")
+        self.stale.setWordWrap(True)
         self.stale.setVisible(take.stale)
         head = QHBoxLayout()
         head.setSpacing(6)
@@ -87,9 +88,8 @@ class TakeCard(QFrame):
         layout.addLayout(head)
         layout.addWidget(self.state)
         layout.addWidget(self.stale)
-        layout.addStretch(1)
         self.setFixedWidth(CARD.width() + 14)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
         self.setToolTip(f"Take {take.number}: {take_state(take)}. Press {take.number} to "
                         "pick it, X to reject the current take, Space to play it")
         self.setAccessibleName(self.spoken())
@@ -176,7 +176,7 @@ class TakesStrip(QWidget):
             card.clicked.connect(self.set_current)
             card.double_clicked.connect(self.play)
             card.menu_requested.connect(self._menu)
-            self.row.addWidget(card)
+            self.row.addWidget(card, 0, Qt.AlignmentFlag.AlignTop)
             self.cards.append(card)
         numbers = [t.number for t in takes]
         if current not in numbers:
