@@ -51,3 +51,26 @@ def test_keys_pick_reject_and_play(windows, qtbot, run, emulator):
     assert [e.label for e in played.args[0]] == ["Shot 2"]  # shot 3 has no chosen take
     assert "shot 3" in window.statusBar().currentMessage()
     assert window.tabs.currentWidget() is window.review
+
+
+def test_a_prompt_changed_in_place_makes_the_takes_stale(windows, qtbot, run, emulator):
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    engine = window.session.engine
+    board = make_board(engine, 2)
+    generate(engine, run, qtbot, board, takes=2, shot_ids=[board.shots[0].id])
+    window.show_board()
+    area = window.board
+    area.reload(board_id=board.id)
+    assert [c.take.stale for c in area.takes.cards] == [False, False]
+    prompt = area.detail.prompt
+    prompt.setFocus()
+    prompt.moveCursor(prompt.textCursor().MoveOperation.End)
+    qtbot.keyClicks(prompt, ", in slow motion")
+    assert area.detail.counter.text() == f"{len(prompt.toPlainText())} / 1500"
+    area.shots.setFocus()  # leaving the editor saves the prompt
+    qtbot.waitUntil(lambda: engine.board(board.id).shots[0].prompt.endswith("slow motion"))
+    assert shot_state(area.model.rows[0]) == "stale"
+    qtbot.waitUntil(lambda: [c.stale.isVisibleTo(area) for c in area.takes.cards]
+                    == [True, True])  # (new cards show in the next turn of the loop)
+    assert area.takes.cards[0].stale.text() == "made before the shot changed"
+    assert all(t.stale for t in engine.takes(board.shots[0].id))
