@@ -253,3 +253,25 @@ def test_the_sandbox_shows_the_profiles_boards_with_its_own_takes(
                 "the sea", "made in the sandbox"]
             assert len(real.takes(shot.id)) == 1
     run(scenario(), timeout=60)
+
+
+def test_the_shots_follow_a_cast_member_renamed_or_deleted(
+        make_engine: EngineFactory) -> None:
+    async def scenario() -> None:
+        async with make_engine() as engine:
+            mia = engine.add_cast_member("mia", keep(engine, 1, 70))
+            board = engine.create_board("Cast", "vidu", "viduq1")
+            shot = engine.add_shot(board.id, prompt="@Mia runs, @mia jumps", cast=(mia.id,))
+            before = engine.recipe(board, shot)
+            engine.update_cast_member(mia.id, name="zoe")
+            renamed = engine.board_store.require_shot(shot.id)
+            assert renamed.prompt == "@zoe runs, @zoe jumps"
+            assert engine.recipe(board, renamed) == before  # the same recipe: not stale
+            assert engine.plan_generation(board.id).problems == ()
+            engine.delete_cast_member(mia.id)
+            dropped = engine.board_store.require_shot(shot.id)
+            assert dropped.cast == () and dropped.prompt == "@zoe runs, @zoe jumps"
+            problems = engine.plan_generation(board.id).problems
+            assert any(p.startswith("Shot 1: The prompt mentions @zoe, but no one")
+                       for p in problems), problems
+    run(scenario())

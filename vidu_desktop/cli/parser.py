@@ -8,6 +8,8 @@ from pathlib import Path
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.states import TaskState
 
+from .board_parser import add_board
+
 HOSTS = [h.value for h in ProviderId]
 
 
@@ -139,6 +141,10 @@ def parser(epilog: str = "") -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="one JSON object per task")
     add_cast(command("cast", "the cast: named subjects (1-3 pictures each, a description, a "
                      "voice) that a prompt mentions as @name; list, add, rename, remove"))
+    add_board(command("board", "storyboards: boards of shots generated as takes, picked, and "
+                      "exported as one film; new, list, show, add-shot, import, export-csv, "
+                      "generate, pick, reject, export, spend-limit"),
+              lambda a: add_common(a, top=False))
     command("providers", "print the capability table of every host and model")
     k = command("key", "store, remove or show a host's key in the OS keychain")
     k.add_argument("action", choices=["set", "delete", "show"])

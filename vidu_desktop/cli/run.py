@@ -28,6 +28,7 @@ from vidu_desktop.store import AppPaths, SecretStore
 from vidu_desktop.store.paths import default_profile_dir
 
 from . import output as out
+from .board import cmd_board
 from .commands import COMMANDS
 from .output import fail, report_error
 from .parser import parse
@@ -115,7 +116,8 @@ async def run_engine(args: argparse.Namespace) -> int:
                 return fail(str(exc), out.INVALID)
             engine = Engine(paths, redacted_keys(secrets.resolve, logs.redactor), settings)
         try:
-            return await COMMANDS[args.command](engine, args)
+            command = cmd_board if args.command == "board" else COMMANDS[args.command]
+            return await command(engine, args)
         finally:
             await engine.close()
     finally:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vidu_desktop.core.choices import Choices
+from vidu_desktop.core.mentions import MENTION
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskMark
 from vidu_desktop.store import Board, CastMember, Shot, TaskRecord
@@ -86,8 +88,15 @@ def effective_parameters(board: Board, shot: Shot) -> dict[str, Any]:
 def recipe_of(board: Board, shot: Shot, members: Sequence[CastMember | None]) -> str:
     """The hash of what ``shot`` asks for now (``members``: its cast, None where a member is
     no longer in the cast)."""
+    known = {m.name.casefold(): m.id for m in members if m is not None}
+
+    def by_id(m: re.Match[str]) -> str:  # a renamed member's mentions make the same recipe
+        member_id = known.get(m.group(1).casefold())
+        return "@#" + member_id if member_id else m.group(0)
+
     data = {
-        "provider": board.provider, "model": board.model, "prompt": shot.prompt,
+        "provider": board.provider, "model": board.model,
+        "prompt": MENTION.sub(by_id, shot.prompt),
         "references": [r.sha256 for r in shot.references],
         "cast": [{"id": cid, "pictures": list(m.hashes), "voice": m.voice_id}
                  if m is not None else {"id": cid, "missing": True}

@@ -110,8 +110,8 @@ class BoardVerbs(ShotVerbs):
             have = (f"has {len(takes)} take{'s' if len(takes) != 1 else ''}" if takes
                     else "has no takes yet")
             raise board_error(f"Shot {shot.number} {have}; there is no take {number}.",
-                              "Pick one of its takes by number" if takes else
-                              "Generate the shot first.")
+                              f"Pick one of its takes by number (1 to {len(takes)})."
+                              if takes else "Generate the shot first.")
         return takes[number - 1]
 
     def pick_take(self, shot_id: str, number: int) -> TaskRecord:

@@ -37,7 +37,7 @@ from vidu_desktop.store.boards import board_error, check_board_name
 from . import board_checks as checks
 
 if TYPE_CHECKING:
-    from .boards import BoardVerbs
+    from .shots import ShotVerbs
 
 
 def _read(path: Path) -> str:
@@ -70,7 +70,7 @@ async def _picture(spec: ModelSpec, source: Path, cache: dict[Path, ReferenceIma
     return cache[source]
 
 
-async def _check_row(engine: BoardVerbs, spec: ModelSpec, folder: Path, row: ShotRow,
+async def _check_row(engine: ShotVerbs, spec: ModelSpec, folder: Path, row: ShotRow,
                      cache: dict[Path, ReferenceImage | str]
                      ) -> tuple[list[str], list[CastMember], list[ReferenceImage]]:
     problems: list[str] = []
@@ -99,7 +99,7 @@ async def _check_row(engine: BoardVerbs, spec: ModelSpec, folder: Path, row: Sho
     return problems, members, images
 
 
-async def import_shot_list(engine: BoardVerbs, path: Path, *, board_name: str,
+async def import_shot_list(engine: ShotVerbs, path: Path, *, board_name: str,
                            provider: str, model: str) -> Board:
     spec = checks.model_of(provider, model)
     name = check_board_name(board_name)
@@ -136,7 +136,7 @@ async def import_shot_list(engine: BoardVerbs, path: Path, *, board_name: str,
     return store.require(board.id)
 
 
-def export_shot_list(engine: BoardVerbs, board_id: str, path: Path) -> Path:
+def export_shot_list(engine: ShotVerbs, board_id: str, path: Path) -> Path:
     board = engine.board_store.require(board_id)
     rows = []
     for shot in board.shots:

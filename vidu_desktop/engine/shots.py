@@ -79,6 +79,29 @@ class ShotVerbs(CastVerbs):
             except Exception:
                 log.exception("board listener failed")
 
+    # -- the cast, followed by the shots ----------------------------------------------------
+    def update_cast_member(self, member_id: str, *, name: str | None = None,
+                           description: str | None = None, voice_id: str | None = None,
+                           pictures: Sequence[DraftReference] | None = None) -> CastMember:
+        """As the cast's; a new name is carried into the prompts of the shots that use the
+        member too (their takes do not become stale for it)."""
+        old = self.cast.require(member_id)
+        member = super().update_cast_member(member_id, name=name, description=description,
+                                            voice_id=voice_id, pictures=pictures)
+        changed = {s.board_id for s in self.board_store.using_cast_member(member_id)}
+        if member.name != old.name:
+            self.board_store.rename_mentions(member_id, old.name, member.name)
+        for board_id in changed:
+            self._board_changed(board_id)
+        return member
+
+    def delete_cast_member(self, member_id: str) -> None:
+        """As the cast's; the shots that had the member drop it (their prompts are left as
+        written: the plan then says the mention names no one)."""
+        super().delete_cast_member(member_id)
+        for board_id in self.board_store.drop_cast_member(member_id):
+            self._board_changed(board_id)
+
     # -- boards ------------------------------------------------------------------------------
     def boards(self) -> list[BoardSummary]:
         """Every board, the most recently changed first."""

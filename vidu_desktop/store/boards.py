@@ -12,6 +12,7 @@ Which task is a take of which shot lives with the tasks (``store/takes.py``).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 import unicodedata
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vidu_desktop.core.errors import AppError, ErrorKind, Promise
+from vidu_desktop.core.mentions import MENTION
 
 from .cast import name_key
 from .db import transaction
@@ -238,6 +240,39 @@ class BoardStore:
                          "WHERE board_id = ? AND position > ?", (shot.board_id, shot.position))
             self._touch(shot.board_id, self._clock())
         return shot
+
+    # -- the cast members shots use ----------------------------------------------------------
+    def using_cast_member(self, member_id: str) -> list[Shot]:
+        rows = self.conn.execute("SELECT * FROM shots WHERE cast_json LIKE ?",
+                                 (f'%"{member_id}"%',))
+        return [s for s in (self._shot(r) for r in rows) if member_id in s.cast]
+
+    def drop_cast_member(self, member_id: str) -> set[str]:
+        """Take the member (being deleted) out of every shot's cast; their prompts are left
+        as written. Returns the boards changed."""
+        changed = self.using_cast_member(member_id)
+        with transaction(self.conn) as conn:
+            for shot in changed:
+                conn.execute("UPDATE shots SET cast_json = ? WHERE id = ?", (json.dumps(
+                    [c for c in shot.cast if c != member_id]), shot.id))
+        return {s.board_id for s in changed}
+
+    def rename_mentions(self, member_id: str, old: str, new: str) -> set[str]:
+        """In the shots whose cast has the member, ``@old`` (whatever its case) becomes
+        ``@new``; returns the boards changed."""
+        key = old.casefold()
+
+        def swap(m: re.Match[str]) -> str:
+            return "@" + new if m.group(1).casefold() == key else m.group(0)
+
+        changed = set()
+        with transaction(self.conn) as conn:
+            for shot in self.using_cast_member(member_id):
+                prompt = MENTION.sub(swap, shot.prompt)
+                if prompt != shot.prompt:
+                    conn.execute("UPDATE shots SET prompt = ? WHERE id = ?", (prompt, shot.id))
+                    changed.add(shot.board_id)
+        return changed
 
     def referenced_hashes(self) -> set[str]:
         """Every picture some shot uses."""
