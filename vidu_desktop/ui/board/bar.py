@@ -1,6 +1,6 @@
-"""The board area's top bar: which board (the library's boards), New / Rename / Delete, the
-shot list as a CSV file (import, export), and what is done with the whole board: Generate…,
-Play board, Export…."""
+"""The board area's top bar: which board (the library's boards), New…, the Board menu (rename,
+delete, the shot list as a CSV file: import, export), and what is done with the whole board:
+Generate…, Play board, Export…."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class BoardBar(QWidget):
         self.picker = QComboBox(self)
         self.picker.setObjectName("board-picker")
         self.picker.setAccessibleName("Board")
-        self.picker.setMinimumContentsLength(18)
+        self.picker.setMinimumContentsLength(6)
         self.picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.activated.connect(self._chosen)
@@ -57,22 +57,24 @@ class BoardBar(QWidget):
 
         self.new_button = button("New…", "A new board for the composer's host and model",
                                  "board-new", self.new_board.emit)
-        self.rename_button = button("Rename…", "Rename this board", "board-rename",
-                                    self.rename_board.emit)
-        self.delete_button = button("Delete…", "Delete this board and its shots (their "
-                                    "tasks and videos are kept)", "board-delete",
-                                    self.delete_board.emit)
-        self.file_button = QToolButton(self)
-        self.file_button.setObjectName("board-shot-list-file")
-        self.file_button.setText("Shot list")
-        self.file_button.setToolTip("Import a board from a CSV shot list, or export this one")
-        self.file_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.file_button)
+        self.manage_button = QToolButton(self)
+        self.manage_button.setObjectName("board-manage")
+        self.manage_button.setText("Board")
+        self.manage_button.setToolTip("Rename or delete this board; import a board from a CSV "
+                                      "shot list, or export this one")
+        self.manage_button.setAccessibleName("Board menu")
+        self.manage_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.manage_button)
+        self.rename_action = menu.addAction("Rename…")
+        self.rename_action.triggered.connect(self.rename_board)
+        self.delete_action = menu.addAction("Delete… (its tasks are kept)")
+        self.delete_action.triggered.connect(self.delete_board)
+        menu.addSeparator()
         self.import_action = menu.addAction("Import shot list (CSV)…")
         self.import_action.triggered.connect(self.import_csv)
         self.export_csv_action = menu.addAction("Export shot list (CSV)…")
         self.export_csv_action.triggered.connect(self.export_csv)
-        self.file_button.setMenu(menu)
+        self.manage_button.setMenu(menu)
         self.generate_button = button(
             "Generate…", "Make takes of this shot, the selected shots or every shot without "
             "one; the count and the estimated cost are shown before anything is sent",
@@ -87,10 +89,9 @@ class BoardBar(QWidget):
         layout.setSpacing(6)
         layout.addWidget(label)
         layout.addWidget(self.picker, 1)
-        for widget in (self.new_button, self.rename_button, self.delete_button,
-                       self.file_button):
-            layout.addWidget(widget)
-        layout.addSpacing(12)
+        layout.addWidget(self.new_button)
+        layout.addWidget(self.manage_button)
+        layout.addSpacing(8)
         layout.addWidget(self.generate_button)
         layout.addWidget(self.play_button)
         layout.addWidget(self.export_button)
@@ -98,8 +99,8 @@ class BoardBar(QWidget):
         self.set_boards([], None)
 
     def focus_order(self) -> list[QWidget]:
-        return [self.picker, self.new_button, self.rename_button, self.delete_button,
-                self.file_button, self.generate_button, self.play_button, self.export_button]
+        return [self.picker, self.new_button, self.manage_button, self.generate_button,
+                self.play_button, self.export_button]
 
     def set_boards(self, boards: Sequence[BoardSummary], current: str | None) -> None:
         self.picker.blockSignals(True)
@@ -114,10 +115,10 @@ class BoardBar(QWidget):
         self.picker.blockSignals(False)
         has = current is not None and bool(boards)
         self.picker.setEnabled(bool(boards))
-        for widget in (self.rename_button, self.delete_button, self.generate_button,
-                       self.play_button, self.export_button):
+        for widget in (self.generate_button, self.play_button, self.export_button):
             widget.setEnabled(has)
-        self.export_csv_action.setEnabled(has)
+        for action in (self.rename_action, self.delete_action, self.export_csv_action):
+            action.setEnabled(has)
 
     def _chosen(self, index: int) -> None:
         board_id = self.picker.itemData(index)

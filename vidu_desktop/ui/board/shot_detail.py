@@ -13,6 +13,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -95,9 +96,10 @@ class ShotDetail(QWidget):
         self.cast.setWordWrap(True)
         theme.set_role(self.cast, "muted")
         self.combos: dict[str, QComboBox] = {}
-        params = QHBoxLayout()
-        params.setSpacing(12)
-        for key, label in FIELDS:
+        params = QGridLayout()
+        params.setHorizontalSpacing(12)
+        params.setVerticalSpacing(4)
+        for i, (key, label) in enumerate(FIELDS):
             combo = QComboBox(self)
             combo.setObjectName(f"board-shot-{key}")
             combo.setAccessibleName(f"Shot {label.lower()}")
@@ -105,14 +107,13 @@ class ShotDetail(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setToolTip(f"{label} of this shot; “(board)”: the board's default")
             self.combos[key] = combo
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
             caption = QLabel(label, self)
             theme.set_role(caption, "muted")
-            cell.addWidget(caption)
-            cell.addWidget(combo)
-            params.addLayout(cell)
-        params.addStretch(1)
+            caption.setBuddy(combo)
+            row, column = divmod(i, 2)
+            params.addWidget(caption, row, 2 * column)
+            params.addWidget(combo, row, 2 * column + 1)
+        params.setColumnStretch(4, 1)
         self.open_button = QPushButton("Open in composer", self)
         self.open_button.setObjectName("board-open-in-composer")
         self.open_button.setToolTip("Load this shot's prompt, pictures, cast and parameters "

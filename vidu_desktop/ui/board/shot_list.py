@@ -143,7 +143,7 @@ class ShotList(QListView):
         self.setAccessibleName("Shots")
         self.setAccessibleDescription(KEYS_HINT)
         self.setToolTip(LIST_TOOLTIP)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(200)
 
     def current_row(self) -> int:
         return self.currentIndex().row() if self.currentIndex().isValid() else -1
