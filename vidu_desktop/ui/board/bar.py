@@ -59,7 +59,7 @@ class BoardBar(QWidget):
                                  "board-new", self.new_board.emit)
         self.manage_button = QToolButton(self)
         self.manage_button.setObjectName("board-manage")
-        self.manage_button.setText("Board")
+        self.manage_button.setText("Manage")
         self.manage_button.setToolTip("Rename or delete this board; import a board from a CSV "
                                       "shot list, or export this one")
         self.manage_button.setAccessibleName("Board menu")
