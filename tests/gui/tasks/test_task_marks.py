@@ -14,7 +14,6 @@ from vidu_desktop.ui.tasks.model import TASK
 
 from .test_task_actions import submit
 
-
 OPENED = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
 
 
