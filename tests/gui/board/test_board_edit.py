@@ -104,3 +104,24 @@ def test_a_rebuilt_window_shows_the_same_board_and_takes(windows, qtbot, run, em
     assert prompts(area) == list(PROMPTS[:3])
     assert [shot_state(r) for r in area.model.rows] == ["no take", "take 2 chosen", "no take"]
     assert [t.number for t in area.model.rows[1].takes] == [1, 2]
+
+
+def test_open_in_composer_and_update_from_composer(windows, qtbot):
+    window = windows(sandbox=True)
+    engine = window.session.engine
+    board = make_board(engine, 2)
+    area = window.board
+    area.reload(board_id=board.id)
+    area.shots.go(1)
+    area.detail.open_button.click()
+    assert window.tabs.currentIndex() == 0
+    assert window.editor.text() == PROMPTS[1]
+    qtbot.waitUntil(lambda: len(window.tray.loose_references()) == 1)  # prepared in the tray
+    window.editor.set_text("the fox sits by the water")
+    window.show_board()
+    area.detail.update_button.click()
+    shot = engine.board(board.id).shots[1]
+    assert shot.prompt == "the fox sits by the water"
+    assert shot.references and shot.references[0].sha256 == board.shots[1].references[0].sha256
+    assert area.detail.prompt.toPlainText() == "the fox sits by the water"
+    assert "now has the composer's prompt" in window.statusBar().currentMessage()
