@@ -100,7 +100,7 @@ def test_profile_folders_follow_each_system(monkeypatch, tmp_path):
 def test_task_covers_are_sharp_on_a_high_dpi_screen(qtbot, tmp_path):
     from PySide6.QtGui import QColor, QImage
 
-    from vidu_desktop.ui.tasks.covers import THUMB, CoverCache
+    from vidu_desktop.ui.common.covers import THUMB, CoverCache
 
     path = tmp_path / "cover.jpg"
     image = QImage(960, 540, QImage.Format.Format_RGB32)

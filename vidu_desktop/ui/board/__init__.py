@@ -1,4 +1,4 @@
-"""The storyboard area. So far its export: ``export_dialog.ExportDialog`` (what to write,
-where, with progress and cancel) over ``export_choice`` (``ExportChoice``, the ``ExportJob``
-the shell gives it) and ``export_run`` (the job in a worker thread). ``demo`` shows the dialog
-alone (not in the wheel). Imports ``ui.common`` and below only."""
+"""The Board area: storyboards of shots (``area.BoardArea``), their takes picked by keyboard,
+Generate with the count and estimated cost shown first, and the cut's export
+(``export_dialog.ExportDialog`` over ``export_choice`` and ``export_run``). ``demo`` shows the
+export dialog alone (not in the wheel). Imports ``ui.common`` and below only."""

@@ -32,11 +32,15 @@ class EngineBridge(QObject):
     """``state_changed(TaskRecord)``: a stored change (a new state, or a detail worth telling);
     ``progress(TaskRecord)``: progress at the host or a retry note (throttled);
     ``download(DownloadProgress)``: bytes of the result arrived (throttled, the last always);
+    ``marked(TaskRecord)``: the task was starred, rejected or unmarked;
+    ``board_changed(board_id)``: a board, its shots or its takes' links changed;
     ``retargeted()``: the bridge follows another engine from now on."""
 
     state_changed = Signal(TaskRecord)
     progress = Signal(TaskRecord)
     download = Signal(DownloadProgress)
+    marked = Signal(TaskRecord)
+    board_changed = Signal(str)
     retargeted = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -57,7 +61,14 @@ class EngineBridge(QObject):
         self._unsubscribe = lambda: None
         self._engine = engine
         if engine is not None:
-            self._unsubscribe = engine.bus.subscribe(self._publish)
+            off_bus = engine.bus.subscribe(self._publish)
+            off_boards = engine.listen_boards(self.board_changed.emit)
+
+            def unsubscribe() -> None:
+                off_bus()
+                off_boards()
+
+            self._unsubscribe = unsubscribe
         self.retargeted.emit()
 
     def detach(self) -> None:
@@ -66,6 +77,8 @@ class EngineBridge(QObject):
     def _publish(self, event: EngineEvent) -> None:
         if event.kind == EventKind.STATE:
             self.state_changed.emit(event.record)
+        elif event.kind == EventKind.MARK:
+            self.marked.emit(event.record)
         elif event.kind == EventKind.PROGRESS:
             self.progress.emit(event.record)
         elif event.kind == EventKind.DOWNLOAD and event.bytes_done is not None:

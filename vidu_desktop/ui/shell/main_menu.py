@@ -34,6 +34,7 @@ class MenuSlots:
     quit: Slot
     show_compose: Slot
     show_review: Slot
+    show_board: Slot
     open_log_folder: Slot
     about: Slot
 
@@ -85,6 +86,7 @@ def install_actions(window: QMainWindow, slots: MenuSlots) -> MenuActions:
                          slots.show_compose, "show-compose")
     review_tab = action("&Review", [QKeySequence("Ctrl+2")],
                         slots.show_review, "show-review")
+    board_tab = action("&Board", [QKeySequence("Ctrl+3")], slots.show_board, "show-board")
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([new, add])
@@ -97,7 +99,7 @@ def install_actions(window: QMainWindow, slots: MenuSlots) -> MenuActions:
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([paste_action, focus])
     view_menu = bar.addMenu("&View")
-    view_menu.addActions([compose_tab, review_tab])
+    view_menu.addActions([compose_tab, review_tab, board_tab])
     help_menu = bar.addMenu("&Help")
     log_folder_action = help_menu.addAction("Open &log folder", slots.open_log_folder)
     log_folder_action.setObjectName("open-log-folder")

@@ -7,14 +7,15 @@ Geometry and splitter sizes are remembered in the profile's settings (:mod:`.win
 Keyboard:
 Ctrl+Enter generates, Ctrl+V pastes pictures into the tray (text into the prompt), Delete
 removes the selected reference (in the tray), Ctrl+N a new draft, Ctrl+, the keys and hosts,
-Ctrl+L the prompt, Ctrl+1 / Ctrl+2 the Compose / Review tab.
+Ctrl+L the prompt, Ctrl+1 / Ctrl+2 / Ctrl+3 the Compose / Review / Board tab.
 
 **Paint first, attach after.** The constructor builds what the first paint shows and the
 compose area needs (the tray, the prompt editor, the parameters, the Generate bar, the menus,
 the status bar) with places of the final size for the task list and the Review tab;
 :meth:`MainWindow.attach` (:mod:`.tasks_and_review`, with the wiring of the task list and
-Review) puts the task list (its model reads the first page of the library), the Review tab, the
-outbox banner and the notifications in, without moving a control. The app attaches just after
+Review; :mod:`.board_side` the Board tab's) puts the task list (its model reads the first page
+of the library), the Review and Board tabs, the outbox banner and the notifications in, without
+moving a control. The app attaches just after
 the first paint (:mod:`.startup`); ``attach=True`` does it at once.
 """
 
@@ -50,6 +51,7 @@ from vidu_desktop.ui.compose.tray.tray import ReferenceTray
 from vidu_desktop.ui.shell import window_state
 from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
+from vidu_desktop.ui.shell.board_side import BOARD_TOOLTIP, BoardSide
 from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
 from vidu_desktop.ui.shell.status import StatusSummary
 from vidu_desktop.ui.shell.tasks_and_review import REVIEW_TOOLTIP, TasksAndReview
@@ -62,7 +64,7 @@ REVIEW_TAB = 1
 TASKS_MARGINS = (6, 0, 12, 8)  # around the task list (and its place before attach)
 
 
-class MainWindow(TasksAndReview, QMainWindow):
+class MainWindow(BoardSide, TasksAndReview, QMainWindow):
     closed = Signal()  # the window closed: the app shuts down
     # the menus' actions (main_menu.install_actions)
     generate_action: QAction
@@ -115,8 +117,12 @@ class MainWindow(TasksAndReview, QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(left, "Compose")
         self.tabs.addTab(self.review_place, "Review")
+        self.board_place = QWidget(self)  # the Board tab until attach()
+        self.board_place.setObjectName("board-place")
+        self.tabs.addTab(self.board_place, "Board")
         self.tabs.setTabToolTip(0, "References, prompt and parameters (Ctrl+1)")
         self.tabs.setTabToolTip(1, REVIEW_TOOLTIP)
+        self.tabs.setTabToolTip(2, BOARD_TOOLTIP)
         scroll = QScrollArea(self)
         scroll.setObjectName("parameter-scroll")
         scroll.setWidgetResizable(True)
@@ -190,6 +196,7 @@ class MainWindow(TasksAndReview, QMainWindow):
             focus_prompt=self.editor.focus_text, add_pictures=self.tray.open_add_dialog,
             quit=self.close, show_compose=lambda: self.tabs.setCurrentIndex(0),
             show_review=lambda: self.tabs.setCurrentIndex(REVIEW_TAB),
+            show_board=self.show_board,
             open_log_folder=self.open_log_folder, about=self.open_about))
         self.generate_action, self.paste_action, self.keys_action = (
             made.generate, made.paste, made.keys)
@@ -203,7 +210,7 @@ class MainWindow(TasksAndReview, QMainWindow):
         if isinstance(app, QApplication):
             focus_ring.install(app)
         name(self.tabs, "Compose and Review")
-        name(self.tabs.tabBar(), "Tabs", "Ctrl+1 Compose, Ctrl+2 Review")
+        name(self.tabs.tabBar(), "Tabs", "Ctrl+1 Compose, Ctrl+2 Review, Ctrl+3 Board")
         self.parameter_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take focus
         self._tab_order()
 
@@ -378,6 +385,7 @@ class MainWindow(TasksAndReview, QMainWindow):
         self.drafts.stop()
         self.save_window_state()
         self.summary.close_feed()
+        self.close_board()
         self.close_tasks_and_review()
         for task in self.composer.bg.pending:
             task.cancel()

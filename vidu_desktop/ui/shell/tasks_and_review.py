@@ -54,6 +54,7 @@ class TasksAndReview(_Window):
         def splitters(self) -> tuple[QSplitter, ...]: ...
         def say(self, text: str, ms: int = 10_000) -> None: ...
         def _tab_order(self) -> None: ...
+        def attach_board(self) -> None: ...
 
     # attached after the first paint
     task_list: TaskList
@@ -63,8 +64,8 @@ class TasksAndReview(_Window):
     notifier: Notifier
 
     def attach(self) -> None:
-        """The task list (of the active library), the Review tab, the outbox banner and the
-        notifications, in the places kept for them (once)."""
+        """The task list (of the active library), the Review and Board tabs, the outbox banner
+        and the notifications, in the places kept for them (once)."""
         if self.attached:
             return
         from vidu_desktop.ui.review.review import ReviewPane
@@ -95,6 +96,7 @@ class TasksAndReview(_Window):
             self.session.bridge.state_changed.connect(self._on_task_state)
             self._list_tasks(self.tasks_place)
             self.tasks_place.deleteLater()
+            self.attach_board()
             name_from_labels(self)
             if self.isVisible():
                 for split, were in zip(self.splitters, sizes, strict=True):

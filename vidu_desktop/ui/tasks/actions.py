@@ -30,7 +30,7 @@ from vidu_desktop.store import ArtifactKind, TaskRecord, sidecar_for, write_side
 from vidu_desktop.store.names import safe_file_name
 from vidu_desktop.ui.common import file_removal
 from vidu_desktop.ui.common.background import Background
-from vidu_desktop.ui.tasks.model import host_name
+from vidu_desktop.ui.tasks.texts import host_name
 
 if TYPE_CHECKING:
     from vidu_desktop.providers.base import CancelOutcome
@@ -96,6 +96,7 @@ class TaskActions(QObject):
     deleted = Signal(str)
     submitted = Signal(object)
     reuse_requested = Signal(object)  # the TaskRecord whose settings to reuse
+    rejected_deleted = Signal()  # "Delete all rejected" deleted some tasks
 
     def __init__(self, engine: Engine, parent: QWidget, *,
                  sandbox: Callable[[], bool] = lambda: False) -> None:
@@ -292,6 +293,33 @@ class TaskActions(QObject):
         self._say(file_removal.left_message(left) if left else
                   "Task deleted from this computer.")
         return True
+
+    async def delete_rejected(self) -> int:
+        """"Delete all rejected…": says how many tasks and files go, asks, deletes them
+        (the player lets go of a file first). Returns how many tasks were deleted."""
+        tasks, files = self.engine.rejected_summary()
+        if not tasks:
+            self._say("No task is rejected.")
+            return 0
+        what = "1 rejected task" if tasks == 1 else f"{tasks} rejected tasks"
+        ok = await self.ask(
+            "Delete all rejected", f"Delete {what} and {files} file{'s' * (files != 1)} "
+            "from this computer?", "Delete them",
+            info="Their videos, covers and details files are removed. The tasks on the hosts "
+                 "are not affected; starred and unmarked tasks stay.")
+        if not ok:
+            return 0
+        done = await self.engine.delete_rejected(release=self.release)
+        self.rejected_deleted.emit()
+        text = (f"Deleted {done.tasks} rejected task{'s' * (done.tasks != 1)} and "
+                f"{done.files} file{'s' * (done.files != 1)}.")
+        if done.left:
+            text += " " + file_removal.left_message(list(done.left))
+        self._say(text)
+        return done.tasks
+
+    def ask_delete_rejected(self) -> asyncio.Task[object]:
+        return self.bg.spawn(self.delete_rejected(), "delete rejected")
 
     # -- starting them from a click ----------------------------------------------------------
     def run(self, action: TaskAction, local_id: str) -> asyncio.Task[object] | None:

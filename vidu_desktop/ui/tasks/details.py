@@ -23,7 +23,8 @@ from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.tasks.actions import TaskAction
-from vidu_desktop.ui.tasks.model import TaskModel, cost_text, host_name
+from vidu_desktop.ui.tasks.model import TaskModel
+from vidu_desktop.ui.tasks.texts import cost_text, host_name
 
 _S = TaskState
 _A = TaskAction

@@ -4,7 +4,8 @@ Only the first page is read when the model opens (``canFetchMore``/``fetchMore``
 one as the view scrolls), so a library of 10,000 tasks opens as fast as one of 100. Engine
 events update the one row of their task (found by local id), at most a few times a second;
 a new task that matches the filter is inserted on top. Filters re-query the store.
-Covers are decoded off the UI thread (see :mod:`.task_covers`).
+Covers are decoded off the UI thread (see :mod:`ui.common.covers`); the words are
+:mod:`.texts`'.
 """
 
 from __future__ import annotations
@@ -23,13 +24,23 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from vidu_desktop.core.formatting import excerpt, host_label, money
+from vidu_desktop.core.formatting import excerpt
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import ArtifactKind, TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.bridge import DownloadProgress
-from vidu_desktop.ui.tasks.covers import CoverCache
+from vidu_desktop.ui.common.covers import CoverCache
+from vidu_desktop.ui.tasks.texts import (
+    cost_text,
+    elapsed,
+    host_name,
+    mark_prefix,
+    matches,
+    span,
+    state_text,
+    when,
+)
 
 _S = TaskState
 PAGE = 200
@@ -42,80 +53,7 @@ RecordRole = Qt.ItemDataRole.UserRole + 1
 LocalIdRole = Qt.ItemDataRole.UserRole + 2
 ProgressRole = Qt.ItemDataRole.UserRole + 3  # 0-100, or None when not known / not running
 
-STATE_TEXT = {
-    _S.DRAFT: "draft", _S.SUBMITTING: "sending…", _S.OUTCOME_UNKNOWN: "sent? checking the host",
-    _S.QUEUED: "queued", _S.PROCESSING: "processing", _S.DOWNLOADING: "downloading",
-    _S.SUCCEEDED: "done", _S.FAILED: "failed", _S.CANCELLED: "cancelled",
-    _S.UNTRACKED: "not tracked",
-}
-OUTBOX_TEXT = "waiting in the outbox"
-
 Index = QModelIndex | QPersistentModelIndex
-
-
-def host_name(rec: TaskRecord) -> str:
-    return host_label(rec.provider)
-
-
-def state_text(rec: TaskRecord, in_outbox: bool = False) -> str:
-    """"processing 42%", "failed: <message>", "waiting in the outbox"..."""
-    if rec.state == _S.DRAFT and in_outbox:
-        return OUTBOX_TEXT
-    if rec.state == _S.SUBMITTING and rec.detail.startswith("waiting for "):
-        # a busy host: "rate limited, next try in 12 s" (the host is in the Task column; the
-        # details say "waiting for Vidu: …")
-        return rec.detail.partition(": ")[2] or rec.detail
-    text = STATE_TEXT[rec.state]
-    if rec.state == _S.PROCESSING and rec.progress is not None:
-        text += f" {rec.progress:.0f}%"
-    if rec.state == _S.FAILED and rec.error is not None:
-        text += f": {rec.error.message}"
-    return text
-
-
-def span(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds >= 3600:
-        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def when(moment: float, now: float) -> str:
-    """"at 14:05" today, "3 Nov" before."""
-    at, today = time.localtime(moment), time.localtime(now)
-    same_day = (at.tm_year, at.tm_yday) == (today.tm_year, today.tm_yday)
-    return time.strftime("at %H:%M", at) if same_day else time.strftime("%d %b", at).lstrip("0")
-
-
-def elapsed(rec: TaskRecord, now: float) -> float:
-    start = rec.submitted_at or rec.created_at
-    return (rec.finished_at or now) - start
-
-
-def cost_text(rec: TaskRecord) -> str:
-    if rec.actual_cost is not None:
-        return money(rec.actual_cost, rec.actual_cost_unit)
-    if rec.credits is not None:
-        return money(rec.credits, "credits")
-    if rec.estimated_cost is not None:
-        return "~" + money(rec.estimated_cost, rec.estimated_cost_unit)
-    return ""
-
-
-def matches(task_filter: TaskFilter, rec: TaskRecord) -> bool:
-    """Whether ``rec`` belongs in a list made with ``task_filter`` (as the store's SQL says)."""
-    f = task_filter
-    if f.states is not None and rec.state not in f.states:
-        return False
-    if f.provider and rec.provider != str(f.provider):
-        return False
-    if f.group_id is not None and rec.group_id != f.group_id:
-        return False
-    if f.draft_id is not None and rec.draft_id != f.draft_id:
-        return False
-    text = f.text.strip().lower()
-    return not text or any(text in (v or "").lower()
-                           for v in (rec.prompt, rec.remote_id, rec.local_id))
 
 
 class TaskModel(QAbstractTableModel):
@@ -350,7 +288,8 @@ class TaskModel(QAbstractTableModel):
 
     def display(self, rec: TaskRecord, col: int) -> str:
         if col == TASK:
-            return f"{excerpt(rec.prompt, 70)}\n{host_name(rec)} {rec.model}{self.take_text(rec)}"
+            return (f"{mark_prefix(rec)}{excerpt(rec.prompt, 70)}\n{host_name(rec)} {rec.model}"
+                    f"{self.take_text(rec)}")
         if col == STATE:
             second = self.time_text(rec)
             if self.compact:

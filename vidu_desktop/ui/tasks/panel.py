@@ -13,7 +13,7 @@ from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.bridge import DownloadProgress, EngineBridge
-from vidu_desktop.ui.tasks.model import OUTBOX_TEXT, STATE_TEXT, host_name, state_text
+from vidu_desktop.ui.tasks.texts import OUTBOX_TEXT, STATE_TEXT, host_name, state_text
 from vidu_desktop.ui.tasks.view import TaskView
 
 OUTBOX_REFRESH_MS = 200
@@ -116,6 +116,7 @@ class TaskFeed:
         bridge.state_changed.connect(self._on_state)
         bridge.progress.connect(self._on_progress)
         bridge.download.connect(self._on_download)
+        bridge.marked.connect(self._on_marked)
         self._following = True
         self.refresh_outbox()
 
@@ -126,6 +127,10 @@ class TaskFeed:
 
     def _on_progress(self, rec: TaskRecord) -> None:
         self.tasks.model.show_record(rec)
+
+    def _on_marked(self, rec: TaskRecord) -> None:
+        self.tasks.model.show_record(rec)  # (the board marks takes too)
+        self.tasks.view.marks.refresh()
 
     def _on_download(self, progress: DownloadProgress) -> None:
         self.tasks.model.on_download(progress)
@@ -142,5 +147,6 @@ class TaskFeed:
             self.bridge.state_changed.disconnect(self._on_state)
             self.bridge.progress.disconnect(self._on_progress)
             self.bridge.download.disconnect(self._on_download)
+            self.bridge.marked.disconnect(self._on_marked)
         self._outbox_timer.stop()
         self.tasks.shutdown()

@@ -29,9 +29,10 @@ from vidu_desktop.core.states import ACTIVE, TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.covers import THUMB
 from vidu_desktop.ui.tasks.actions import TaskAction, TaskActions
-from vidu_desktop.ui.tasks.covers import THUMB
 from vidu_desktop.ui.tasks.details import ACTIONS, TaskDetails, enabled_actions
+from vidu_desktop.ui.tasks.marks import TaskMarks
 from vidu_desktop.ui.tasks.model import COST, COVER, STATE, TASK, RecordRole, TaskModel
 
 _S = TaskState
@@ -148,6 +149,13 @@ class TaskView(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.marks = TaskMarks(engine, self.selected_records, self)
+        self.table.installEventFilter(self.marks)
+        self.marks.marked.connect(self.model.show_record)
+        self.marks.message.connect(self._show_message)
+        self.marks.starred.toggled.connect(lambda _on: self.apply_filter())
+        self.marks.delete_rejected.clicked.connect(self.task_actions.ask_delete_rejected)
+        self.task_actions.rejected_deleted.connect(self._rejected_deleted)
         self.details = TaskDetails(self.model, self)
         self.details.action.connect(self.run_action)
         self.details.copy_error.connect(self.task_actions.copy_error)
@@ -172,9 +180,11 @@ class TaskView(QWidget):
         filters.setSpacing(4)
         filters.addWidget(self.state_filter)
         filters.addWidget(self.host_filter)
+        filters.addWidget(self.marks.starred)
         filters.addWidget(self.search, 1)
         chips = QHBoxLayout()
         chips.addWidget(self.count, 1)
+        chips.addWidget(self.marks.delete_rejected)
         chips.addWidget(self.group_chip)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -208,7 +218,8 @@ class TaskView(QWidget):
 
     def focus_order(self) -> list[QWidget]:
         """Filters, the list, then the selected task's actions."""
-        return [self.state_filter, self.host_filter, self.search, self.group_chip, self.table,
+        return [self.state_filter, self.host_filter, self.marks.starred, self.search,
+                self.marks.delete_rejected, self.group_chip, self.table,
                 self.details.copy_error_button, *self.details.buttons.values()]
 
     # -- filters -----------------------------------------------------------------------------
@@ -216,7 +227,8 @@ class TaskView(QWidget):
     def current_filter(self) -> TaskFilter:
         states = self.state_filter.currentData()
         return TaskFilter.of(states=states, provider=self.host_filter.currentData() or None,
-                             text=self.search.text(), group_id=self._group)
+                             text=self.search.text(), group_id=self._group,
+                             marks=self.marks.marks_filter())
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
@@ -231,6 +243,7 @@ class TaskView(QWidget):
 
     def _after_reset(self) -> None:
         self._update_count()
+        self.marks.refresh()
         self._show_details()
 
     def _update_count(self) -> None:
@@ -339,6 +352,7 @@ class TaskView(QWidget):
             item.triggered.connect(
                 lambda _=False, a=action, i=rec.local_id: self.run_action(a, i))
             menu.addAction(item)
+        self.marks.add_to_menu(menu, rec)
         if rec.group_id:
             menu.addSeparator()
             group = rec.group_id
@@ -353,6 +367,10 @@ class TaskView(QWidget):
 
     def _deleted(self, local_id: str) -> None:
         self.model.remove(local_id)
+        self._show_details()
+
+    def _rejected_deleted(self) -> None:
+        self.model.reload()
         self._show_details()
 
     def shutdown(self) -> None:

@@ -1,4 +1,5 @@
-"""Cover thumbnails for the task list: decoded off the UI thread, kept in a small LRU cache.
+"""Cover thumbnails (the task list's, the board's): decoded off the UI thread, kept in a small
+LRU cache.
 
 ``get`` answers at once: the cached pixmap, or a placeholder while a worker thread reads and
 scales the file (``QImageReader`` with a scaled size, so a large cover is never decoded whole).
@@ -50,8 +51,9 @@ class CoverCache(QObject):
     _loaded = Signal(str, QImage)  # from a worker thread, delivered queued on the UI thread
 
     def __init__(self, parent: QObject | None = None, *, size: int = CACHE_SIZE,
-                 ratio: float | None = None) -> None:
+                 ratio: float | None = None, thumb: QSize = THUMB) -> None:
         super().__init__(parent)
+        self.thumb = QSize(thumb)  # the size drawn (logical pixels)
         #: device pixels per logical pixel: the sharpest screen's
         self.ratio = ratio if ratio is not None else screen_ratio()
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
@@ -71,7 +73,7 @@ class CoverCache(QObject):
             path = path_of()
             if path:
                 self._pending.add(local_id)
-                future = self._pool.submit(read_thumbnail, path, THUMB * self.ratio)
+                future = self._pool.submit(read_thumbnail, path, self.thumb * self.ratio)
                 future.add_done_callback(functools.partial(self._done, local_id))
             else:
                 self._missing.add(local_id)
@@ -104,7 +106,8 @@ class CoverCache(QObject):
 
     def placeholder(self) -> QPixmap:
         if self._placeholder is None:
-            pix = QPixmap(THUMB * self.ratio)
+            size = self.thumb
+            pix = QPixmap(size * self.ratio)
             pix.setDevicePixelRatio(self.ratio)
             pix.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pix)
@@ -112,9 +115,9 @@ class CoverCache(QObject):
             c = theme.colors()
             painter.setPen(QColor(c.border))
             painter.setBrush(QColor(c.alt_base))
-            painter.drawRoundedRect(QRect(0, 0, THUMB.width() - 1, THUMB.height() - 1), 4, 4)
+            painter.drawRoundedRect(QRect(0, 0, size.width() - 1, size.height() - 1), 4, 4)
             painter.setPen(QColor(c.muted))
-            painter.drawText(QRect(0, 0, THUMB.width(), THUMB.height()),
+            painter.drawText(QRect(0, 0, size.width(), size.height()),
                              Qt.AlignmentFlag.AlignCenter, "▶")
             painter.end()
             self._placeholder = pix
