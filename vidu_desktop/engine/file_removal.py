@@ -9,7 +9,6 @@ is deleted at once. A leftover ``.part`` beside each file goes too.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -55,6 +54,8 @@ async def remove_files(paths: Iterable[Path], remove: Unlink = unlink,
     for wait in waits:
         if not left:
             break
+        import asyncio  # not at start-up: the window paints before asyncio is imported
+
         await asyncio.sleep(wait)
         left = try_remove(left, remove)
     return left
