@@ -125,3 +125,15 @@ def test_open_in_composer_and_update_from_composer(windows, qtbot):
     assert shot.references and shot.references[0].sha256 == board.shots[1].references[0].sha256
     assert area.detail.prompt.toPlainText() == "the fox sits by the water"
     assert "now has the composer's prompt" in window.statusBar().currentMessage()
+
+
+def test_the_board_tab_puts_the_composers_parameters_and_generate_bar_aside(windows, qtbot):
+    window = windows(sandbox=True)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.parameter_scroll.isVisible() and window.generate_bar.isVisible()
+    window.show_board()
+    assert not window.parameter_scroll.isVisible() and not window.generate_bar.isVisible()
+    assert window.task_list.isVisible()  # the task list takes their room
+    window.tabs.setCurrentIndex(0)
+    assert window.parameter_scroll.isVisible() and window.generate_bar.isVisible()

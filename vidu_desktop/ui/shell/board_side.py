@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QTabWidget, QWidget
 
 from vidu_desktop.core.choices import Choices
 from vidu_desktop.core.errors import AppError
@@ -50,6 +50,8 @@ class BoardSide(_Window):
     composer: Composer
     drafts: DraftController
     panel: ParameterPanel
+    parameter_scroll: QScrollArea  # the composer's parameters, above the task list
+    generate_bar: QWidget  # the composer's Generate bar, under the tabs
     tabs: QTabWidget
     board_place: QWidget
     review: ReviewPane
@@ -80,6 +82,15 @@ class BoardSide(_Window):
         board.open_in_composer.connect(self.shot_to_composer)
         board.update_from_composer.connect(self.shot_from_composer)
         self.session.engine_changed.connect(self._board_engine)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        """On the Board tab the composer's parameters and Generate bar step aside: the board
+        has its own (the shot's parameters, Generate…), and the task list takes their room."""
+        composing = self.tabs.widget(index) is not self.board
+        self.parameter_scroll.setVisible(composing)
+        self.generate_bar.setVisible(composing)
 
     def show_board(self) -> None:
         self.tabs.setCurrentIndex(self.tabs.indexOf(self.board)
