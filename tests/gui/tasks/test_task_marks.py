@@ -75,3 +75,18 @@ def test_star_filter_reject_and_delete_all_rejected(windows, qtbot, run, emulato
     qtbot.waitUntil(lambda: view.status.text().startswith(
         f"Deleted 2 rejected tasks and {on_disk} files"))
     assert not view.marks.delete_rejected.isVisibleTo(view)
+
+
+def test_a_task_list_opened_on_rejected_tasks_offers_to_delete_them(
+        windows, qtbot, run, emulator):
+    from vidu_desktop.ui.tasks.panel import TaskList
+
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    engine = window.session.engine
+    ids = [submit(window, run, prompt=f"take {n}") for n in range(2)]
+    qtbot.waitUntil(lambda: done(window, ids), timeout=30_000)
+    engine.mark_task(ids[1], TaskMark.REJECT)  # as vidu-cli board reject does, from outside
+    opened = TaskList(engine)  # as the next start builds it
+    qtbot.addWidget(opened)
+    assert opened.view.marks.delete_rejected.isVisibleTo(opened)
+    assert opened.view.marks.delete_rejected.text() == "Delete all rejected (1)…"

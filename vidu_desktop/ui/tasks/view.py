@@ -215,6 +215,7 @@ class TaskView(QWidget):
         layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
         self._update_count()
+        self.marks.refresh()  # tasks rejected before the window opened (the first page is read)
 
     def focus_order(self) -> list[QWidget]:
         """Filters, the list, then the selected task's actions."""
