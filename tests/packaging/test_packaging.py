@@ -247,5 +247,6 @@ def test_frozen_linux_build_runs_its_self_test_and_plays_a_clip() -> None:
     for line in ("PASS  vidu-desktop --help", "PASS  FFmpeg multimedia plugin bundled",
                  "PASS  vidu-smoke-play --bundle plays", "PASS  vidu-desktop --sandbox starts",
                  "PASS  vidu-desktop --sandbox --self-test", "self-test passed",
-                 "played: a frame is on screen", "PASS  self-test.png saved"):
+                 "played: a frame is on screen", "PASS  self-test.png saved",
+                 "PASS  vidu-cli --sandbox board: generate, pick, export (MP4, OTIO, PDF)"):
         assert line in out.stdout, report

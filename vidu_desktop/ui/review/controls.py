@@ -84,6 +84,26 @@ def tinted(icon: QIcon, color: QColor) -> QIcon:
     return out
 
 
+class TintedIcons:
+    """Buttons showing the style's standard icons drawn in the palette's button-text colour
+    (the standard media icons are dark whatever the theme: invisible on the dark one), drawn
+    again when the palette or the style changes: the widget passes its ``changeEvent`` on."""
+
+    def __init__(self, widget: QWidget) -> None:
+        self._widget = widget
+        self._icons: dict[QToolButton, QStyle.StandardPixmap] = {}
+
+    def set(self, button: QToolButton, which: QStyle.StandardPixmap) -> None:
+        self._icons[button] = which
+        color = self._widget.palette().color(QPalette.ColorRole.ButtonText)
+        button.setIcon(tinted(self._widget.style().standardIcon(which), color))
+
+    def follow(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            for button, which in list(self._icons.items()):
+                self.set(button, which)
+
+
 class PlayerControls(QWidget):
     """The bar under the video. ``set_*`` methods reflect state; signals ask for changes."""
 
@@ -99,7 +119,7 @@ class PlayerControls(QWidget):
         super().__init__(parent)
         self._duration = 0
         self._dragging = False
-        self._icons: dict[QToolButton, QStyle.StandardPixmap] = {}
+        self._icons = TintedIcons(self)
         self.play_button = self._button(QStyle.StandardPixmap.SP_MediaPlay, "Play (Space)")
         self.back_button = self._button(QStyle.StandardPixmap.SP_MediaSeekBackward,
                                         "Previous frame (,)")
@@ -209,17 +229,11 @@ class PlayerControls(QWidget):
         self._set_icon(self.mute_button, pixmap)
 
     def _set_icon(self, button: QToolButton, which: QStyle.StandardPixmap) -> None:
-        """The style's icon, drawn in the palette's button-text colour (the standard media
-        icons are dark whatever the theme: invisible on the dark one)."""
-        self._icons[button] = which
-        color = self.palette().color(QPalette.ColorRole.ButtonText)
-        button.setIcon(tinted(self.style().standardIcon(which), color))
+        self._icons.set(button, which)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            for button, which in list(self._icons.items()):
-                self._set_icon(button, which)
+        self._icons.follow(event)
 
     def _on_mute(self, muted: bool) -> None:
         self._mute_icon(muted)

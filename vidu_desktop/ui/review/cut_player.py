@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.review.controls import ICON, TAB_ONLY, tinted
+from vidu_desktop.ui.review.controls import ICON, TAB_ONLY, TintedIcons
 from vidu_desktop.ui.review.cut_bar import CutBar
 from vidu_desktop.ui.review.cut_model import CutItem, CutTimeline, Problem
 from vidu_desktop.ui.review.cut_probe import CutProbe, Probed
@@ -83,7 +83,7 @@ class CutPlayer(QWidget):
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.keys_hint = _Hint("Click a shot to start it, or the line below it for an exact "
                                "time · ←/→ shots · Space plays")
-        self._icons: dict[QToolButton, _SP] = {}
+        self._icons = TintedIcons(self)
         self.previous_button = self._button(_SP.SP_MediaSkipBackward, "Previous shot (Left)")
         self.play_button = self._button(_SP.SP_MediaPlay, "Play (Space)")
         self.next_button = self._button(_SP.SP_MediaSkipForward, "Next shot (Right)")
@@ -358,12 +358,8 @@ class CutPlayer(QWidget):
         return button
 
     def _set_icon(self, button: QToolButton, which: _SP) -> None:
-        self._icons[button] = which
-        color = self.palette().color(QPalette.ColorRole.ButtonText)
-        button.setIcon(tinted(self.style().standardIcon(which), color))
+        self._icons.set(button, which)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            for button, which in list(self._icons.items()):
-                self._set_icon(button, which)
+        self._icons.follow(event)

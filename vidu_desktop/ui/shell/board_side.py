@@ -21,6 +21,7 @@ from vidu_desktop.store import Board, Draft, Shot
 from vidu_desktop.ui.common.session import Session
 from vidu_desktop.ui.compose.composer import Composer
 from vidu_desktop.ui.compose.drafts import DraftController
+from vidu_desktop.ui.compose.generate_bar import GenerateBar
 from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class BoardSide(_Window):
     drafts: DraftController
     panel: ParameterPanel
     parameter_scroll: QScrollArea  # the composer's parameters, above the task list
-    generate_bar: QWidget  # the composer's Generate bar, under the tabs
+    generate_bar: GenerateBar  # the composer's Generate bar, under the tabs
     tabs: QTabWidget
     board_place: QWidget
     review: ReviewPane
