@@ -137,3 +137,25 @@ def test_the_board_tab_puts_the_composers_parameters_and_generate_bar_aside(wind
     assert window.task_list.isVisible()  # the task list takes their room
     window.tabs.setCurrentIndex(0)
     assert window.parameter_scroll.isVisible() and window.generate_bar.isVisible()
+
+
+def test_the_board_follows_a_switch_of_sandbox_mode(windows, qtbot, run, emulator,
+                                                    memory_keyring):
+    """A board is the profile's: both modes show it, each with its own library's takes."""
+    memory_keyring.set_password("vidu-desktop", "vidu", "a-real-key")
+    window = windows(sandbox=True, sandbox_url=emulator.url)
+    session = window.session
+    run(session.start())
+    board = make_board(session.engine, 2)
+    generate(session.engine, run, qtbot, board, takes=2, shot_ids=[board.shots[0].id])
+    area = window.board
+    area.reload(board_id=board.id)
+    assert [shot_state(r) for r in area.model.rows][0] == "2 takes"
+    session.leave_sandbox()
+    run(session.settled())
+    assert area.engine is session.engine and not session.sandbox
+    assert prompts(area) == list(PROMPTS[:2])  # the same board
+    assert [shot_state(r) for r in area.model.rows] == ["no take", "no take"]
+    session.enter_sandbox()
+    run(session.settled())
+    assert [shot_state(r) for r in area.model.rows][0] == "2 takes"
