@@ -150,7 +150,7 @@ def test_the_board_follows_a_switch_of_sandbox_mode(windows, qtbot, run, emulato
     generate(session.engine, run, qtbot, board, takes=2, shot_ids=[board.shots[0].id])
     area = window.board
     area.reload(board_id=board.id)
-    assert [shot_state(r) for r in area.model.rows][0] == "2 takes"
+    assert shot_state(area.model.rows[0]) == "2 takes"
     session.leave_sandbox()
     run(session.settled())
     assert area.engine is session.engine and not session.sandbox
@@ -158,4 +158,4 @@ def test_the_board_follows_a_switch_of_sandbox_mode(windows, qtbot, run, emulato
     assert [shot_state(r) for r in area.model.rows] == ["no take", "no take"]
     session.enter_sandbox()
     run(session.settled())
-    assert [shot_state(r) for r in area.model.rows][0] == "2 takes"
+    assert shot_state(area.model.rows[0]) == "2 takes"
