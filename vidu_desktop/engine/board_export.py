@@ -10,12 +10,10 @@ leaves no file of this export (and replaces none).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +30,7 @@ from vidu_desktop.store import (
     TaskStore,
 )
 from vidu_desktop.store.boards import board_error
+from vidu_desktop.store.db import read_only
 from vidu_desktop.store.files import replace_retrying
 from vidu_desktop.store.names import name_problem
 
@@ -94,20 +93,11 @@ def cut_of(board: Board, takes: TakeStore, tasks: TaskStore,
     return found
 
 
-@contextlib.contextmanager
-def _reading(database: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    conn.row_factory = sqlite3.Row
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 def read_cut(boards_database: Path, tasks_database: Path, media_root: Path,
              board_id: str, *, free: bool = False) -> tuple[Board, list[Take]]:
     """The board and its cut, read through connections of this thread."""
-    with _reading(boards_database) as profile, _reading(tasks_database) as library:
+    with read_only(boards_database, rows=True) as profile, \
+            read_only(tasks_database, rows=True) as library:
         board = BoardStore(profile).require(board_id)
         return board, cut_of(board, TakeStore(library), TaskStore(library),
                              ArtifactStore(library, media_root), free=free)

@@ -106,6 +106,20 @@ def _backup(conn: sqlite3.Connection, target: Path) -> None:
 
 
 @contextmanager
+def read_only(database: Path, *, rows: bool = False) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to ``database`` of the calling thread's own (a worker thread
+    reads without touching the writers' connections), closed afterwards. ``rows``: rows as
+    ``sqlite3.Row``, as the stores read them (plain tuples are cheaper)."""
+    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    if rows:
+        conn.row_factory = sqlite3.Row
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Run the block in one transaction, committed when it exits, rolled back on an exception.
 

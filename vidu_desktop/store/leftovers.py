@@ -28,6 +28,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .db import read_only
+
 log = logging.getLogger(__name__)
 
 #: Prepared references nobody recorded are removed once they are this old (seconds).
@@ -98,12 +100,8 @@ def library_facts(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
 def read_library_facts(database: Path) -> tuple[dict[str, str], set[str]]:
     """:func:`library_facts` over a read-only connection of its own (for a worker thread; the
     writers' connections are untouched)."""
-    conn = sqlite3.connect(f"{database.absolute().as_uri()}?mode=ro", uri=True,
-                           timeout=5, check_same_thread=False)
-    try:
+    with read_only(database) as conn:
         return library_facts(conn)
-    finally:
-        conn.close()
 
 
 def sweep(media_root: Path, refs_dir: Path, cache_dir: Path | None, *,
