@@ -1,5 +1,5 @@
 """The base every UI area may use: ``session.Session`` (the engine, keys and the sandbox),
 ``theme``, ``resources`` (icons, samples), ``background.Background`` (jobs on the loop with
 strong references), ``accessibility`` and ``focus_ring``, ``qt_messages`` (Qt's and FFmpeg's
-messages to the log), ``file_removal``, ``parameter_choices`` (Qt-free parameter rules),
+messages to the log), ``parameter_choices`` (Qt-free parameter rules),
 ``pyside_imports`` (PySide's import hook, made cheap), ``keys`` (which hosts have a key)."""

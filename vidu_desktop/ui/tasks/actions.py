@@ -25,10 +25,9 @@ from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.formatting import excerpt
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.engine import Engine
+from vidu_desktop.engine import Engine, file_removal
 from vidu_desktop.store import ArtifactKind, TaskRecord, sidecar_for, write_sidecar
 from vidu_desktop.store.names import safe_file_name
-from vidu_desktop.ui.common import file_removal
 from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.tasks.texts import host_name
 
