@@ -47,15 +47,15 @@ class ExportReport:
 
 
 def cost_words(rec: TaskRecord, *, free: bool = False) -> str:
-    """What the take cost, for the sheet: as the host reported it, else the estimate;
-    ``free``: a sandbox take, which cost nothing whatever the emulator reported."""
+    """What the take cost, for the sheet, as the task list says it (``TaskRecord.cost``:
+    reported, else the host's credits, else "about" the estimate); ``free``: a sandbox take,
+    which cost nothing whatever the emulator reported."""
     if free:
         return "free (sandbox)"
-    if rec.actual_cost is not None:
-        return money(rec.actual_cost, rec.actual_cost_unit)
-    if rec.estimated_cost is not None:
-        return "about " + money(rec.estimated_cost, rec.estimated_cost_unit)
-    return ""
+    if rec.cost is None:
+        return ""
+    amount, unit, estimated = rec.cost
+    return ("about " if estimated else "") + money(amount, unit)
 
 
 def cut_of(board: Board, takes: TakeStore, tasks: TaskStore,

@@ -75,6 +75,18 @@ class TaskRecord:
     def is_terminal(self) -> bool:
         return self.state.is_terminal
 
+    @property
+    def cost(self) -> tuple[float, str, bool] | None:
+        """What the task costs, best known first: the host's reported cost, else the credits
+        it says the task consumed, else the estimate; as (amount, unit, estimated), or None."""
+        if self.actual_cost is not None:
+            return self.actual_cost, self.actual_cost_unit, False
+        if self.credits is not None:
+            return self.credits, "credits", False
+        if self.estimated_cost is not None:
+            return self.estimated_cost, self.estimated_cost_unit, True
+        return None
+
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> TaskRecord:
         data = dict(zip(row.keys(), row, strict=True))  # one pass; Row lookups by name are slow

@@ -59,13 +59,10 @@ def elapsed(rec: TaskRecord, now: float) -> float:
 
 
 def cost_text(rec: TaskRecord) -> str:
-    if rec.actual_cost is not None:
-        return money(rec.actual_cost, rec.actual_cost_unit)
-    if rec.credits is not None:
-        return money(rec.credits, "credits")
-    if rec.estimated_cost is not None:
-        return "~" + money(rec.estimated_cost, rec.estimated_cost_unit)
-    return ""
+    if rec.cost is None:
+        return ""
+    amount, unit, estimated = rec.cost
+    return ("~" if estimated else "") + money(amount, unit)
 
 
 def matches(task_filter: TaskFilter, rec: TaskRecord) -> bool:
