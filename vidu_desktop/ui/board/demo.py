@@ -20,12 +20,12 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.film.progress import CancelFlag, ProgressCallback
 from vidu_desktop.ui.board.export_choice import ExportChoice, ExportJob, planned_files
 from vidu_desktop.ui.board.export_dialog import ExportDialog
+from vidu_desktop.ui.common import theme
 
 
 def stand_in(state: str, hold: threading.Event) -> ExportJob:
@@ -72,14 +72,9 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--shots", type=int, default=6)
     parser.add_argument("--name", default="The lighthouse keeper")
     parser.add_argument("--shot", type=Path, help="save a grab of the dialog here and quit")
-    scheme = parser.add_mutually_exclusive_group()
-    scheme.add_argument("--dark", action="store_const", const="dark", dest="scheme")
-    scheme.add_argument("--light", action="store_const", const="light", dest="scheme")
+    theme.add_scheme_options(parser)
     args = parser.parse_args(argv)
-    app = QApplication(sys.argv[:1])
-    from vidu_desktop.ui.common import theme
-
-    theme.install(app, args.scheme)
+    app = theme.demo_application(args.scheme)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="board-export-"))
     hold = threading.Event()
     job = real(args.takes) if args.takes else stand_in(args.state, hold)

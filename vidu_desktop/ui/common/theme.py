@@ -17,11 +17,16 @@ and after).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+if TYPE_CHECKING:
+    import argparse
 
 
 @dataclass(frozen=True)
@@ -189,3 +194,19 @@ def set_role(widget: QWidget, role: str) -> None:
         style.unpolish(widget)
         style.polish(widget)
     widget.update()
+
+
+def add_scheme_options(parser: argparse.ArgumentParser) -> None:
+    """``--dark`` or ``--light`` (one of them; ``args.scheme`` is "dark", "light" or None), for
+    the areas' demo programs."""
+    scheme = parser.add_mutually_exclusive_group()
+    scheme.add_argument("--dark", action="store_const", const="dark", dest="scheme")
+    scheme.add_argument("--light", action="store_const", const="light", dest="scheme")
+
+
+def demo_application(scheme: str | None) -> QApplication:
+    """The QApplication of a demo program, with the theme installed (``scheme``: as
+    :func:`install`'s ``forced``)."""
+    app = QApplication(sys.argv[:1])
+    install(app, scheme)
+    return app

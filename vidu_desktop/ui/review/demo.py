@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
+from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.review.compare import CompareWidget
 from vidu_desktop.ui.review.cut_model import CutItem
 from vidu_desktop.ui.review.player import PlayerWidget
@@ -87,14 +88,9 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default="960x600", help="window size, WxH")
     parser.add_argument("--shot", type=Path, help="save a grab of the window here and quit")
     parser.add_argument("--after", type=int, default=1800, help="ms before --shot's grab")
-    scheme = parser.add_mutually_exclusive_group()
-    scheme.add_argument("--dark", action="store_const", const="dark", dest="scheme")
-    scheme.add_argument("--light", action="store_const", const="light", dest="scheme")
+    theme.add_scheme_options(parser)
     args = parser.parse_args(argv)
-    app = QApplication(sys.argv[:1])
-    from vidu_desktop.ui.common import theme
-
-    theme.install(app, args.scheme)
+    app = theme.demo_application(args.scheme)
     window, widget = build(args)
     window.show()
     QTimer.singleShot(300, lambda: start(widget, args))  # let the media open first
