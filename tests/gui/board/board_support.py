@@ -32,6 +32,13 @@ def make_board(engine: Engine, shots: int = 3, name: str = "Beach day") -> Board
     return found
 
 
+def shown_board(window: Any, shots: int) -> Board:
+    """A board of ``shots`` shots made through the window's engine, shown in its Board area."""
+    board = make_board(window.session.engine, shots)
+    window.board.reload(board_id=board.id)
+    return board
+
+
 def generate(engine: Engine, run: Any, qtbot: Any, board: Board, takes: int = 2,
              shot_ids: list[str] | None = None) -> list[str]:
     """``takes`` takes of each shot (of ``shot_ids``), waited for until they succeed."""

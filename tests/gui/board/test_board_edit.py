@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from vidu_desktop.ui.board.shot_model import shot_state
 
-from .board_support import PROMPTS, generate, make_board
+from .board_support import PROMPTS, generate, make_board, shown_board
 
 
 def prompts(area):
@@ -29,9 +29,8 @@ def answer(qtbot, area, button_text):
 def test_reorder_by_move_and_by_drop(windows, qtbot):
     window = windows(sandbox=True)
     engine = window.session.engine
-    board = make_board(engine, 3)
+    board = shown_board(window, 3)
     area = window.board
-    area.reload(board_id=board.id)
     assert prompts(area) == list(PROMPTS[:3])
     area.board_actions.move_shot(board.shots[0].id, 2)
     assert prompts(area) == [PROMPTS[1], PROMPTS[2], PROMPTS[0]]
@@ -109,9 +108,8 @@ def test_a_rebuilt_window_shows_the_same_board_and_takes(windows, qtbot, run, em
 def test_open_in_composer_and_update_from_composer(windows, qtbot):
     window = windows(sandbox=True)
     engine = window.session.engine
-    board = make_board(engine, 2)
+    board = shown_board(window, 2)
     area = window.board
-    area.reload(board_id=board.id)
     area.shots.go(1)
     area.detail.open_button.click()
     assert window.tabs.currentIndex() == 0
