@@ -98,7 +98,8 @@ app.exec()
 """
 
 APP = _PAINTED + """
-from vidu_desktop.ui.common import pyside_imports
+from vidu_desktop.ui.common import gc_hold, pyside_imports
+gc_hold.hold()  # as vidu_desktop.app.main does (the Startup releases it when ready)
 pyside_imports.quicken()  # as vidu_desktop.app.main does, before its other imports
 import sys
 from pathlib import Path

@@ -278,6 +278,16 @@ def second_launch(profile: Path, files: list[Path]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from vidu_desktop.ui.common import gc_hold
+
+    gc_hold.hold()  # until the start is ready (ui/shell/startup.py)
+    try:
+        return _main(argv)
+    finally:
+        gc_hold.release()  # (when the app ended before the start was ready)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     from vidu_desktop.ui.common import pyside_imports
 

@@ -184,3 +184,23 @@ def test_a_remembered_mode_that_is_right_changes_nothing(windows, qtbot):
         startup.show()
     assert not window.session.sandbox and startup.message == ""
     assert window.statusBar().currentMessage() != KEY_FOUND
+
+
+def test_the_start_turns_the_collector_back_on_when_it_is_ready(windows, qtbot):
+    import gc
+
+    from vidu_desktop.ui.common import gc_hold
+
+    window = windows(progressive=True)
+    startup = _start(window)
+    assert gc_hold.hold()  # as vidu_desktop.app.main does
+    try:
+        startup.painted.connect(lambda: seen.append(gc.isenabled()))
+        seen: list[bool] = []
+        with qtbot.waitSignal(startup.ready, timeout=20_000):
+            startup.show()
+        assert seen == [False]  # held through the paint
+        assert gc.isenabled() and not gc_hold.held()
+    finally:
+        gc_hold.release()
+        gc.unfreeze()

@@ -26,6 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, Signal
 
+from vidu_desktop.ui.common import gc_hold
 from vidu_desktop.ui.common.session import Session
 from vidu_desktop.ui.shell.main_window import MainWindow
 
@@ -100,6 +101,7 @@ class Startup(QObject):
             QTimer.singleShot(0, self._attach)
 
     def _on_painted(self) -> None:
+        QTimer.singleShot(gc_hold.LONGEST_HOLD_MS, gc_hold.release)  # ready or not
         self.painted.emit()
         if self._held:
             self._attach_due = True
@@ -108,6 +110,7 @@ class Startup(QObject):
 
     def _attach(self) -> None:
         if not self.window.isVisible():  # closed before its first turn: the app ends
+            gc_hold.release()
             return
         self.window.attach()
         self._watch_list()
@@ -133,5 +136,6 @@ class Startup(QObject):
         self._pending.discard(done)
         if not self._pending and not self.is_ready:
             self.is_ready = True
+            gc_hold.release()  # the start's objects frozen, the collector on again
             log.info("ready (%s)", "sandbox" if self.session.sandbox else "hosts")
             self.ready.emit()
