@@ -12,13 +12,16 @@ from vidu_desktop.ui.common import gc_hold
 
 @pytest.fixture
 def collector():
-    """The collector on and unheld before and after each test, the frozen objects thawed."""
+    """The collector on and unheld for each test, then as it was (off in the GUI tests: see
+    gc_on_the_main_thread), the frozen objects thawed."""
+    was = gc.isenabled()
     gc_hold.release()
     gc.enable()
     yield
     gc_hold.release()
-    gc.enable()
     gc.unfreeze()
+    if not was:
+        gc.disable()
 
 
 def test_hold_turns_the_collector_off_until_release(collector):

@@ -193,14 +193,37 @@ def test_the_start_turns_the_collector_back_on_when_it_is_ready(windows, qtbot):
 
     window = windows(progressive=True)
     startup = _start(window)
-    assert gc_hold.hold()  # as vidu_desktop.app.main does
+    seen: list[bool] = []
+    startup.painted.connect(lambda: seen.append(gc.isenabled()))
+    gc.collect()
+    gc.enable()  # (off in these tests: see gc_on_the_main_thread)
     try:
-        startup.painted.connect(lambda: seen.append(gc.isenabled()))
-        seen: list[bool] = []
+        assert gc_hold.hold()  # as vidu_desktop.app.main does
         with qtbot.waitSignal(startup.ready, timeout=20_000):
             startup.show()
         assert seen == [False]  # held through the paint
         assert gc.isenabled() and not gc_hold.held()
     finally:
         gc_hold.release()
+        gc.disable()
         gc.unfreeze()
+
+
+def test_the_board_area_is_made_when_its_tab_is_first_shown(windows, qtbot):
+    from vidu_desktop.ui.board.area import BoardArea
+
+    window = windows(progressive=True)
+    startup = _start(window)
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.show()
+    assert window.findChild(BoardArea) is None  # not needed to start
+    size = window.tabs.currentWidget().size()  # every tab's page has the stack's size
+    tabs = window.tabs.geometry()
+    window.tabs.setCurrentIndex(2)
+    assert window.tabs.currentIndex() == 2
+    assert isinstance(window.tabs.currentWidget(), BoardArea)
+    assert window.tabs.currentWidget() is window.board
+    assert window.board.size() == size and window.tabs.geometry() == tabs  # nothing moves
+    assert not window.generate_bar.isVisible()  # the board has its own
+    window.tabs.setCurrentIndex(0)
+    assert window.generate_bar.isVisible()

@@ -1,8 +1,8 @@
-"""The main window's Board tab: the board area, attached after the first paint in the place
-the window kept for it, and its wiring to the rest of the window. A take or the board from a
-shot on plays in Review; "Open in composer" loads a shot into the composer (as "Reuse settings"
-loads a task) and "Update from composer" gives a shot the composer's prompt, pictures, cast
-and parameters; the composer stays the one full editor.
+"""The main window's Board tab: the board area, made the first time the tab is shown (after
+the first paint) in the place the window kept for it, and its wiring to the rest of the window.
+A take or the board from a shot on plays in Review; "Open in composer" loads a shot into the
+composer (as "Reuse settings" loads a task) and "Update from composer" gives a shot the
+composer's prompt, pictures, cast and parameters; the composer stays the one full editor.
 
 :class:`BoardSide` is a part of :class:`~vidu_desktop.ui.shell.main_window.MainWindow`; it
 names here what it uses of the window.
@@ -60,44 +60,67 @@ class BoardSide(_Window):
         def say(self, text: str, ms: int = 10_000) -> None: ...
         def play_task(self, local_id: str) -> bool: ...
 
-    board: BoardArea  # attached after the first paint
+    _board: BoardArea | None = None  # made when first needed
+    _board_due = False  # attach() has run: the area may be made
 
     def attach_board(self) -> None:
-        """The board area in the Board tab's place (called by ``attach``)."""
+        """The Board tab's wiring (called by ``attach``). The board area itself is made the
+        first time the tab is shown (or :attr:`board` is asked for): starting needs none of
+        it, and the tab's place has the area's size, so nothing moves when it comes."""
+        self._board_due = True
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._tab_shown(self.tabs.currentIndex())
+
+    @property
+    def board(self) -> BoardArea:
+        """The board area (made now, in the Board tab's place, when it is not yet)."""
+        if self._board is None:
+            self._board = self._make_board()
+        return self._board
+
+    def _make_board(self) -> BoardArea:
         from vidu_desktop.ui.board.area import BoardArea
 
-        self.board = BoardArea(self.session.engine, self.session.bridge,
-                               self.session.settings, self)
-        self.board.composer_choice = self._composer_choice
+        board = BoardArea(self.session.engine, self.session.bridge, self.session.settings,
+                          self)
+        self._board = board
+        board.composer_choice = self._composer_choice
         current = self.tabs.currentIndex()
         index = self.tabs.indexOf(self.board_place)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, self.board, "Board")
-        self.tabs.setTabToolTip(index, BOARD_TOOLTIP)
-        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(True)  # one tab for another: the current one stays as it was
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, board, "Board")
+            self.tabs.setTabToolTip(index, BOARD_TOOLTIP)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
         self.board_place.deleteLater()
-        board = self.board
         board.message.connect(lambda text: self.say(text, 10_000))
         board.play_take_requested.connect(self.play_task)
         board.play_cut_requested.connect(self.play_cut)
         board.open_in_composer.connect(self.shot_to_composer)
         board.update_from_composer.connect(self.shot_from_composer)
         self.session.engine_changed.connect(self._board_engine)
-        self.tabs.currentChanged.connect(self._tab_shown)
-        self._tab_shown(self.tabs.currentIndex())
+        return board
 
     def _tab_shown(self, index: int) -> None:
         """On the Board tab the composer's parameters and Generate bar step aside: the board
-        has its own (the shot's parameters, Generate…), and the task list takes their room."""
-        composing = self.tabs.widget(index) is not self.board
+        has its own (the shot's parameters, Generate…), and the task list takes their room.
+        The first time the tab is shown, its area is made."""
+        widget = self.tabs.widget(index)
+        if self._board is None and self._board_due and widget is self.board_place:
+            widget = self.board
+        composing = self._board is None or widget is not self._board
         self.parameter_scroll.setVisible(composing)
         self.generate_bar.setVisible(composing)
 
     def show_board(self) -> None:
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self.board)
-                                  if hasattr(self, "board") else self.tabs.count() - 1)
-        if hasattr(self, "board"):
-            self.board.focus_shots()
+        if not self._board_due:  # before attach(): the tab's place
+            self.tabs.setCurrentIndex(self.tabs.count() - 1)
+            return
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.board))
+        self.board.focus_shots()
 
     def _composer_choice(self) -> tuple[str, str, dict[str, Any]]:
         choices = self.panel.choices()
@@ -162,6 +185,6 @@ class BoardSide(_Window):
                  f"parameters.{note}", 15_000)
 
     def close_board(self) -> None:
-        if hasattr(self, "board"):
+        if self._board is not None:
             self.session.engine_changed.disconnect(self._board_engine)
-            self.board.shutdown()
+            self._board.shutdown()

@@ -117,7 +117,7 @@ class MainWindow(BoardSide, TasksAndReview, QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(left, "Compose")
         self.tabs.addTab(self.review_place, "Review")
-        self.board_place = QWidget(self)  # the Board tab until attach()
+        self.board_place = QWidget(self)  # the Board tab until it is first shown
         self.board_place.setObjectName("board-place")
         self.tabs.addTab(self.board_place, "Board")
         self.tabs.setTabToolTip(0, "References, prompt and parameters (Ctrl+1)")
