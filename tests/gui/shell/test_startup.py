@@ -195,3 +195,49 @@ def test_the_window_paints_before_an_asyncio_loop_exists(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen == {"painted": True, "attached": False, "imports": [], "ready": True}
+
+
+_CLASSES_CHILD = """
+import enum, json, sys
+from pathlib import Path
+from vidu_desktop.ui.common import pyside_imports
+pyside_imports.quicken()
+from PySide6.QtWidgets import QApplication
+from vidu_desktop import app as shell
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.shell.startup import Startup
+
+app = QApplication(sys.argv[:1])
+theme.install(app, "light")
+made = []
+create = enum.EnumType.__call__
+
+def spy(cls, value, names=None, *args, **kwargs):  # an enum class being made
+    if names is not None:
+        made.append(value)
+    return create(cls, value, names, *args, **kwargs)
+
+enum.EnumType.__call__ = spy
+session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
+                              progressive=True)
+startup = Startup(window, session, window.composer.bg.spawn)
+startup.paint()
+painted = list(made)
+window.close()
+print(json.dumps(painted))
+"""
+
+
+def test_the_first_paint_does_not_make_pyside_create_every_widget_class(tmp_path):
+    """A widget Qt made that Python had no wrapper for (a scroll area's viewport) makes PySide
+    create every QtWidgets class not made yet (some 60 enum classes, 12-18 ms); the window's
+    views have viewports made in Python (``pyside_imports.own_viewport``)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    out = subprocess.run([sys.executable, "-c", _CLASSES_CHILD, str(tmp_path / "profile")],
+                         capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    made = json.loads(out.stdout.strip().splitlines()[-1])
+    # the classes of widgets the window does not have: QWizard's, QMdiArea's, QDockWidget's
+    assert not {"WizardButton", "WindowOrder", "DockWidgetFeature"} & set(made)
+    assert len(made) < 30

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common.pyside_imports import own_viewport
 from vidu_desktop.ui.compose.tray.groups import pictures_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -169,6 +170,10 @@ class CastList(QListView):
     """Enter adds the current member to the draft, Delete deletes it, F2 renames it."""
 
     activated_key = Signal(str)  # "add", "delete", "rename"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        own_viewport(self)  # (before the first viewport(): see own_viewport)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         keys = {Qt.Key.Key_Return: "add", Qt.Key.Key_Enter: "add",

@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
+from vidu_desktop.ui.common.pyside_imports import own_viewport
 from vidu_desktop.ui.compose.tray import header
 from vidu_desktop.ui.compose.tray.delegate import CARD, TrayDelegate, muted_color
 from vidu_desktop.ui.compose.tray.groups import TrayGroup
@@ -52,6 +53,7 @@ class TrayView(QListView):
 
     def __init__(self, model: TrayModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)  # (before the first viewport(): see own_viewport)
         self.tray_model = model
         self.setModel(model)
         self.card_delegate = TrayDelegate(self)
