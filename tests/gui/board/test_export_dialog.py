@@ -98,8 +98,17 @@ def test_the_film_is_written_with_progress_to_100(qtbot: Any, dialogs: Any, take
     only_the_film(dialog)
     assert dialog.form.choice() == ExportChoice(out, "Fox in the snow", True, (), ())
     assert dialog.form.files_note.text() == "Writes Fox in the snow.mp4"
-    reported: list[float] = []
-    dialog.start(dialog.form.choice()).progressed.connect(reported.append)
+    reported: list[float] = []  # what the job reports (connecting to the run's signal after
+    job = dialog.job  # start() would miss what a fast job reported before that)
+
+    def recording(choice: Any, report: Any, cancel: Any) -> Any:
+        def both(fraction: float) -> None:
+            reported.append(fraction)
+            report(fraction)
+        return job(choice, both, cancel)
+
+    dialog.job = recording
+    dialog.start(dialog.form.choice())
     assert dialog.status.text().startswith("Writing Fox in the snow.mp4 in ")
     qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
     assert reported and reported[-1] == 1.0 and reported == sorted(reported)
