@@ -36,6 +36,11 @@ the strictest reference.
 
     .venv/bin/python bench/startup.py [--tasks 10000] [--runs 7]
 
+A third child shows where the floor is: the empty window again, after making the PySide6
+classes that the app's modules hold at its first paint (each class makes its enum classes:
+Python's enum module takes some 25 us a member, and ``Qt`` alone has 94 enum classes of
+2,000 members), with none of the app's own code.
+
 The app runs the shell's start-up as ``vidu_desktop.app`` does (painted before any asyncio loop
 exists, then attach after, in the loop) out of sandbox mode with no
 keys (the keychain backend is keyring's ``fail`` one; nothing is resumed: the filled tasks are
@@ -45,6 +50,7 @@ finished), on the offscreen platform unless ``QT_QPA_PLATFORM`` says otherwise.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -164,6 +170,55 @@ async def main():
 asyncio.run(main(), loop_factory=lambda: qasync.QEventLoop(app))
 """
 
+# The PySide6 classes (and so their enum classes) that the app's modules hold when the window
+# is painted: module and name of each, as JSON, for QT_FLOOR
+QT_NAMES = """
+import json, sys
+from vidu_desktop.ui.common import pyside_imports
+pyside_imports.quicken()
+import vidu_desktop.ui.shell.startup  # what the app imports before its first paint
+names = set()
+for module in list(sys.modules.values()):
+    if getattr(module, "__name__", "").startswith("vidu_desktop"):
+        for value in vars(module).values():
+            mod = getattr(value, "__module__", "")
+            if isinstance(value, type) and mod.startswith("PySide6.Qt"):
+                names.add((mod, value.__qualname__))
+print(json.dumps(sorted(names)))
+"""
+
+# The empty window, after making the PySide6 classes the app's modules hold (QT_NAMES): what
+# PySide itself costs the app's first paint, with none of the app's own code
+QT_FLOOR = _PAINTED + """
+import importlib, json, sys
+from PySide6.QtWidgets import QMainWindow
+for module, qualname in json.loads(sys.argv[1]):
+    value = importlib.import_module(module)
+    for name in qualname.split("."):
+        value = getattr(value, name)
+app = QApplication(sys.argv[:1])
+
+def painted():
+    mark("PAINTED")
+    app.quit()
+
+watch = FirstPaint(painted)
+window = QMainWindow()
+window.resize(1280, 800)
+window.installEventFilter(watch)
+window.show()
+app.exec()
+"""
+
+
+def qt_names() -> str:
+    """QT_NAMES's answer (JSON)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", QT_NAMES], capture_output=True, text=True,
+                         env=env, timeout=120, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
 
 def fill(profile: Path, n: int) -> None:
     """``n`` finished tasks in the profile's library, written in one transaction."""
@@ -236,13 +291,17 @@ def main() -> None:
         print(f"filled {args.tasks:,} tasks in {time.perf_counter() - t0:.1f} s")
         once(EMPTY, warm=True)  # warm the file and bytecode caches for both
         once(APP, str(profile), warm=True)
+        names = qt_names()
+        once(QT_FLOOR, names, warm=True)
         print(f"{args.runs} warm runs each (bytecode cached), interleaved, "
               f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', 'offscreen')}")
         empty: list[tuple[float, float]] = []
         painted: list[tuple[float, float]] = []
         ready: list[tuple[float, float]] = []
+        floor: list[tuple[float, float]] = []
         for _ in range(args.runs):  # interleaved: a burst of load elsewhere hits both alike
             empty.append(once(EMPTY)["painted"])
+            floor.append(once(QT_FLOOR, names)["painted"])
             marks = once(APP, str(profile))
             painted.append(marks["painted"])
             ready.append(marks["ready"])
@@ -250,6 +309,11 @@ def main() -> None:
     e_cpu = statistics.median(c for _, c in empty)
     print(f"empty PySide6 window, first paint: median {e * 1000:.0f} ms  "
           f"(runs: {ms([w for w, _ in empty])}); CPU {e_cpu * 1000:.0f} ms")
+    f = [w for w, _ in floor]
+    print(f"the empty window after making the {len(json.loads(names))} PySide6 classes the "
+          f"app's modules hold (no app code): first paint median "
+          f"{statistics.median(f) * 1000:.0f} ms, {statistics.median(f) / e:.2f}x  "
+          f"(runs: {ms(f)})")
     for what, times, target in (("first paint", painted, 2.0), ("ready", ready, 3.0)):
         wall = [w for w, _ in times]
         a = statistics.median(wall)
