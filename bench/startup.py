@@ -86,7 +86,8 @@ class FirstPaint(QObject):
         return False
 """
 
-EMPTY = _PAINTED + """
+# a plain QMainWindow of the app's default size: shown, painted once, then the app quits
+_EMPTY_WINDOW = """
 import sys
 from PySide6.QtWidgets import QMainWindow
 app = QApplication(sys.argv[:1])
@@ -102,6 +103,8 @@ window.installEventFilter(watch)
 window.show()
 app.exec()
 """
+
+EMPTY = _PAINTED + _EMPTY_WINDOW
 
 APP = _PAINTED + """
 from vidu_desktop.ui.common import gc_hold, pyside_imports
@@ -191,24 +194,11 @@ print(json.dumps(sorted(names)))
 # PySide itself costs the app's first paint, with none of the app's own code
 QT_FLOOR = _PAINTED + """
 import importlib, json, sys
-from PySide6.QtWidgets import QMainWindow
 for module, qualname in json.loads(sys.argv[1]):
     value = importlib.import_module(module)
     for name in qualname.split("."):
         value = getattr(value, name)
-app = QApplication(sys.argv[:1])
-
-def painted():
-    mark("PAINTED")
-    app.quit()
-
-watch = FirstPaint(painted)
-window = QMainWindow()
-window.resize(1280, 800)
-window.installEventFilter(watch)
-window.show()
-app.exec()
-"""
+""" + _EMPTY_WINDOW
 
 
 def qt_names() -> str:
