@@ -8,9 +8,10 @@ from pathlib import Path
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.request import ReferenceImage
-from vidu_desktop.core.states import TaskState
+from vidu_desktop.core.states import TaskMark, TaskState
 from vidu_desktop.store.db import transaction
 from vidu_desktop.store.references import REF_URI_PREFIX, ReferenceMeta, ReferenceStore
+from vidu_desktop.store.takes import TakeStore
 from vidu_desktop.store.task_records import TaskFilter
 from vidu_desktop.store.tasks import TaskStore
 
@@ -79,6 +80,26 @@ def test_listing_uses_indexes(conn: sqlite3.Connection) -> None:
     assert "INDEX" in plan("SELECT * FROM tasks WHERE state IN (?) ORDER BY created_at DESC"
                            " LIMIT 50", "queued")
     assert "INDEX" in plan("SELECT * FROM tasks WHERE remote_id = ? AND provider = ?", "r", "v")
+    # the marked tasks (the task list counts the rejected ones at start): the partial index
+    where, params = TaskFilter.of(marks=[TaskMark.REJECT]).where()
+    assert "INDEX tasks_mark" in plan(f"SELECT COUNT(*) FROM tasks WHERE {where}", *params)
+
+
+def test_the_marks_filter_finds_the_unmarked_tasks_too(conn: sqlite3.Connection,
+                                                      tasks: TaskStore) -> None:
+    made = [tasks.create(make_request(f"take {i}"), local_id=f"t{i}").local_id
+            for i in range(4)]
+    takes = TakeStore(conn)
+    takes.set_mark(made[0], TaskMark.STAR)
+    takes.set_mark(made[1], TaskMark.REJECT)
+
+    def ids(*marks: TaskMark) -> set[str]:
+        return {r.local_id for r in tasks.list_tasks(TaskFilter.of(marks=list(marks)))}
+
+    assert ids(TaskMark.STAR) == {"t0"} and ids(TaskMark.REJECT) == {"t1"}
+    assert ids(TaskMark.NONE) == {"t2", "t3"}
+    assert ids(TaskMark.NONE, TaskMark.STAR) == {"t0", "t2", "t3"}
+    assert tasks.count(TaskFilter.of(marks=[TaskMark.STAR, TaskMark.REJECT])) == 2
 
 
 def test_stored_references_are_kept_by_hash_and_rehydrated(
