@@ -29,6 +29,8 @@ DESKTOP_FILE = "vidu-desktop"
 #: Windows groups the taskbar button, its icon and pinned shortcuts by this id (an installer's
 #: shortcut should carry the same one); without it the button is python.exe's
 APP_USER_MODEL_ID = "ViduStudio.Desktop"
+#: what qasync raises when Qt's event loop ends with the app's work still under way
+LOOP_ENDED = "Event loop stopped before Future completed"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -230,6 +232,9 @@ async def run(args: argparse.Namespace, shown: Shown) -> int:
     finally:
         from vidu_desktop.ui.common.background import Background
 
+        if window.isVisible():  # Qt's loop ended under the window (the display went away,
+            window.close()  # say): it closes as the user's close does, the draft saved first
+
         await Background.close_all()  # the areas' requests end before the engine closes
         await session.close()
         shown.sandbox.stop()
@@ -261,6 +266,20 @@ def receive(window: Any, files: list[str]) -> None:
     window.receive_files(files)
     log.info("received %d file(s); the tray holds %d picture(s)", len(files),
              len(window.tray.items()))
+
+
+def ended_by_qt(shown: Shown) -> int:
+    """Qt's event loop ended on its own while the app ran (the connection to the display was
+    lost, say): ``run`` closed the window as the user's close does (the draft saved) and
+    began the rest, which the loop's end cut short; what needs no loop is done here (the
+    emulator and its workers stop). Every task is in the library: the next start resumes the
+    unfinished ones."""
+    log.error("Qt's event loop ended while the app ran (was the display closed?); "
+              "unfinished tasks resume at the next start")
+    shown.sandbox.stop()
+    shown.crash.uninstall()
+    shown.crash.close()
+    return 1
 
 
 def second_launch(profile: Path, files: list[Path]) -> int:
@@ -322,7 +341,12 @@ def _main(argv: list[str] | None) -> int:
 
         import qasync
 
-        return asyncio.run(run(args, shown), loop_factory=lambda: qasync.QEventLoop(app))
+        try:
+            return asyncio.run(run(args, shown), loop_factory=lambda: qasync.QEventLoop(app))
+        except RuntimeError as err:
+            if LOOP_ENDED not in str(err):
+                raise
+            return ended_by_qt(shown)
     finally:
         heartbeat.stop()
         instance.release()

@@ -162,6 +162,45 @@ def test_the_app_in_sandbox_mode_leaves_no_process(tmp_path, sessions, signum):
     _assert_nothing_left(proc.pid)
 
 
+def _xvfb(sessions: list[int]) -> tuple[subprocess.Popen[str], str]:
+    """A virtual X screen of its own (Xvfb picks a free display number and writes it)."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24",
+                             "-nolisten", "tcp"], pass_fds=(write,), text=True,
+                            start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    sessions.append(xvfb.pid)
+    os.close(write)
+    with os.fdopen(read) as numbers:
+        display = numbers.readline().strip()
+    assert display, "Xvfb did not start"
+    return xvfb, f":{display}"
+
+
+def test_the_app_whose_display_goes_away_saves_and_leaves_no_process(tmp_path, sessions):
+    """The X server dies under the window: Qt's loop ends on its own; the window closes as
+    the user's close does (the draft saved while the session is open), the emulator stops,
+    the log says what happened, and no process is left."""
+    xvfb, display = _xvfb(sessions)
+    profile = tmp_path / "profile"
+    log = profile / "logs" / "app.log"
+    proc = _spawn([sys.executable, "-m", "vidu_desktop.app", "--sandbox", "--profile-dir",
+                   str(profile)], sessions, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+
+    def started() -> bool:
+        assert proc.poll() is None, proc.communicate()
+        return log.is_file() and "sandbox emulator on" in log.read_text()
+
+    wait_for(started, timeout=60, interval=0.1)
+    xvfb.kill()
+    xvfb.wait(timeout=10)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    assert "Qt's event loop ended while the app ran" in log.read_text()
+    assert "the session has no engine yet" not in err  # the draft was saved before the close
+    _assert_nothing_left(proc.pid)
+
+
 def test_the_app_closing_itself_after_its_self_test_leaves_no_process(tmp_path, sessions):
     # the window's normal close, after a sandbox generation, a download and playback
     proc = _spawn([sys.executable, "-m", "vidu_desktop.app", "--sandbox", "--profile-dir",
