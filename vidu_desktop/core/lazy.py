@@ -17,7 +17,9 @@ from typing import Any
 def lazy_exports(package: str, where: Mapping[str, str], names: Iterable[str]
                  ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package``: a name in ``where`` is read from
-    its submodule (``where[name]``) the first time it is asked for, then kept in the package."""
+    its submodule (``where[name]``; a dotted name is a module of its own, e.g. a name the
+    package hands on from another package) the first time it is asked for, then kept in the
+    package."""
     namespace = sys.modules[package].__dict__
     exported = frozenset(names)
 
@@ -25,7 +27,8 @@ def lazy_exports(package: str, where: Mapping[str, str], names: Iterable[str]
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f".{module}", package), name)
+        found = importlib.import_module(module if "." in module else f".{module}", package)
+        value = getattr(found, name)
         namespace[name] = value
         return value
 

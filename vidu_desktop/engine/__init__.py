@@ -22,19 +22,8 @@ __all__ = ["AccountInfo", "CastMember", "CastUsage", "Engine", "EngineEvent", "E
            "EventBus", "EventKind"]
 
 _WHERE = {"Engine": "engine", "EngineEvent": "events", "EventBus": "events",
-          "EventKind": "events", "EngineSettings": "settings"}
-_ELSEWHERE = {"AccountInfo": "vidu_desktop.providers.account",
-              "CastMember": "vidu_desktop.store", "CastUsage": "vidu_desktop.store"}
+          "EventKind": "events", "EngineSettings": "settings",
+          "AccountInfo": "vidu_desktop.providers.account",
+          "CastMember": "vidu_desktop.store", "CastUsage": "vidu_desktop.store"}
 
-_from_here, __dir__ = lazy_exports(__name__, _WHERE, __all__)
-
-
-def __getattr__(name: str) -> object:
-    where = _ELSEWHERE.get(name)
-    if where is None:
-        return _from_here(name)
-    import importlib
-
-    value = getattr(importlib.import_module(where), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, __all__)
