@@ -56,18 +56,17 @@ class BoardSide(_Window):
     tabs: QTabWidget
     board_place: QWidget
     review: ReviewPane
+    attached: bool  # attach() has run: the board area may be made
     if TYPE_CHECKING:
         def say(self, text: str, ms: int = 10_000) -> None: ...
         def play_task(self, local_id: str) -> bool: ...
 
     _board: BoardArea | None = None  # made when first needed
-    _board_due = False  # attach() has run: the area may be made
 
     def attach_board(self) -> None:
         """The Board tab's wiring (called by ``attach``). The board area itself is made the
         first time the tab is shown (or :attr:`board` is asked for): starting needs none of
         it, and the tab's place has the area's size, so nothing moves when it comes."""
-        self._board_due = True
         self.tabs.currentChanged.connect(self._tab_shown)
         self._tab_shown(self.tabs.currentIndex())
 
@@ -109,14 +108,14 @@ class BoardSide(_Window):
         has its own (the shot's parameters, Generate…), and the task list takes their room.
         The first time the tab is shown, its area is made."""
         widget = self.tabs.widget(index)
-        if self._board is None and self._board_due and widget is self.board_place:
+        if self._board is None and self.attached and widget is self.board_place:
             widget = self.board
         composing = self._board is None or widget is not self._board
         self.parameter_scroll.setVisible(composing)
         self.generate_bar.setVisible(composing)
 
     def show_board(self) -> None:
-        if not self._board_due:  # before attach(): the tab's place
+        if not self.attached:  # before attach(): the tab's place
             self.tabs.setCurrentIndex(self.tabs.count() - 1)
             return
         self.tabs.setCurrentIndex(self.tabs.indexOf(self.board))
