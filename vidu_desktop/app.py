@@ -237,9 +237,7 @@ async def run(args: argparse.Namespace, shown: Shown) -> int:
 
         await Background.close_all()  # the areas' requests end before the engine closes
         await session.close()
-        shown.sandbox.stop()
-        crash.uninstall()
-        crash.close()
+        stop_unlooped(shown)
         # one more turn of the loop for what is still queued (deferred deletes, the steps of
         # cancelled tasks). Never app.processEvents() here: a nested event loop inside this
         # coroutine lets qasync start another task's step while this one runs, which wedges
@@ -268,17 +266,22 @@ def receive(window: Any, files: list[str]) -> None:
              len(window.tray.items()))
 
 
-def ended_by_qt(shown: Shown) -> int:
-    """Qt's event loop ended on its own while the app ran (the connection to the display was
-    lost, say): ``run`` closed the window as the user's close does (the draft saved) and
-    began the rest, which the loop's end cut short; what needs no loop is done here (the
-    emulator and its workers stop). Every task is in the library: the next start resumes the
-    unfinished ones."""
-    log.error("Qt's event loop ended while the app ran (was the display closed?); "
-              "unfinished tasks resume at the next start")
+def stop_unlooped(shown: Shown) -> None:
+    """The end of the app that needs no loop: the emulator and its workers stop, the crash
+    handler goes. Safe to call again: each step does nothing the second time."""
     shown.sandbox.stop()
     shown.crash.uninstall()
     shown.crash.close()
+
+
+def ended_by_qt(shown: Shown) -> int:
+    """Qt's event loop ended on its own while the app ran (the connection to the display was
+    lost, say): ``run`` closed the window as the user's close does (the draft saved) and
+    began the rest, which the loop's end cut short; what needs no loop is done here. Every
+    task is in the library: the next start resumes the unfinished ones."""
+    log.error("Qt's event loop ended while the app ran (was the display closed?); "
+              "unfinished tasks resume at the next start")
+    stop_unlooped(shown)
     return 1
 
 
