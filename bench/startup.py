@@ -201,12 +201,18 @@ for module, qualname in json.loads(sys.argv[1]):
 """ + _EMPTY_WINDOW
 
 
+def child_env() -> dict[str, str]:
+    """Every child's environment: the platform plugin (offscreen unless QT_QPA_PLATFORM says
+    otherwise), keyring's fail backend, this checkout on the path."""
+    return {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            "PYTHONPATH": str(ROOT)}
+
+
 def qt_names() -> str:
     """QT_NAMES's answer (JSON)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", QT_NAMES], capture_output=True, text=True,
-                         env=env, timeout=120, check=True)
+                         env=child_env(), timeout=120, check=True)
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -244,9 +250,7 @@ def fill(profile: Path, n: int) -> None:
 def once(code: str, *args: str, warm: bool = False) -> dict[str, tuple[float, float]]:
     """One run: (seconds from the start of the process, CPU seconds of the child) at each
     mark it printed."""
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-           "PYTHONPATH": str(ROOT)}
+    env = child_env()
     if warm:  # write the bytecode caches, as installing the app does (pip, PyInstaller)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.time()

@@ -59,10 +59,15 @@ print(json.dumps(seen))
 """
 
 
+def _child_env() -> dict[str, str]:
+    """A child app's environment: offscreen, and a keychain that holds nothing."""
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+
 def _child(profile: Path, mode: str, build: str = "at-once",
            heavy: list[str] = HEAVY) -> dict[str, object]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = _child_env()
     for name in ("VIDU_API_KEY", "NOVITA_API_KEY", "HIGHWAYAPI_API_KEY", "SEGMIND_API_KEY",
                  "VTRIX_API_KEY"):
         env.pop(name, None)
@@ -187,8 +192,7 @@ print(json.dumps(seen))
 def test_the_window_paints_before_an_asyncio_loop_exists(tmp_path):
     """As the app starts: the first paint with Qt's own event processing, asyncio and qasync
     imported after it; the attach, the keys and the engine follow once the loop runs."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = _child_env()
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(_NO_LOOP_CHILD),
                           str(tmp_path / "profile")], capture_output=True, text=True, env=env,
                          timeout=120, check=False)
@@ -232,8 +236,7 @@ def test_the_first_paint_does_not_make_pyside_create_every_widget_class(tmp_path
     """A widget Qt made that Python had no wrapper for (a scroll area's viewport) makes PySide
     create every QtWidgets class not made yet (some 60 enum classes, 12-18 ms); the window's
     views have viewports made in Python (``pyside_imports.own_viewport``)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = _child_env()
     out = subprocess.run([sys.executable, "-c", _CLASSES_CHILD, str(tmp_path / "profile")],
                          capture_output=True, text=True, env=env, timeout=120, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
