@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+    from PySide6.QtWidgets import QAbstractScrollArea
 
 #: where PySide keeps the hook's check (the module is loaded from shiboken's embedded zip)
 FEATURE_MODULE = "shibokensupport.feature"
@@ -63,8 +63,8 @@ class QuickCheck:
         return self.original(module)
 
 
-def own_viewport(view: QAbstractScrollArea) -> QWidget:
-    """Give ``view`` a viewport made here, in Python, and return it.
+def own_viewport(view: QAbstractScrollArea) -> None:
+    """Give ``view`` a viewport made here, in Python.
 
     The first widget that Qt made and PySide has no wrapper for yet (a scroll area's own
     viewport, asked for with ``viewport()``) makes PySide create every class of QtWidgets it
@@ -74,6 +74,4 @@ def own_viewport(view: QAbstractScrollArea) -> QWidget:
     makes."""
     from PySide6.QtWidgets import QWidget
 
-    viewport = QWidget()
-    view.setViewport(viewport)
-    return viewport
+    view.setViewport(QWidget())
