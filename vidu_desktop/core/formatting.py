@@ -1,4 +1,5 @@
-"""How the app and the CLI write money, prompt excerpts and host names. Pure; stdlib only."""
+"""How the app and the CLI write money, sizes, prompt excerpts and host names. Pure; stdlib
+only."""
 
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ def excerpt(prompt: str, limit: int) -> str:
     it)."""
     text = " ".join(prompt.split()) or "(no prompt)"
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def format_bytes(n: int) -> str:
+    """Decimal units, as hosts state their limits: 1.5 MB, 980 KB, 312 bytes."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.2f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} KB"
+    return f"{n} bytes"
 
 
 def host_label(pid: str) -> str:

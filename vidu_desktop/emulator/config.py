@@ -6,8 +6,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The key every emulated host accepts unless told otherwise (documented in the README).
-DEMO_KEY = "vidu-sandbox-demo-key"
+from vidu_desktop.emulator import DEMO_KEY as DEMO_KEY
+
 DEFAULT_BALANCE = 1000.0
 
 

@@ -10,8 +10,10 @@ Used by the desktop app (its session) and by ``vidu-cli --sandbox``, the same wa
 - **Its own key**: the emulator's demo key (:func:`demo_key`), never written anywhere; no real
   key is asked for.
 - **Its own hosts**: :class:`SandboxEngine` knows no address but the emulator's, which it asks
-  for only when it makes its first adapter; :class:`SandboxEmulator` starts the emulator then,
-  in this process on a free loopback port (its import and start take about half a second).
+  for only when it makes its first adapter; :class:`SandboxEmulator` (in
+  :mod:`.sandbox_emulator`, which the app can import before its first paint) starts the
+  emulator then, in this process on a free loopback port (its import and start take about
+  half a second).
 
 No Qt; the emulator (Starlette, uvicorn, PyAV) is imported only when it is started.
 """
@@ -19,12 +21,8 @@ No Qt; the emulator (Starlette, uvicorn, PyAV) is imported only when it is start
 from __future__ import annotations
 
 import logging
-import random
 import sqlite3
-import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError, ErrorKind
@@ -37,20 +35,13 @@ from vidu_desktop.store import (
 )
 
 from .engine import Engine
+from .sandbox_emulator import EMULATOR_MEDIA as EMULATOR_MEDIA
+from .sandbox_emulator import SANDBOX_FOLDER as SANDBOX_FOLDER
+from .sandbox_emulator import SANDBOX_LABEL as SANDBOX_LABEL
+from .sandbox_emulator import SandboxEmulator as SandboxEmulator
 from .settings import EngineSettings
 
-if TYPE_CHECKING:
-    from vidu_desktop.emulator.server import EmulatorServer
-
 log = logging.getLogger(__name__)
-
-#: The label of sandbox mode, wherever it is shown.
-SANDBOX_LABEL = "Sandbox: placeholder videos, no cost"
-#: The sandbox library's folder inside the profile.
-SANDBOX_FOLDER = "sandbox"
-#: The emulator's files (its rendered placeholder videos) inside the profile's cache.
-EMULATOR_MEDIA = "sandbox"
-
 
 def sandbox_paths(profile: AppPaths) -> AppPaths:
     """The sandbox library of a profile: ``<profile>/sandbox/``."""
@@ -127,44 +118,6 @@ class SandboxEngine(Engine):
         finally:
             for conn in self._owned:
                 conn.close()
-
-
-class SandboxEmulator:
-    """The built-in emulator of all five hosts, in this process (a thread) on a free loopback
-    port, at the sandbox's pace (a task takes a few seconds). :meth:`start` starts it once,
-    from any thread; :meth:`stop` ends it (no process is ever started: it renders in
-    threads). Each start has its own seed, so its task ids differ from an earlier run's: a
-    task left unfinished by a run that ended is "not found", never another task's result."""
-
-    def __init__(self, media_dir: Path) -> None:
-        self.media_dir = media_dir
-        self.server: EmulatorServer | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def running(self) -> bool:
-        return self.server is not None
-
-    def start(self) -> str:
-        """The emulator's root URL, started now if it is not yet (blocks until it runs)."""
-        with self._lock:
-            if self.server is None:
-                from vidu_desktop.emulator.config import EmulatorConfig
-                from vidu_desktop.emulator.server import EmulatorServer
-
-                server = EmulatorServer(EmulatorConfig(
-                    time_scale=0.5, preview_scale=0.5, render_processes=False,
-                    media_dir=self.media_dir, seed=random.randrange(1 << 31)))
-                server.start()
-                self.server = server
-                log.info("sandbox emulator on %s", server.url)
-            return self.server.url
-
-    def stop(self) -> None:
-        with self._lock:
-            if self.server is not None:
-                self.server.stop()
-                self.server = None
 
 
 def open_sandbox(profile: AppPaths, settings: EngineSettings, emulator: Callable[[], str],

@@ -15,9 +15,11 @@ from functools import partial
 
 from PIL import Image
 
+from vidu_desktop.core.formatting import format_bytes
+
 from .budget import data_uri_length, fit_quality
 from .convert import flatten, has_alpha
-from .errors import ImageProblem, ProblemKind, format_bytes
+from .errors import ImageProblem, ProblemKind
 from .options import PrepareOptions
 
 #: What the UI can promise: it holds because ``save`` writes pixels only (tests check it).

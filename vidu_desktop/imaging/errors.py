@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.formatting import format_bytes
 
 
 class ProblemKind(StrEnum):
@@ -99,15 +100,6 @@ class ImageProblem(Exception):
 def _rebuild(kind: ProblemKind, name: str, message: str, original: OriginalInfo | None,
              offer: RatioOffer | None) -> ImageProblem:
     return ImageProblem(kind, name, message, original=original, offer=offer)
-
-
-def format_bytes(n: int) -> str:
-    """Decimal units, as hosts state their limits: 1.5 MB, 980 KB, 312 bytes."""
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.2f} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:.0f} KB"
-    return f"{n} bytes"
 
 
 def ratio_text(ratio: float) -> str:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import ImageProblem, OriginalInfo, ProblemKind, format_bytes
+from vidu_desktop.core.formatting import format_bytes
+
+from .errors import ImageProblem, OriginalInfo, ProblemKind
 from .geometry import oriented_size
 from .sources import Loaded
 

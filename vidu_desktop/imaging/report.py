@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from vidu_desktop.core.capabilities import Mode, ProviderId, provider
+from vidu_desktop.core.formatting import format_bytes
 
 from .batch import BatchResult, prepare_batch
 from .budget import body_limit, overhead
 from .cache import PrepareCache
-from .errors import ImageProblem, format_bytes
+from .errors import ImageProblem
 from .options import PrepareOptions
 from .result import PreparedImage
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
+from vidu_desktop.core.formatting import format_bytes
 from vidu_desktop.core.request import ReferenceImage
 
 from .budget import MIME, base64_length, data_uri_length, data_uri_prefix
-from .errors import ImageProblem, OriginalInfo, format_bytes
+from .errors import ImageProblem, OriginalInfo
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from .errors import ImageProblem, ProblemKind, format_bytes
+from vidu_desktop.core.formatting import format_bytes
+
+from .errors import ImageProblem, ProblemKind
 
 if TYPE_CHECKING:  # httpx is imported when a link is downloaded, not at start-up
     import httpx

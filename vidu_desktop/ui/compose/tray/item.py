@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtGui import QImage
 
+from vidu_desktop.core.formatting import format_bytes
 from vidu_desktop.core.request import ReferenceImage
-from vidu_desktop.imaging import PreparedImage, RatioOffer
-from vidu_desktop.imaging.errors import format_bytes
 from vidu_desktop.imaging.options import FixMode
+
+if TYPE_CHECKING:  # (loaded with the first picture's preparation)
+    from vidu_desktop.imaging import PreparedImage, RatioOffer
 
 
 class ItemState(StrEnum):

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 
 from vidu_desktop.core.capabilities import ImageRules
 from vidu_desktop.core.request import ReferenceImage
-from vidu_desktop.imaging import PrepareCache, PreparedImage, PrepareOptions, image_budget
+from vidu_desktop.imaging import PrepareOptions, image_budget
 from vidu_desktop.imaging.options import FixMode
 from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import ItemState, SourceRef, TrayItem
@@ -28,6 +28,7 @@ from vidu_desktop.ui.compose.tray.mime import data_url_bytes, expand_folders
 from vidu_desktop.ui.compose.tray.model import TrayModel
 
 if TYPE_CHECKING:
+    from vidu_desktop.imaging import PrepareCache
     from vidu_desktop.ui.compose.tray.jobs import JobResult, Preparer
 
 #: The most pictures the tray holds, whatever the model (extras are flagged, not prepared away).
@@ -216,6 +217,8 @@ class TrayQueue(QObject):
         if result.source_bytes is not None:
             item.fetched = result.source_bytes
         outcome = result.outcome
+        from vidu_desktop.imaging.result import PreparedImage  # (loaded by the job)
+
         if isinstance(outcome, PreparedImage):
             item.state, item.prepared, item.progress = ItemState.READY, outcome, 1.0
             item.error, item.error_kind, item.offer = "", "", None

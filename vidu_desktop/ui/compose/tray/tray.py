@@ -54,6 +54,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -68,7 +69,6 @@ from PySide6.QtWidgets import QWidget
 
 from vidu_desktop.core.capabilities import AUTO_RATIO, ImageRules
 from vidu_desktop.core.request import ReferenceImage
-from vidu_desktop.imaging import PrepareCache
 from vidu_desktop.imaging.options import FixMode, default_rules
 from vidu_desktop.ui.compose.tray.cast import Entries, TrayCast, restored
 from vidu_desktop.ui.compose.tray.chrome import TrayChrome
@@ -78,6 +78,9 @@ from vidu_desktop.ui.compose.tray.menu import header_menu_for, menu_for
 from vidu_desktop.ui.compose.tray.mime import Incoming, incoming, may_hold_pictures
 from vidu_desktop.ui.compose.tray.model import ROWS_MIME
 from vidu_desktop.ui.compose.tray.queue import HARD_CAP, TrayQueue
+
+if TYPE_CHECKING:
+    from vidu_desktop.imaging import PrepareCache
 
 __all__ = ["HARD_CAP", "ItemState", "ReferenceTray", "TrayGroup", "TrayItem"]
 
@@ -164,12 +167,13 @@ class ReferenceTray(QWidget):
     def open_add_dialog(self) -> None:
         self.ui.open_file_dialog()
 
-    def restore(self, entries: Entries,
-                groups: Sequence[tuple[TrayGroup, Entries]] = ()) -> None:
+    def restore(self, entries: Entries, groups: Sequence[tuple[TrayGroup, Entries]] = (),
+                *, keep: bool = False) -> None:
         """Replace the tray's content with a draft's cast members (each group with its
-        pictures) and loose pictures (bytes, name, label)."""
+        pictures) and loose pictures (bytes, name, label); with ``keep``, add them to it."""
         had = bool(self.model.groups())
-        self.queue.clear()
+        if not keep:
+            self.queue.clear()
         for group, pictures in groups:
             self.queue.add(restored(pictures), group)
         self.queue.add(restored(entries))
