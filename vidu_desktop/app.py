@@ -137,9 +137,10 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     ``progressive``: paint first, attach after (:mod:`vidu_desktop.ui.shell.startup`): the
     window holds the compose area and places of the final size for the task list and Review,
     which :class:`~vidu_desktop.ui.shell.startup.Startup` attaches after the first paint; the
-    keychain is read then too (the mode starts as the last look-up left it). Without it the
-    keychain is read and the window attached here, before it is shown."""
-    from vidu_desktop.emulator.config import DEMO_KEY
+    engine is opened and the keychain read then too (the mode starts as the last look-up left
+    it). Without it the engine is opened, the keychain read and the window attached here,
+    before it is shown."""
+    from vidu_desktop.emulator import DEMO_KEY
     from vidu_desktop.store import AppPaths, SecretStore
     from vidu_desktop.ui.common.session import Session
     from vidu_desktop.ui.shell.main_window import MainWindow
@@ -149,7 +150,7 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
                       lazy_sandbox=lazy_sandbox)
     session.open_profile(AppPaths(profile_dir), engine_settings,
                          sandbox=sandbox if sandbox_starter is not None else False,
-                         keys_now=not progressive)
+                         keys_now=not progressive, engine_now=not progressive)
     return session, MainWindow(session, attach=not progressive)
 
 
@@ -172,8 +173,8 @@ def show(args: argparse.Namespace, app: Any, instance: Any = None,
     queue meanwhile)."""
     from PySide6.QtCore import QTimer
 
-    from vidu_desktop.emulator.config import DEMO_KEY
-    from vidu_desktop.engine.sandbox import SandboxEmulator
+    from vidu_desktop.emulator import DEMO_KEY
+    from vidu_desktop.engine.sandbox_emulator import EMULATOR_MEDIA, SandboxEmulator
     from vidu_desktop.logs import setup_logging
     from vidu_desktop.store import AppPaths
     from vidu_desktop.ui.shell.crash import CrashHandler
@@ -184,7 +185,7 @@ def show(args: argparse.Namespace, app: Any, instance: Any = None,
     logging_ = setup_logging(paths.logs_dir, args.log_level, extra_keys=[DEMO_KEY])
     if messages is not None:
         messages.ready()  # Qt's messages so far, and from now on, into the log
-    sandbox = SandboxEmulator(paths.cache_dir / "sandbox")  # a new seed each start
+    sandbox = SandboxEmulator(paths.cache_dir / EMULATOR_MEDIA)  # a new seed each start
     # paint first, attach after: the task list, Review, the keychain and the engine (with the
     # emulator in sandbox mode) come after the window's first paint (ui/shell/startup.py)
     session, window = build(profile, sandbox=True if args.sandbox else None,

@@ -183,7 +183,7 @@ class Windows:
                 if window.isVisible():
                     window.close()
                 self.run(window.composer.bg.close())
-                self.run(session.engine.close())
+                self.run(session.close())
                 self.made.remove((session, made))
                 return
 

@@ -227,3 +227,54 @@ def test_the_board_area_is_made_when_its_tab_is_first_shown(windows, qtbot):
     assert not window.generate_bar.isVisible()  # the board has its own
     window.tabs.setCurrentIndex(0)
     assert window.generate_bar.isVisible()
+
+
+def _draft_with_a_cast_member(windows, qtbot, tmp_path) -> tuple[str, str]:
+    """A draft of one loose picture and a cast member, saved; its id and the member's."""
+    from ..compose.test_cast import member, ready
+
+    window = windows()
+    mara = member(window.session.engine, tmp_path, "mara", 1)
+    window.tray.add_paths(write_images(tmp_path / "loose", 1))
+    ready(window, qtbot)
+    assert window.cast_area.controller.add_to_draft(mara.id)
+    qtbot.waitUntil(lambda: len(window.tray.items()) == 2 and window.tray.is_ready(),
+                    timeout=15_000)
+    window.drafts.save_now()
+    draft_id = window.drafts.current_id
+    windows.close(window)
+    return draft_id, mara.id
+
+
+def test_the_draft_s_pictures_and_cast_come_with_the_engine_after_the_paint(
+        windows, qtbot, tmp_path):
+    """The window paints before the engine (and its library) opens: the draft's prompt and
+    parameters are there at once, its pictures and cast members when the engine opens; a
+    save meanwhile keeps them, and a picture added meanwhile stays beside them."""
+    from ..compose.test_cast import rows
+
+    draft_id, mara_id = _draft_with_a_cast_member(windows, qtbot, tmp_path)
+    window = windows(progressive=True)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not window.session.engine_open and window.drafts.current_id == draft_id
+    assert window.tray.items() == [] and window.cast_area.panel.model.rows == []
+    assert not window.cast_area.panel.list.known  # no "No cast members yet" meanwhile
+    assert "Opening the library…" in window.composer.generate_state().reason
+    window.drafts.save_now()
+    saved = window.session.drafts.get(draft_id)
+    assert saved is not None and len(saved.references) == 1 and saved.cast == (mara_id,)
+
+    window.tray.add_paths(write_images(tmp_path / "new", 2)[1:])  # another picture
+    qtbot.waitUntil(lambda: window.tray.items() and window.tray.is_ready(), timeout=15_000)
+    window.session.open_engine()
+    qtbot.waitUntil(lambda: len(window.tray.items()) == 3 and window.tray.is_ready(),
+                    timeout=15_000)
+    # the member first (its picture), the picture added meanwhile, the draft's loose one
+    assert rows(window.tray) == ["[mara · 1 picture]", "ref 1.png", "ref 2.png", "ref 1.png"]
+    assert [r.name for r in window.cast_area.panel.model.rows] == ["mara"]
+    assert window.cast_area.panel.list.known
+    assert "Opening the library…" not in window.composer.generate_state().reason
+    window.drafts.save_now()
+    saved = window.session.drafts.get(draft_id)
+    assert saved is not None and len(saved.references) == 2 and saved.cast == (mara_id,)

@@ -50,6 +50,7 @@ async def main():
     seen["sandbox"] = session.sandbox
     if progressive:
         seen["attached"] = window.attached
+        seen["engine"] = session.engine_open
     window.close()
     await window.composer.bg.close()
     await session.close()
@@ -90,12 +91,16 @@ def test_sandbox_mode_shows_the_window_before_the_emulator_starts(tmp_path):
 
 
 def test_the_first_paint_waits_for_no_keychain_task_list_or_review(tmp_path):
-    """As the app builds it: keyring (its import alone takes ~60 ms), the task list and the
-    Review tab come after the first paint; with no key remembered and none in the
-    environment it starts in sandbox mode, the emulator not started."""
-    later = [*HEAVY, "keyring", "vidu_desktop.ui.tasks.view", "vidu_desktop.ui.review.player"]
+    """As the app builds it: keyring (its import alone takes ~60 ms), the task list, the
+    Review tab and the engine (its modules, the library's task store) come after the first
+    paint; with no key remembered and none in the environment it starts in sandbox mode, the
+    emulator not started."""
+    later = [*HEAVY, "keyring", "vidu_desktop.ui.tasks.view", "vidu_desktop.ui.review.player",
+             "vidu_desktop.engine.engine", "vidu_desktop.engine.sandbox",
+             "vidu_desktop.store.tasks", "vidu_desktop.store.task_records"]
     seen = _child(tmp_path / "profile", "by-keys", "progressive", later)
-    assert seen == {"imports": [], "built": [], "sandbox": True, "attached": False}
+    assert seen == {"imports": [], "built": [], "sandbox": True, "attached": False,
+                    "engine": False}
 
 
 def _lazy_window(windows, starter):

@@ -2,17 +2,22 @@
 event bus. The session owns it and points it at the other engine when sandbox mode is switched
 on or off, so a widget connects to its signals once and hears the active library's tasks only,
 never the closed one's. The engine runs on the same qasync loop, so the signals are emitted on
-the UI thread, at once."""
+the UI thread, at once.
+
+The engine's and the store's modules are not imported here (the window is painted before the
+engine opens): the signals carry the records as Python objects."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from vidu_desktop.engine import Engine, EngineEvent, EventKind
-from vidu_desktop.store import TaskRecord
+if TYPE_CHECKING:
+    from vidu_desktop.engine import Engine, EngineEvent
+    from vidu_desktop.store import TaskRecord
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,10 @@ class EngineBridge(QObject):
     ``board_changed(board_id)``: a board, its shots or its takes' links changed;
     ``retargeted()``: the bridge follows another engine from now on."""
 
-    state_changed = Signal(TaskRecord)
-    progress = Signal(TaskRecord)
+    state_changed = Signal(object)  # TaskRecord
+    progress = Signal(object)  # TaskRecord
     download = Signal(DownloadProgress)
-    marked = Signal(TaskRecord)
+    marked = Signal(object)  # TaskRecord
     board_changed = Signal(str)
     retargeted = Signal()
 
@@ -75,6 +80,8 @@ class EngineBridge(QObject):
         self.follow(None)
 
     def _publish(self, event: EngineEvent) -> None:
+        from vidu_desktop.engine.events import EventKind  # (loaded with the engine)
+
         if event.kind == EventKind.STATE:
             self.state_changed.emit(event.record)
         elif event.kind == EventKind.MARK:

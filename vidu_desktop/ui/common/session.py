@@ -44,13 +44,11 @@ from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.engine import Engine, EngineSettings
-from vidu_desktop.engine.sandbox import SANDBOX_FOLDER, SandboxEngine
-from vidu_desktop.engine.sandbox import SANDBOX_LABEL as SANDBOX_LABEL  # for the window
+from vidu_desktop.engine.sandbox_emulator import SANDBOX_FOLDER
+from vidu_desktop.engine.sandbox_emulator import SANDBOX_LABEL as SANDBOX_LABEL  # the window
 from vidu_desktop.store import (
     AppPaths,
     DraftStore,
-    ReferenceStore,
     SecretStore,
     Settings,
     open_database,
@@ -64,6 +62,9 @@ from vidu_desktop.ui.common.keys import KeyStatus as KeyStatus
 
 if TYPE_CHECKING:
     import asyncio
+
+    from vidu_desktop.engine import Engine, EngineSettings
+    from vidu_desktop.store import ReferenceStore
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,10 @@ class Session(QObject):
         self.paths: AppPaths | None = None
         self._conn: sqlite3.Connection | None = None
         self._profile_refs: ReferenceStore | None = None
-        self._engine_settings = EngineSettings()
+        self._engine_settings: EngineSettings | None = None
         self._engine: Engine | None = None
+        #: open_profile(engine_now=False): the mode whose engine open_engine opens
+        self._engine_due: bool | None = None
         self._started = False
         self._running_engine: Engine | None = None  # the last engine started
         self._background: set[asyncio.Task[Any]] = set()
@@ -113,16 +116,19 @@ class Session(QObject):
 
     # -- wiring ------------------------------------------------------------------------------
     def open_profile(self, paths: AppPaths, engine_settings: EngineSettings | None = None,
-                     *, sandbox: bool | None = False, keys_now: bool = True) -> Engine:
+                     *, sandbox: bool | None = False, keys_now: bool = True,
+                     engine_now: bool = True) -> None:
         """Open the profile (settings and drafts) and the library of the mode asked for.
 
         ``sandbox=None``: sandbox mode when no key is known (when sandbox mode is available).
         ``keys_now``: read the keychain now; else the hosts that had a key at the last look-up
         stand for it until :meth:`confirm_keys` (keyring's import and a keychain's answer can
-        take a while; the window is shown first)."""
+        take a while; the window is shown first). ``engine_now``: open the mode's library and
+        engine now; else :meth:`open_engine` does, after the first paint (the mode,
+        ``sandbox``, is known at once; the engine's modules and its library are not needed to
+        paint the window)."""
         self.paths = paths.ensure()
         self._conn = open_database(paths.database)
-        self._profile_refs = ReferenceStore(self._conn, paths.refs_dir)
         if engine_settings is not None:
             self._engine_settings = engine_settings
         self.keys.recall()
@@ -131,18 +137,32 @@ class Session(QObject):
         by_keys = sandbox is None
         if sandbox is None:
             sandbox = self.can_sandbox and not self.has_any_key()
-        if sandbox:
-            self.enter_sandbox()
-        else:
-            self._switch(False)
+        if sandbox and self._sandbox_starter is None:
+            raise RuntimeError("sandbox mode is not available in this session")
+        self.sandbox = sandbox
+        self._engine_due = sandbox
+        if engine_now:
+            self.open_engine()
         self._mode_by_keys = by_keys
-        return self.engine
+
+    def open_engine(self) -> None:
+        """Open the library and engine of the mode :meth:`open_profile` chose (nothing when one
+        is open already)."""
+        due = self._engine_due
+        if self._engine is None and due is not None:
+            self._engine_due = None
+            self._switch(due)
 
     @property
     def engine(self) -> Engine:
         """The active library's engine (the sandbox one in sandbox mode)."""
         assert self._engine is not None, "the session has no engine yet"
         return self._engine
+
+    @property
+    def engine_open(self) -> bool:
+        """Whether the active library's engine is open (:meth:`open_engine`)."""
+        return self._engine is not None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -159,8 +179,13 @@ class Session(QObject):
 
     @property
     def draft_refs(self) -> ReferenceStore:
-        """Where drafts keep their pictures (the profile's store, in both modes)."""
-        assert self._profile_refs is not None, "the session has no profile yet"
+        """Where drafts keep their pictures (the profile's store, in both modes; opened when
+        first needed: the engines use it)."""
+        if self._profile_refs is None:
+            from vidu_desktop.store import ReferenceStore
+
+            assert self.paths is not None, "the session has no profile yet"
+            self._profile_refs = ReferenceStore(self.conn, self.paths.refs_dir)
         return self._profile_refs
 
     def library_paths(self, sandbox: bool) -> AppPaths:
@@ -171,7 +196,10 @@ class Session(QObject):
 
     # -- engines -----------------------------------------------------------------------------
     def _open_engine(self, sandbox: bool) -> Engine:
-        settings = dataclasses.replace(self._engine_settings, base_urls={})
+        from vidu_desktop.engine import Engine, EngineSettings
+        from vidu_desktop.engine.sandbox import SandboxEngine
+
+        settings = dataclasses.replace(self._engine_settings or EngineSettings(), base_urls={})
         paths = self.library_paths(sandbox)
         engine: Engine
         if sandbox:
@@ -227,6 +255,8 @@ class Session(QObject):
 
     async def _start_engine(self, engine: Engine) -> None:
         import asyncio
+
+        from vidu_desktop.engine.sandbox import SandboxEngine
 
         if isinstance(engine, SandboxEngine) and not self.sandbox_url:
             # off the UI thread: importing and starting the emulator takes a while

@@ -5,7 +5,12 @@ The draft's cast members are the tray's groups: each is sent as a subject (``sub
 ``engine.subject_of`` of the library's member; a group not in the library sends the pictures
 the tray has), the loose pictures as ``images``. A draft keeps its cast as member ids
 (``Draft.cast``) and its loose pictures by hash. The prompt editor hears the cast's names
-(``set_cast``) whenever they change."""
+(``set_cast``) whenever they change.
+
+The engine may open after the window's first paint (:mod:`vidu_desktop.ui.shell.startup`):
+a draft applied before it has its prompt and parameters at once, and its pictures and cast
+when the engine opens (added to whatever the tray holds by then); a draft saved meanwhile
+keeps the pictures and cast it had."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,7 +28,7 @@ from vidu_desktop.core.errors import AppError
 from vidu_desktop.core.mentions import MENTION
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage, Subject
 from vidu_desktop.core.validation import validate
-from vidu_desktop.store import Draft, StoreError, TaskRecord
+from vidu_desktop.store import Draft, StoreError
 from vidu_desktop.store.references import REF_URI_PREFIX
 from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.common.parameter_choices import Choices, default_choices
@@ -39,6 +44,9 @@ from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
 from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray, TrayGroup
+
+if TYPE_CHECKING:
+    from vidu_desktop.store import TaskRecord
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +78,10 @@ class Composer(QObject):
         self.bg = Background()
         self.sending = False
         self.draft_id: str | None = None
+        #: the draft whose pictures and cast wait for the engine (apply before it opened)
+        self._pictures_due: Draft | None = None
         tray.changed.connect(self.tell_editor)
+        session.engine_changed.connect(self._engine_opened)
         panel.changed.connect(self._on_model)
         editor.set_request_source(self.request_for)  # the editor counts the prompt as sent
         self._on_model()
@@ -82,6 +93,8 @@ class Composer(QObject):
 
     def subjects(self) -> tuple[Subject, ...]:
         """The draft's cast members, in the tray's order."""
+        if not self.tray.cast.groups():
+            return ()
         engine = self.session.engine
         found: list[Subject] = []
         for group in self.tray.cast.groups():
@@ -141,6 +154,8 @@ class Composer(QObject):
             reasons.append(f"No API key for {host.display_name}: add one with Keys…"
                            + (", or use the sandbox." if self.session.can_sandbox else "."))
         tray_problem = self.tray.problem()
+        if self._due_pictures():  # the draft's pictures come with the library: not yet counted
+            tray_problem = "Opening the library…"
         if tray_problem:
             reasons.append(str(tray_problem))
         refs = self.references()
@@ -204,16 +219,25 @@ class Composer(QObject):
     # -- drafts ------------------------------------------------------------------------------
     def collect(self) -> Draft:
         choices = self.panel.choices()
-        engine = self.session.engine
-        refs = references_for_draft(engine, self.tray)
-        # a group not in the cast library keeps its pictures in the draft, as loose ones
-        unkept = [i for g in self.tray.cast.groups() if not g.in_cast
-                  for i in self.tray.cast.pictures(g.key)]
+        # the draft's pictures and cast wait for the engine: the draft keeps them, with any
+        # picture added to the tray meanwhile (whose keeping needs the engine)
+        due = self._pictures_due
+        references, cast = (due.references, due.cast) if due is not None else ((), ())
+        if due is None or self.tray.items():
+            self.session.open_engine()  # (the draft's pictures go to the tray then)
+            engine = self.session.engine
+            refs = references_for_draft(engine, self.tray)
+            # a group not in the cast library keeps its pictures in the draft, as loose ones
+            unkept = [i for g in self.tray.cast.groups() if not g.in_cast
+                      for i in self.tray.cast.pictures(g.key)]
+            kept = keep_pictures(engine, unkept) + refs
+            held = {r.sha256 for r in references}
+            references += tuple(r for r in kept if r.sha256 not in held)
+            cast += tuple(g.member_id for g in self.tray.cast.groups()
+                          if g.in_cast and g.member_id not in cast)
         return Draft(id="", provider=choices.provider.value, model=choices.model,
                      mode=Mode.REFERENCE2VIDEO.value, prompt=self.editor.text(),
-                     parameters=choices.to_parameters(),
-                     references=keep_pictures(engine, unkept) + refs,
-                     cast=tuple(g.member_id for g in self.tray.cast.groups() if g.in_cast))
+                     parameters=choices.to_parameters(), references=references, cast=cast)
 
     def reuse(self, rec: TaskRecord) -> list[str]:
         """Put the task's references, prompt and parameters (with the seed it used) into the
@@ -281,6 +305,28 @@ class Composer(QObject):
             choices = default_choices()
         self.panel.set_choices(choices)
         self.editor.set_text(draft.prompt, undoable=False)
+        if self.session.engine_open:
+            self._pictures_due = None
+            self._restore_pictures(draft, keep=False)
+        else:  # the engine opens after the first paint: the pictures and cast then
+            self._pictures_due = draft
+            self.tray.restore([])
+        self.tell_editor()
+
+    def _due_pictures(self) -> bool:
+        due = self._pictures_due
+        return due is not None and bool(due.references or due.cast)
+
+    def _engine_opened(self) -> None:
+        due, self._pictures_due = self._pictures_due, None
+        if due is not None:
+            self._restore_pictures(due, keep=True)
+            self.tell_editor()
+            self.state_changed.emit()
+
+    def _restore_pictures(self, draft: Draft, *, keep: bool) -> None:
+        """The draft's cast members and loose pictures into the tray: in place of what it
+        holds, or (``keep``) after it."""
         engine = self.session.engine
         groups: list[tuple[TrayGroup, list[tuple[bytes, str, str]]]] = []
         missing = 0
@@ -290,8 +336,8 @@ class Composer(QObject):
                 missing += 1
                 continue
             groups.append((group_of(member), entries_from_draft(engine, member.pictures)))
-        self.tray.restore(entries_from_draft(engine, draft.references), groups=groups)
+        self.tray.restore(entries_from_draft(engine, draft.references), groups=groups,
+                          keep=keep)
         if missing:
             self.tray.note(f"{missing} cast member{'s' * (missing != 1)} of this draft "
                            f"{'are' if missing != 1 else 'is'} no longer in the cast library.")
-        self.tell_editor()

@@ -20,13 +20,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.engine import Engine
-from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.common.bridge import EngineBridge
 
-if TYPE_CHECKING:  # the providers' account facts: not needed at start-up
-    from vidu_desktop.engine import AccountInfo
+if TYPE_CHECKING:  # the engine opens after the first paint; the account facts, later
+    from vidu_desktop.engine import AccountInfo, Engine
+    from vidu_desktop.store import TaskRecord
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QScrollArea, QTabWidget, QWidget
 from vidu_desktop.core.choices import Choices
 from vidu_desktop.core.errors import AppError
 from vidu_desktop.core.formatting import host_label
-from vidu_desktop.store import Board, Draft, Shot
+from vidu_desktop.store import Draft
 from vidu_desktop.ui.common.session import Session
 from vidu_desktop.ui.compose.composer import Composer
 from vidu_desktop.ui.compose.drafts import DraftController
@@ -25,6 +25,7 @@ from vidu_desktop.ui.compose.generate_bar import GenerateBar
 from vidu_desktop.ui.compose.parameter_panel import ParameterPanel
 
 if TYPE_CHECKING:
+    from vidu_desktop.store import Board, Shot
     from vidu_desktop.ui.board.area import BoardArea, CutEntry
     from vidu_desktop.ui.review.review import ReviewPane
 

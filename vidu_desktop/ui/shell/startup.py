@@ -6,8 +6,10 @@
    app paints it before any asyncio loop exists (:meth:`Startup.paint`: Qt's own event
    processing, user input held in Qt's queue), then imports asyncio and qasync and runs the
    loop (:meth:`Startup.go`);
-2. after its first paint (``painted``), in the next event-loop turn: attach the task list (the
-   first page of the library), Review, the outbox banner and the notifications;
+2. after its first paint (``painted``): open the engine of the mode the session chose (its
+   library; the draft's pictures and cast come in then, before any input is handled), and in
+   the next event-loop turn attach the task list (the first page of the library), Review, the
+   outbox banner and the notifications;
 3. then read the keychain on a worker thread (:meth:`Session.confirm_keys`): the mode started
    as the last look-up left it; when the keychain says otherwise the session switches and the
    status bar says so;
@@ -98,6 +100,7 @@ class Startup(QObject):
         """The asyncio loop runs (after :meth:`paint`): attach, then keys and engine."""
         self._held = False
         if self._attach_due:
+            self.session.open_engine()  # before the loop hands over the input held meanwhile
             QTimer.singleShot(0, self._attach)
 
     def _on_painted(self) -> None:
@@ -112,6 +115,7 @@ class Startup(QObject):
         if not self.window.isVisible():  # closed before its first turn: the app ends
             gc_hold.release()
             return
+        self.session.open_engine()  # (open already after paint())
         self.window.attach()
         self._watch_list()
         self.attached.emit()

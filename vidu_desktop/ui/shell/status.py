@@ -20,16 +20,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
 from vidu_desktop.core.formatting import host_label, money
 from vidu_desktop.core.states import ACTIVE, TaskState
-from vidu_desktop.engine import Engine
-from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.bridge import EngineBridge
 from vidu_desktop.ui.shell.account_feed import AccountFeed
 
-if TYPE_CHECKING:  # the providers' account facts: not needed at start-up
-    from vidu_desktop.engine import AccountInfo
+if TYPE_CHECKING:  # the engine opens after the first paint; the account facts, later
+    from vidu_desktop.engine import AccountInfo, Engine
+    from vidu_desktop.store import TaskRecord
 
 REFRESH_MS = 300
+NOTHING_RUNNING = "No task running"
+PRETEND = " (sandbox: no real cost)"
 _S = TaskState
 
 
@@ -52,7 +53,11 @@ class StatusSummary(QWidget):
     1 queued · Segmind balance: $7.00" on the right of the status bar. In sandbox mode the
     spend is the emulator's pretend cost, and it says so. ``ready``: whether the engine has
     started (before that its hosts are not asked for their accounts). It summarises the library
-    of the engine ``bridge`` follows (another one when sandbox mode is switched)."""
+    of the engine ``bridge`` follows (another one when sandbox mode is switched).
+
+    The engine opens after the window's first paint: until then the summary is empty, with
+    the room its usual words ("No task running · Today: nothing") take, so they do not move
+    the status bar when they come."""
 
     def __init__(self, bridge: EngineBridge, sandbox: Callable[[], bool],
                  parent: QWidget | None = None, *,
@@ -74,6 +79,7 @@ class StatusSummary(QWidget):
         self.balance = QLabel(self)
         self.balance.setObjectName("status-balance")
         self.balance.setToolTip("The remaining balance each host reported last")
+        self.balance.setVisible(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(14)
@@ -91,7 +97,21 @@ class StatusSummary(QWidget):
         bridge.state_changed.connect(self._on_state)
         bridge.retargeted.connect(self._retarget)
         self._following = True
+        self._reserved_for: bool | None = None  # the mode whose words have their room
         self.refresh()
+
+    def _reserve(self) -> None:
+        """The room of the usual words (kept: "1 task running" does not jitter either)."""
+        if self._reserved_for is self.sandbox():
+            return
+        self._reserved_for = self.sandbox()
+        pretend = PRETEND if self.sandbox() else ""
+        for label, words in ((self.active, NOTHING_RUNNING),
+                             (self.spend, f"Today: nothing{pretend}")):
+            shown = label.text()
+            label.setText(words)
+            label.setMinimumWidth(label.sizeHint().width())
+            label.setText(shown)
 
     def _retarget(self) -> None:
         self.engine = self.bridge.engine
@@ -102,16 +122,19 @@ class StatusSummary(QWidget):
             self._timer.start()
 
     def refresh(self) -> None:
+        self._reserve()
         engine = self.engine
         if engine is None:
             return
+        from vidu_desktop.store import TaskFilter
+
         running = engine.count(TaskFilter.of(states=ACTIVE | {_S.OUTCOME_UNKNOWN}))
-        self.active.setText("No task running" if running == 0
+        self.active.setText(NOTHING_RUNNING if running == 0
                             else f"{running} task{'s' if running != 1 else ''} running")
         spent = engine.spent_today()
         words = ", ".join(money(amount, unit) for unit, amount in sorted(spent.items())
                           if amount) or "nothing"
-        pretend = " (sandbox: no real cost)" if self.sandbox() else ""
+        pretend = PRETEND if self.sandbox() else ""
         self.spend.setText(f"Today: {words}{pretend}")
         balances = {pid: value for pid, value in engine.latest_balances().items()
                     if pid not in self.accounts.info}  # an account says it better

@@ -15,7 +15,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from vidu_desktop.core.states import TaskState
-from vidu_desktop.store import TaskRecord
 from vidu_desktop.ui.common.accessibility import name_from_labels
 from vidu_desktop.ui.common.session import Session
 from vidu_desktop.ui.compose.composer import Composer
@@ -24,6 +23,7 @@ from vidu_desktop.ui.shell.status import Notifier
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
 
+    from vidu_desktop.store import TaskRecord
     from vidu_desktop.ui.review.review import ReviewPane
     from vidu_desktop.ui.tasks.panel import OutboxBanner, TaskFeed, TaskList
 

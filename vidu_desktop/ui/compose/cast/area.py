@@ -38,7 +38,8 @@ class CastArea(QSplitter):
         self.setStretchFactor(1, 0)
         self.setChildrenCollapsible(False)
         self.controller = CastController(lambda: session.engine, tray, self.panel,
-                                         self.window() or self)
+                                         self.window() or self,
+                                         readable=lambda: session.engine_open)
         self.controller.renamed.connect(composer.rename_mentions)
         self.controller.message.connect(tray.message)
         session.engine_changed.connect(self.controller.refresh)

@@ -25,7 +25,7 @@ from vidu_desktop.core.errors import AppError
 from vidu_desktop.store import DraftReference, StoreError
 from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.compose.cast.panel import CastPanel, MemberRow
-from vidu_desktop.ui.compose.cast.protocols import CastLibrary, Member
+from vidu_desktop.ui.compose.cast.protocols import CastLibrary
 from vidu_desktop.ui.compose.draft_refs import entries_from_draft, keep_pictures
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray, TrayGroup, TrayItem
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
     from vidu_desktop.ui.compose.cast.dialogs import MemberDialog, MemberValues, Picture
+    from vidu_desktop.ui.compose.cast.protocols import Member
 
 log = logging.getLogger(__name__)
 TRAY_KEY = "tray:"  # a dialog's picture that is a tray item (its id follows)
@@ -63,9 +64,11 @@ class CastController(QObject):
     message = Signal(str)
 
     def __init__(self, engine: Callable[[], CastLibrary], tray: ReferenceTray,
-                 panel: CastPanel, window: QWidget) -> None:
+                 panel: CastPanel, window: QWidget, *,
+                 readable: Callable[[], bool] = lambda: True) -> None:
         super().__init__(panel)
         self.engine = engine
+        self.readable = readable  # whether ``engine`` may be asked (it opens after paint)
         self.tray = tray
         self.panel = panel
         self.window = window
@@ -92,6 +95,8 @@ class CastController(QObject):
 
     def refresh(self) -> None:
         """The panel from the library (which members the draft holds marked)."""
+        if not self.readable():  # the panel says nothing until it is known
+            return
         members = self.members()
         in_draft = {g.member_id for g in self.tray.cast.groups() if g.member_id}
         self.panel.set_members([MemberRow(

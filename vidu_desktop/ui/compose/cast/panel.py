@@ -167,13 +167,16 @@ class CastDelegate(QStyledItemDelegate):
 
 
 class CastList(QListView):
-    """Enter adds the current member to the draft, Delete deletes it, F2 renames it."""
+    """Enter adds the current member to the draft, Delete deletes it, F2 renames it.
+    ``known``: whether the library's members have been read (an empty list says so only
+    then)."""
 
     activated_key = Signal(str)  # "add", "delete", "rename"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         own_viewport(self)  # (before the first viewport(): see own_viewport)
+        self.known = False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         keys = {Qt.Key.Key_Return: "add", Qt.Key.Key_Enter: "add",
@@ -189,7 +192,7 @@ class CastList(QListView):
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0:
+        if self.known and self.model() is not None and self.model().rowCount() == 0:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
@@ -264,6 +267,7 @@ class CastPanel(QWidget):
         self.list.selectionModel().currentChanged.connect(lambda *_: self._buttons_state())
         self.setMinimumWidth(220)
         self.set_members([])
+        self.list.known = False  # until the controller reads the library
 
     def _button(self, text: str, tip: str, action: str) -> QPushButton:
         button = QPushButton(text, self)
@@ -280,6 +284,7 @@ class CastPanel(QWidget):
     def set_members(self, rows: Sequence[MemberRow]) -> None:
         """The library's members (the selection stays on the same member)."""
         current = self.current()
+        self.list.known = True
         self.model.set_rows(rows)
         self.count.setText(str(len(rows)) if rows else "")
         self.select(current.id if current else (rows[0].id if rows else ""))

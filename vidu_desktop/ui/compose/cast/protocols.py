@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from vidu_desktop.core.request import Subject
-from vidu_desktop.store import (
-    CastMember,
-    CastUsage,
-    DraftReference,
-    PreparedReference,
-    ReferenceMeta,
-)
+if TYPE_CHECKING:  # (the cast's store module loads with the engine, after the first paint)
+    from vidu_desktop.core.request import Subject
+    from vidu_desktop.store import (
+        CastMember,
+        CastUsage,
+        DraftReference,
+        PreparedReference,
+        ReferenceMeta,
+    )
 
-Member = CastMember
+    Member = CastMember
 
 
 class CastLibrary(Protocol):
