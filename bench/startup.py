@@ -117,7 +117,7 @@ from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.shell.startup import Startup
 
 shell.set_identity()
-app = QApplication(sys.argv[:1])
+app = theme.application(sys.argv)  # as vidu_desktop.app._main
 app.setQuitOnLastWindowClosed(False)
 theme.install(app, "light")
 

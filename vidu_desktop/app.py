@@ -324,7 +324,7 @@ def _main(argv: list[str] | None) -> int:
     messages = qt_messages.install(debug=args.log_level == "debug")
     set_identity()
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app = existing if isinstance(existing, QApplication) else theme.application(sys.argv)
     profile = args.profile_dir or default_profile_dir()
     instance = SingleInstance(profile)
     if not instance.acquire():

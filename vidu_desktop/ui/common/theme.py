@@ -12,11 +12,15 @@ again each time it is moved into a layout) against the rules; with about 40 widg
 role out of several hundred, building the main window took some 60 ms of CPU more, and
 attaching the task list and Review some 25 ms more (``bench/startup.py``). The rules only ever
 select by role, so the pixels are the same either way (the shell's screenshots, compared before
-and after).
+and after). Each widget gets the rules of its own role and the rules that select inside a
+role (``QFrame[role="banner-sandbox"] QLabel``), in the stylesheet's order: Qt parses a
+widget's stylesheet for each widget, and the whole one for each of them took a few
+milliseconds of the first paint.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -110,6 +114,42 @@ def stylesheet_for(c: Colors) -> str:
     """
 
 
+_ROLE = re.compile(r'\[role="([^"]+)"\]')
+
+
+def role_sheets(sheet: str) -> tuple[dict[str, str], str]:
+    """``sheet``'s rules by role: each role's own rules with the rules that select inside a
+    role (a descendant selector), in ``sheet``'s order; and those inside-a-role rules alone
+    (for a role with no rules of its own)."""
+    rules = [rule.strip() + " }" for rule in sheet.split("}") if rule.strip()]
+    roles: dict[str, list[str]] = {}
+    shared: list[str] = []
+    for rule in rules:
+        selectors = [sel.strip() for sel in rule.partition("{")[0].split(",")]
+        if any(" " in sel for sel in selectors):  # QFrame[role="x"] QLabel: for every role
+            shared.append(rule)
+            for own in roles.values():
+                own.append(rule)
+            continue
+        for role in dict.fromkeys(_ROLE.findall(rule.partition("{")[0])):
+            roles.setdefault(role, list(shared)).append(rule)
+    return ({role: "\n".join(own) for role, own in roles.items()}, "\n".join(shared))
+
+
+#: A QApplication's own arguments for the app's style: Fusion from the start. A style object
+#: handed to Python (``QStyleFactory.create``, ``setStyle``) makes PySide create the QStyle
+#: class with its enums, some 5 ms before the first paint; this way none is.
+STYLE_ARGUMENTS = ("-style", "Fusion")
+_STYLED = "vidu-fusion-from-start"  # the application's property: made by application()
+
+
+def application(argv: list[str]) -> QApplication:
+    """The QApplication, in the app's style from the start (``STYLE_ARGUMENTS``)."""
+    app = QApplication([*argv[:1], *STYLE_ARGUMENTS])
+    app.setProperty(_STYLED, True)
+    return app
+
+
 class Theme(QObject):
     """The scheme in force. ``changed`` fires after the palette and the role widgets'
     stylesheet are replaced."""
@@ -121,10 +161,13 @@ class Theme(QObject):
         self._app = app
         self.forced: str | None = None  # "dark", "light" or None (follow the system)
         self.colors = LIGHT
-        self.sheet = ""  # the role rules (stylesheet_for), set on each widget given a role
-        fusion = QStyleFactory.create("Fusion")
-        if fusion is not None:
-            app.setStyle(fusion)
+        self.sheet = ""  # the role rules (stylesheet_for)
+        self._sheets: dict[str, str] = {}  # by role: what is set on a widget of that role
+        self._shared = ""
+        if not app.property(_STYLED):  # (an application not made by application())
+            fusion = QStyleFactory.create("Fusion")
+            if fusion is not None:
+                app.setStyle(fusion)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
         self.set_forced(forced)
 
@@ -138,6 +181,10 @@ class Theme(QObject):
     def _system_changed(self) -> None:
         if self.forced is None:
             self.apply()
+
+    def sheet_of(self, role: str) -> str:
+        """The stylesheet a widget of ``role`` is given."""
+        return self._sheets.get(role, self._shared)
 
     @property
     def dark(self) -> bool:
@@ -154,9 +201,11 @@ class Theme(QObject):
         # application's stylesheet was replaced too: that re-polished every widget at once)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
         self.sheet = stylesheet_for(self.colors)
+        self._sheets, self._shared = role_sheets(self.sheet)
         for widget in QApplication.allWidgets():  # the widgets given a role so far
-            if widget.property("role"):
-                widget.setStyleSheet(self.sheet)
+            role = widget.property("role")
+            if role:
+                widget.setStyleSheet(self.sheet_of(str(role)))
         self.changed.emit()
 
 
@@ -186,7 +235,7 @@ def set_role(widget: QWidget, role: str) -> None:
     if widget.property("role") == role:
         return
     widget.setProperty("role", role)
-    sheet = _current.sheet if _current is not None else ""  # no theme: no rules (as before)
+    sheet = _current.sheet_of(role) if _current is not None else ""  # no theme: no rules
     if sheet and widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)  # polishes it (and its children) against the rules
     else:
@@ -207,6 +256,6 @@ def add_scheme_options(parser: argparse.ArgumentParser) -> None:
 def demo_application(scheme: str | None) -> QApplication:
     """The QApplication of a demo program, with the theme installed (``scheme``: as
     :func:`install`'s ``forced``)."""
-    app = QApplication(sys.argv[:1])
+    app = application(sys.argv)
     install(app, scheme)
     return app

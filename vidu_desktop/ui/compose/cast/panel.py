@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtGui, QtWidgets  # the style's and pictures' classes: made when painted
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -19,16 +20,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,10 @@ from PySide6.QtWidgets import (
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.pyside_imports import own_viewport
 from vidu_desktop.ui.compose.tray.groups import pictures_text
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_H = 58
@@ -119,14 +122,14 @@ class CastDelegate(QStyledItemDelegate):
             return
         style = option.widget.style() if option.widget is not None else None
         if style is not None:  # the selection and focus as the style draws them
-            plain = QStyleOptionViewItem(option)
+            plain = QtWidgets.QStyleOptionViewItem(option)
             self.initStyleOption(plain, index)
             plain.text = ""
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter,
+            style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, plain, painter,
                               option.widget)
         cell = QRect(option.rect)
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = bool(option.state & QtWidgets.QStyle.StateFlag.State_Selected)
         text = palette.color(QPalette.ColorRole.HighlightedText if selected
                              else QPalette.ColorRole.Text)
         muted = QPalette(palette).color(QPalette.ColorRole.PlaceholderText)
@@ -136,7 +139,7 @@ class CastDelegate(QStyledItemDelegate):
         thumb = QRect(cell.left() + 6, cell.top() + (cell.height() - THUMB) // 2, THUMB, THUMB)
         painter.fillRect(thumb, palette.color(QPalette.ColorRole.Window).darker(110))
         if row.thumbnail is not None and not row.thumbnail.isNull():
-            pixmap = QPixmap.fromImage(row.thumbnail.scaled(
+            pixmap = QtGui.QPixmap.fromImage(row.thumbnail.scaled(
                 thumb.size(), Qt.AspectRatioMode.KeepAspectRatioByExpanding,
                 Qt.TransformationMode.SmoothTransformation))
             source = QRect((pixmap.width() - THUMB) // 2, (pixmap.height() - THUMB) // 2,

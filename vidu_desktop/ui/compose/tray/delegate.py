@@ -6,6 +6,9 @@ cached by item id. Colours come from the palette, with a red that reads on light
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6 import QtWidgets  # QStyle and its options: made when an item is first painted
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -17,13 +20,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import (
-    QLineEdit,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QWidget
 
 from vidu_desktop.ui.compose.tray import header
 from vidu_desktop.ui.compose.tray.groups import TrayGroup
@@ -41,6 +38,9 @@ from vidu_desktop.ui.compose.tray.model import (
     ItemRole,
     OverLimitRole,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 CARD = QSize(180, 206)  # the whole cell, margins included
 MARGIN = 4  # around the card
@@ -71,6 +71,13 @@ def muted_color(palette: QPalette) -> QColor:
     color = palette.color(QPalette.ColorRole.Text)
     color.setAlphaF(0.62)
     return color
+
+
+def states(state: QtWidgets.QStyle.StateFlag) -> tuple[bool, bool, bool]:
+    """Selected, focused, under the mouse."""
+    flag = QtWidgets.QStyle.StateFlag
+    return (bool(state & flag.State_Selected), bool(state & flag.State_HasFocus),
+            bool(state & flag.State_MouseOver))
 
 
 class TrayDelegate(QStyledItemDelegate):
@@ -127,9 +134,7 @@ class TrayDelegate(QStyledItemDelegate):
         cell = QRect(option.rect)
         dpr = painter.device().devicePixelRatioF()
         state = option.state
-        flags = tuple(bool(state & f) for f in (QStyle.StateFlag.State_Selected,
-                                                QStyle.StateFlag.State_HasFocus,
-                                                QStyle.StateFlag.State_MouseOver))
+        flags = states(state)
         key = (cell.width(), cell.height(), dpr, flags, index.data(BadgeRole),
                index.data(OverLimitRole), option.palette.cacheKey(),
                option.font.key(), item.state, round(item.progress, 2),
@@ -142,7 +147,7 @@ class TrayDelegate(QStyledItemDelegate):
             pixmap.fill(Qt.GlobalColor.transparent)
             canvas = QPainter(pixmap)
             canvas.setFont(option.font)
-            local = QStyleOptionViewItem(option)
+            local = QtWidgets.QStyleOptionViewItem(option)
             local.rect = QRect(0, 0, cell.width(), cell.height())
             self._render(canvas, local, item, str(index.data(BadgeRole)),
                          bool(index.data(OverLimitRole)))
@@ -156,9 +161,7 @@ class TrayDelegate(QStyledItemDelegate):
         palette = option.palette
         cell = QRect(option.rect)
         state = option.state
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        focused = bool(state & QStyle.StateFlag.State_HasFocus)
-        hover = bool(state & QStyle.StateFlag.State_MouseOver)
+        selected, focused, hover = states(state)
         red = error_color(palette)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -194,14 +197,12 @@ class TrayDelegate(QStyledItemDelegate):
         group = index.data(GroupRole)
         if not isinstance(group, TrayGroup):
             return
-        state = option.state
+        selected, focused, hover = states(option.state)
         painter.save()
         painter.setFont(option.font)
         header.paint_group(
             painter, QRect(option.rect), option.palette, group, int(index.data(CountRole) or 0),
-            selected=bool(state & QStyle.StateFlag.State_Selected),
-            focused=bool(state & QStyle.StateFlag.State_HasFocus),
-            hover=bool(state & QStyle.StateFlag.State_MouseOver),
+            selected=selected, focused=focused, hover=hover,
             muted=muted_color(option.palette), warn=error_color(option.palette))
         painter.restore()
 
