@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -106,6 +105,8 @@ def _fingerprint(options: PrepareOptions) -> str:
         data["rules"].pop(name)
     data["version"] = PIPELINE_VERSION
     text = json.dumps(data, sort_keys=True, default=str)
+    import hashlib  # (its import, OpenSSL's set-up, is not needed to paint the window)
+
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

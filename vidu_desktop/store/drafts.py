@@ -15,7 +15,6 @@ import json
 import re
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -54,6 +53,8 @@ class Draft:
 
     @classmethod
     def new(cls, name: str = "", **values: Any) -> Draft:
+        import uuid  # (with platform's: not needed to paint the window)
+
         return cls(id=uuid.uuid4().hex, name=name, **values)
 
     def to_data(self) -> dict[str, Any]:
@@ -126,6 +127,8 @@ class DraftStore:
 
     def duplicate(self, draft_id: str, name: str = "") -> Draft:
         original = self._require(draft_id)
+        import uuid
+
         copy = replace(original, id=uuid.uuid4().hex, name=name or f"{original.name} (copy)",
                        created_at=0.0, opened_at=None)
         return self.save(copy)

@@ -87,7 +87,9 @@ def test_help_menu_opens_the_log_folder_and_the_about_dialog(windows, qtbot, mon
     window.log_folder_action.trigger()
     assert [u.toLocalFile() for u in opened] == [str(window.session.paths.logs_dir)]
     window.about_action.trigger()
-    dialog = window.findChild(main_window.AboutDialog)
+    from vidu_desktop.ui.shell.about import AboutDialog  # (imported when first opened)
+
+    dialog = window.findChild(AboutDialog)
     qtbot.waitExposed(dialog)
     assert dialog.windowModality() == Qt.WindowModality.WindowModal  # open(), not exec()
     text = dialog.details.text()

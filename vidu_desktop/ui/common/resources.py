@@ -9,20 +9,20 @@ bundle (``sys._MEIPASS``). A source checkout or an editable install reads the ch
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
+
+import vidu_desktop
 
 SAMPLES = ("character-robot.jpg", "object-teapot.jpg", "place-lake.jpg")
 
 
 def _candidates() -> list[Path]:
     found = []
-    packaged = files("vidu_desktop") / "resources"
-    if isinstance(packaged, Path):  # a folder on disk (not a zip import)
-        found.append(packaged)
-    checkout = Path(str(files("vidu_desktop"))).resolve().parent  # the package's folder's parent
+    package = Path(vidu_desktop.__file__).parent  # on disk (the app is never a zip import)
+    found.append(package / "resources")
+    checkout = package.resolve().parent  # the package's folder's parent
     if (checkout / "pyproject.toml").is_file():  # a source checkout or an editable install
         found.append(checkout / "resources")
     return found

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import logging
 import re
-import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +195,8 @@ class Composer(QObject):
 
     async def _send(self, requests: list[GenerationRequest]) -> list[TaskRecord]:
         engine = self.session.engine
+        import uuid
+
         group = uuid.uuid4().hex if len(requests) > 1 else None
         sent: list[TaskRecord] = []
         try:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from vidu_desktop.store import DraftReference, PreparedReference, ReferenceMeta, StoreError
+from vidu_desktop.store import DraftReference, StoreError
 from vidu_desktop.ui.compose.tray.tray import ItemState, ReferenceTray, TrayItem
+
+if TYPE_CHECKING:  # (the reference store's module loads with the engine, after the paint)
+    from vidu_desktop.store import PreparedReference, ReferenceMeta
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ def keep_pictures(refs: ReferencePictures, items: Iterable[TrayItem]
                   ) -> tuple[DraftReference, ...]:
     """These pictures (the ready ones) in the reference store, as a draft or a cast member
     keeps them: by hash, with their label and name."""
+    from vidu_desktop.store import ReferenceMeta
+
     kept: list[DraftReference] = []
     for item in items:
         if item.state is not ItemState.READY or not item.data:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets  # the input dialog's class: made when it is first opened
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QToolButton,
@@ -21,6 +22,9 @@ from PySide6.QtWidgets import (
 
 from vidu_desktop.store import Draft, DraftStore
 from vidu_desktop.ui.common import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QInputDialog
 
 AUTOSAVE_MS = 1200
 
@@ -204,7 +208,7 @@ class DraftSwitcher(QWidget):
         self.combo.blockSignals(False)
 
     def ask_rename(self) -> QInputDialog:
-        dialog = QInputDialog(self)
+        dialog = QtWidgets.QInputDialog(self)
         dialog.setWindowTitle("Rename draft")
         dialog.setLabelText("Name:")
         dialog.setTextValue(self.controller.current_name)

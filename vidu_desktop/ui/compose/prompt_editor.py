@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets  # the input dialog's class: made when it is first opened
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QTextEdit,
@@ -47,6 +48,9 @@ from vidu_desktop.ui.compose.prompt_library import (
 )
 from vidu_desktop.ui.compose.prompt_mentions import insertable, typed_offset
 from vidu_desktop.ui.compose.prompt_text import PromptText, utf16_offset
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QInputDialog
 
 #: The counter warns from this share of the limit on.
 WARN_AT = 0.9
@@ -354,7 +358,7 @@ class PromptEditor(QWidget):
         text = selected or self.text()
         if not text.strip():
             return None
-        dialog = QInputDialog(self)
+        dialog = QtWidgets.QInputDialog(self)
         dialog.setWindowTitle("Save snippet")
         dialog.setLabelText("Name of the snippet:")
         dialog.setTextValue(snippet_name(text))

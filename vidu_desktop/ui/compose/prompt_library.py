@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6 import QtWidgets  # its class: made when a picker first opens
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -94,9 +94,9 @@ class PromptPicker(QDialog):
             self.list.addItem(item)
         self.empty = QLabel(empty_text, self)
         self.empty.setVisible(not entries)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use")
+        standard = QtWidgets.QDialogButtonBox.StandardButton
+        buttons = QtWidgets.QDialogButtonBox(standard.Ok | standard.Cancel, self)
+        buttons.button(standard.Ok).setText("Use")
         buttons.accepted.connect(self._accept_current)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from vidu_desktop.ui.common import theme
@@ -41,6 +41,12 @@ class ModeBanner(QFrame):
         else:
             self.session.enter_sandbox()
 
+    def _appear(self) -> None:
+        """Shown again after a hide; a new banner is shown with the window (a show() before
+        that would polish it, and its children, before it is in its place)."""
+        if self.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+            self.show()
+
     def refresh(self) -> None:
         s = self.session
         if s.sandbox:
@@ -49,7 +55,7 @@ class ModeBanner(QFrame):
             self.sandbox_button.setText("Leave sandbox")
             self.sandbox_button.setVisible(s.has_any_key())
             self.keys_button.setVisible(not s.has_any_key())
-            self.show()
+            self._appear()
         elif not s.has_any_key():
             theme.set_role(self, "banner-offline")
             self.label.setText("No API key is configured. Add one, or try the app in the "
@@ -57,6 +63,6 @@ class ModeBanner(QFrame):
             self.sandbox_button.setText("Use sandbox")
             self.sandbox_button.setVisible(s.can_sandbox)
             self.keys_button.setVisible(True)
-            self.show()
+            self._appear()
         else:
             self.hide()

@@ -49,7 +49,6 @@ from vidu_desktop.ui.compose.prompt_editor import PromptEditor
 from vidu_desktop.ui.compose.prompt_library import PromptLibrary
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray
 from vidu_desktop.ui.shell import window_state
-from vidu_desktop.ui.shell.about import AboutDialog
 from vidu_desktop.ui.shell.banners import ModeBanner
 from vidu_desktop.ui.shell.board_side import BOARD_TOOLTIP, BoardSide
 from vidu_desktop.ui.shell.main_menu import MenuSlots, install_actions
@@ -57,6 +56,7 @@ from vidu_desktop.ui.shell.status import StatusSummary
 from vidu_desktop.ui.shell.tasks_and_review import REVIEW_TOOLTIP, TasksAndReview
 
 if TYPE_CHECKING:
+    from vidu_desktop.ui.shell.about import AboutDialog
     from vidu_desktop.ui.shell.host_settings import HostSettingsDialog
 
 APP_TITLE = "Vidu Studio"
@@ -336,6 +336,8 @@ class MainWindow(BoardSide, TasksAndReview, QMainWindow):
         return dialog
 
     def open_about(self) -> AboutDialog:
+        from vidu_desktop.ui.shell.about import AboutDialog
+
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]

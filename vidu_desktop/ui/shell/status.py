@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets  # QSystemTrayIcon: made with the notifier, after the paint
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from vidu_desktop.core.formatting import host_label, money
 from vidu_desktop.core.states import ACTIVE, TaskState
@@ -25,6 +26,8 @@ from vidu_desktop.ui.common.bridge import EngineBridge
 from vidu_desktop.ui.shell.account_feed import AccountFeed
 
 if TYPE_CHECKING:  # the engine opens after the first paint; the account facts, later
+    from PySide6.QtWidgets import QSystemTrayIcon
+
     from vidu_desktop.engine import AccountInfo, Engine
     from vidu_desktop.store import TaskRecord
 
@@ -175,8 +178,8 @@ class Notifier(QObject):
         super().__init__(parent)
         self.tray: QSystemTrayIcon | None = None
         self.last_id = ""
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(icon, self)
+        if QtWidgets.QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QtWidgets.QSystemTrayIcon(icon, self)
             self.tray.setToolTip("Vidu Studio")
             self.tray.messageClicked.connect(lambda: self.clicked.emit(self.last_id))
             self.tray.show()
@@ -209,8 +212,8 @@ class Notifier(QObject):
 
     def notify(self, title: str, text: str, local_id: str) -> None:
         self.last_id = local_id
-        icon = (QSystemTrayIcon.MessageIcon.Warning if title != "Video ready"
-                else QSystemTrayIcon.MessageIcon.Information)
+        icon = (QtWidgets.QSystemTrayIcon.MessageIcon.Warning if title != "Video ready"
+                else QtWidgets.QSystemTrayIcon.MessageIcon.Information)
         if self.tray is not None:
             self.tray.showMessage(title, text, icon, 8000)
         self.notified.emit(title, text, local_id)

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6 import QtWidgets  # the file dialog's class: made when it is first opened
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,6 +28,9 @@ from vidu_desktop.ui.compose.tray.mime import IMAGE_SUFFIXES
 from vidu_desktop.ui.compose.tray.model import TrayModel
 from vidu_desktop.ui.compose.tray.queue import count_range
 from vidu_desktop.ui.compose.tray.view import TrayView
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog
 
 HINT = ("Drag to reorder · double-click to label · select pictures of one character to "
         "make a subject · Delete removes")
@@ -192,10 +197,10 @@ class TrayChrome(QObject):
             self.dialog.activateWindow()
             return self.dialog
         patterns = " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES))
-        dialog = QFileDialog(self.tray, "Add reference images", self.start_dir,
+        dialog = QtWidgets.QFileDialog(self.tray, "Add reference images", self.start_dir,
                              f"Pictures ({patterns});;All files (*)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QtWidgets.QFileDialog.FileMode.ExistingFiles)
+        dialog.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptOpen)
         dialog.filesSelected.connect(self._chosen)
         dialog.finished.connect(self._closed)
         self.dialog = dialog
