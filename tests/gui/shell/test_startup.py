@@ -249,3 +249,52 @@ def test_the_first_paint_does_not_make_pyside_create_every_widget_class(tmp_path
     # the classes of widgets the window does not have: QWizard's, QMdiArea's, QDockWidget's
     assert not {"WizardButton", "WindowOrder", "DockWidgetFeature"} & set(made)
     assert len(made) < 30
+
+
+_STYLE_CHILD = """
+import enum, json, sys
+made = []
+create = enum.EnumType.__call__
+
+def spy(cls, value, names=None, *args, **kwargs):  # an enum class being made
+    if names is not None:
+        made.append(value)
+    return create(cls, value, names, *args, **kwargs)
+
+enum.EnumType.__call__ = spy
+from pathlib import Path
+from vidu_desktop.ui.common import pyside_imports
+pyside_imports.quicken()
+from vidu_desktop import app as shell
+from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.shell.startup import Startup
+
+app = theme.application(sys.argv)  # as vidu_desktop.app._main
+theme.install(app, "light")
+session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
+                              progressive=True)
+startup = Startup(window, session, window.composer.bg.spawn)
+startup.paint()
+painted = list(made)
+style = app.style().name()
+window.close()
+print(json.dumps({"made": painted, "style": style}))
+"""
+
+
+def test_the_first_paint_makes_no_style_or_dialog_class(tmp_path):
+    """The window is in Fusion from the application's arguments, and no QStyle object reaches
+    Python before the first paint, so PySide does not make the QStyle class (its 570 enum
+    members); nor the classes of the dialogs and of the system tray icon, made when first
+    used."""
+    out = subprocess.run([sys.executable, "-c", _STYLE_CHILD, str(tmp_path / "profile")],
+                         capture_output=True, text=True, env=_child_env(), timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["style"] == "fusion"
+    # QStyle's, QFileDialog's, QInputDialog's, QDialogButtonBox's, QSystemTrayIcon's
+    late = {"PixelMetric", "StandardPixmap", "FileMode", "InputMode", "StandardButton",
+            "ActivationReason"}
+    assert not late & set(seen["made"])
+    assert "AlignmentFlag" in seen["made"]  # (the spy saw the classes made)
