@@ -17,7 +17,7 @@ from vidu_desktop.core.capabilities import Mode, ModelSpec, ProviderId, provider
 from vidu_desktop.core.choices import Choices
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.validation import Problem, validate
-from vidu_desktop.store.boards import board_error
+from vidu_desktop.store.errors import board_error
 
 #: the parameters a board or a shot may set, and their types
 PARAMETER_TYPES: dict[str, type] = {

@@ -24,20 +24,21 @@ from typing import TYPE_CHECKING
 from vidu_desktop.core.capabilities import PROVIDERS
 from vidu_desktop.core.choices import MAX_VARIATIONS
 from vidu_desktop.core.states import TaskMark, TaskState
-from vidu_desktop.store import AppPaths, ArtifactStore, Board, Shot, TaskRecord, TaskStore
-from vidu_desktop.store.boards import board_error
+from vidu_desktop.store import AppPaths, ArtifactStore, TaskRecord, TaskStore
+from vidu_desktop.store.errors import board_error
 
 from . import file_removal
-from .board_plan import GenerationPlan, PlannedTask, RejectedDeletion, ShotTake
 from .events import EngineEvent, EventBus, EventKind
 from .shots import ShotVerbs
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the plans' module loads when a board is first used)
     import asyncio
 
     from vidu_desktop.film import CancelFlag, ProgressCallback, Take
+    from vidu_desktop.store import Board, Shot
 
     from .board_export import ExportReport
+    from .board_plan import GenerationPlan, PlannedTask, RejectedDeletion, ShotTake
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class BoardVerbs(ShotVerbs):
     # -- takes and marks ---------------------------------------------------------------------
     def takes(self, shot_id: str) -> list[ShotTake]:
         """The shot's takes in this library, numbered 1..N in the order they were made."""
+        from .board_plan import ShotTake
+
         shot = self.board_store.require_shot(shot_id)
         current = self.recipe(self.board_store.require(shot.board_id), shot)
         found: list[ShotTake] = []
@@ -133,6 +136,8 @@ class BoardVerbs(ShotVerbs):
         """Delete every rejected task with its files, sidecar and rows, as a task is deleted
         (``release``: asks the player to close a task's file first); a file another program
         holds is tried again for a few seconds and, if still held, left and listed."""
+        from .board_plan import RejectedDeletion
+
         ids = self.take_store.marked(TaskMark.REJECT)
         paths: list[Path] = []
         for local_id in ids:
@@ -179,6 +184,8 @@ class BoardVerbs(ShotVerbs):
         """The tasks a Generate would create: ``takes_each`` takes of every shot (of
         ``shot_ids``; ``only_missing``: of those without a take in this library that
         succeeded or is under way), their estimated cost and every shot's problems."""
+        from .board_plan import GenerationPlan, PlannedTask
+
         board = self.board_store.require(board_id)
         if not 1 <= takes_each <= MAX_VARIATIONS:
             raise board_error(f"{takes_each} takes of each shot asked for; 1 to "

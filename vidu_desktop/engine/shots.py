@@ -14,26 +14,19 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidu_desktop.core.choices import Choices
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
-from vidu_desktop.store import (
-    Board,
-    BoardStore,
-    BoardSummary,
-    CastMember,
-    DraftReference,
-    Settings,
-    Shot,
-    TakeStore,
-)
-from vidu_desktop.store.boards import board_error
+from vidu_desktop.store import DraftReference, Settings
+from vidu_desktop.store.errors import board_error
 from vidu_desktop.store.references import REF_URI_PREFIX
 
 from . import board_checks as checks
-from .board_plan import recipe_of
 from .cast import CastVerbs
+
+if TYPE_CHECKING:  # the boards' stores and plans load when a board is first used
+    from vidu_desktop.store import Board, BoardStore, BoardSummary, CastMember, Shot, TakeStore
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +38,32 @@ class ShotVerbs(CastVerbs):
     the engine's own library the takes)."""
 
     conn: sqlite3.Connection
-    board_store: BoardStore
     profile_settings: Settings
 
     def use_boards(self, conn: sqlite3.Connection) -> None:
         """Keep the boards (and the spend limit) in the library ``conn``."""
-        self.board_store = BoardStore(conn)
+        self._boards_conn = conn
+        self._board_store: BoardStore | None = None
         self.profile_settings = Settings(conn)
         #: the file of that library, for an export's own connection (from another thread)
         self.boards_database = Path(str(conn.execute("PRAGMA database_list").fetchone()[2]))
         self._board_listeners: list[BoardListener] = []
 
     @property
+    def board_store(self) -> BoardStore:
+        """The boards' store, made on first use (an engine that never shows a board does not
+        load the boards' modules)."""
+        if self._board_store is None:
+            from vidu_desktop.store.boards import BoardStore
+
+            self._board_store = BoardStore(self._boards_conn)
+        return self._board_store
+
+    @property
     def take_store(self) -> TakeStore:
         """Which task is a take of which shot, and the marks: in the engine's library."""
+        from vidu_desktop.store.takes import TakeStore
+
         return TakeStore(self.conn)
 
     # -- events ------------------------------------------------------------------------------
@@ -242,6 +247,8 @@ class ShotVerbs(CastVerbs):
 
     def recipe(self, board: Board, shot: Shot) -> str:
         """What the shot asks for now, as a hash (see ``board_plan``)."""
+        from .board_plan import recipe_of
+
         return recipe_of(board, shot, self._members(shot))
 
     def shot_problems(self, board: Board, shot: Shot) -> list[str]:

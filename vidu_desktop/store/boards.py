@@ -21,12 +21,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vidu_desktop.core.errors import AppError, ErrorKind, Promise
 from vidu_desktop.core.mentions import MENTION
 
 from .cast import name_key
 from .db import transaction
 from .drafts import DraftReference
+from .errors import board_error as board_error  # (the engine's board modules use .errors')
 
 NAME_MAX = 100
 
@@ -71,12 +71,6 @@ class BoardSummary:
     model: str
     shot_count: int
     updated_at: float
-
-
-def board_error(message: str, hint: str) -> AppError:
-    """A refused board or shot change: the user changes the value named in ``message``."""
-    return AppError(ErrorKind.INVALID_PARAMETER, message, hint, retryable=False,
-                    promise=Promise.FIX_INPUT)
 
 
 def check_board_name(name: str) -> str:

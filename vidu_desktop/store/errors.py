@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from vidu_desktop.core.errors import AppError, ErrorKind, Promise
+
 
 class StoreError(Exception):
     """A problem with the local data: the database, the media folder or the keychain."""
@@ -20,6 +22,12 @@ class DatabaseTooNewError(StoreError):
             "This app is older than the data: update Vidu Studio to open it. "
             "Nothing was changed."
         )
+
+
+def board_error(message: str, hint: str) -> AppError:
+    """A refused board or shot change: the user changes the value named in ``message``."""
+    return AppError(ErrorKind.INVALID_PARAMETER, message, hint, retryable=False,
+                    promise=Promise.FIX_INPUT)
 
 
 class TaskNotFoundError(StoreError, KeyError):
