@@ -22,10 +22,10 @@ from vidu_desktop.core.formatting import excerpt, host_label
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import ArtifactKind, TaskRecord
 from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.review.cut_model import CutItem
 
 if TYPE_CHECKING:  # QtMultimedia loads when the first take is shown, not at start-up
     from vidu_desktop.ui.review.compare import CompareWidget
+    from vidu_desktop.ui.review.cut_model import CutItem
     from vidu_desktop.ui.review.cut_player import CutPlayer
     from vidu_desktop.ui.review.player import PlayerWidget
     from vidu_desktop.ui.review.screen import VideoScreen
