@@ -24,6 +24,7 @@ from vidu_desktop.store import (
 )
 from vidu_desktop.ui.common.session import KEY_FOUND, KEYCHAIN_HOSTS_SETTING, NO_KEY_FOUND
 from vidu_desktop.ui.shell.startup import Startup
+from vidu_desktop.ui.tasks.model import PAGE
 
 from ..conftest import drop_files, write_images
 
@@ -124,7 +125,7 @@ def test_the_task_list_and_review_attach_without_moving_a_control(windows, qtbot
     assert window.task_list.view.focus_order()[0] in _tab_chain(window)
     assert window.session.keys_known and window.session.engine_ready
     assert window.task_list.view.table.isVisible() == bool(tasks)
-    assert window.task_list.model.rowCount() == min(tasks, 200)  # the first page
+    assert window.task_list.model.rowCount() == min(tasks, PAGE)  # the first page
 
 
 def _tab_chain(window) -> list[QWidget]:

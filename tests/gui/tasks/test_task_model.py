@@ -19,7 +19,7 @@ from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine, EngineEvent, EventKind
 from vidu_desktop.store import AppPaths, ArtifactKind, TaskStore, transaction
-from vidu_desktop.ui.tasks.model import COVER, STATE, TASK, RecordRole
+from vidu_desktop.ui.tasks.model import COVER, PAGE, STATE, TASK, RecordRole
 from vidu_desktop.ui.tasks.view import TaskView
 
 from ..conftest import fast_engine
@@ -132,12 +132,12 @@ def test_ten_thousand_tasks_open_with_a_first_page(engine, view, qtbot):
     assert took < 1.0  # measured ~100 ms here; the bar is loose for slow CI machines
     assert not shot.isNull()
     model = v.model
-    assert model.total == 10_000 and model.rowCount() == 200  # one page, not all rows
+    assert model.total == 10_000 and model.rowCount() == PAGE  # one page, not all rows
     assert v.count.text() == "10,000 tasks"
     assert "#9999" in model.index(0, TASK).data()  # newest on top
     # scrolling to the end reads the next page only
     v.table.scrollToBottom()
-    qtbot.waitUntil(lambda: model.rowCount() == 400)
+    qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE)
     assert model.canFetchMore(QModelIndex())
     start = time.perf_counter()
     for _ in range(20):  # scroll smoothly: each step paints without reading everything

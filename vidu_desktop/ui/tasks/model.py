@@ -43,7 +43,11 @@ from vidu_desktop.ui.tasks.texts import (
 )
 
 _S = TaskState
-PAGE = 200
+#: Rows read at a time: several screens of the list (the view asks for the next page as it
+#: is scrolled, ``fetchMore``); the first page is what the start waits for
+PAGE = 80
+#: The newest rows whose running tasks' elapsed time ticks
+CLOCK_ROWS = 400
 UPDATE_MS = 150
 
 #: Columns: the cover, the task (prompt; host, model, take), its state (and time), the cost.
@@ -220,12 +224,12 @@ class TaskModel(QAbstractTableModel):
         self._update_clock()
 
     def _tick(self) -> None:
-        for row, rec in enumerate(self._rows[:self.page_size * 2]):
+        for row, rec in enumerate(self._rows[:CLOCK_ROWS]):
             if not rec.state.is_terminal:
                 self.dataChanged.emit(self.index(row, STATE), self.index(row, STATE))
 
     def _update_clock(self) -> None:
-        running = any(not r.state.is_terminal for r in self._rows[:self.page_size * 2])
+        running = any(not r.state.is_terminal for r in self._rows[:CLOCK_ROWS])
         if running and not self._clock.isActive():
             self._clock.start()
         elif not running:
