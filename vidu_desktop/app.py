@@ -16,9 +16,8 @@ import argparse
 import logging
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vidu_desktop.store.paths import default_profile_dir
 
@@ -154,8 +153,7 @@ def build(profile_dir: Path, *, sandbox: bool | None, sandbox_starter: Any,
     return session, MainWindow(session, attach=not progressive)
 
 
-@dataclass
-class Shown:
+class Shown(NamedTuple):
     """What :func:`show` made and :func:`run` goes on with."""
 
     paths: Any  # AppPaths
