@@ -9,7 +9,7 @@ stand for it. Those hosts (their ids, never a key) are remembered in the profile
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.store import KeySource, SecretStore, Settings
@@ -22,8 +22,7 @@ NO_KEY_FOUND = "No API key found: sandbox mode (placeholder videos, no cost)."
 KEY_FOUND = "API key found in the keychain: real hosts mode."
 
 
-@dataclass(frozen=True)
-class KeyStatus:
+class KeyStatus(NamedTuple):  # (a named tuple: cheaper to make before the first paint)
     text: str  # "key in the keychain", "no key", ...
     usable: bool  # a key is there (not whether the host accepts it)
 
