@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import httpx
 from conftest import data_uri, make_image
@@ -208,51 +209,6 @@ def test_the_window_paints_before_an_asyncio_loop_exists(tmp_path):
 
 _CLASSES_CHILD = """
 import enum, json, sys
-from pathlib import Path
-from vidu_desktop.ui.common import pyside_imports
-pyside_imports.quicken()
-from PySide6.QtWidgets import QApplication
-from vidu_desktop import app as shell
-from vidu_desktop.ui.common import theme
-from vidu_desktop.ui.shell.startup import Startup
-
-app = QApplication(sys.argv[:1])
-theme.install(app, "light")
-made = []
-create = enum.EnumType.__call__
-
-def spy(cls, value, names=None, *args, **kwargs):  # an enum class being made
-    if names is not None:
-        made.append(value)
-    return create(cls, value, names, *args, **kwargs)
-
-enum.EnumType.__call__ = spy
-session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
-                              progressive=True)
-startup = Startup(window, session, window.composer.bg.spawn)
-startup.paint()
-painted = list(made)
-window.close()
-print(json.dumps(painted))
-"""
-
-
-def test_the_first_paint_does_not_make_pyside_create_every_widget_class(tmp_path):
-    """A widget Qt made that Python had no wrapper for (a scroll area's viewport) makes PySide
-    create every QtWidgets class not made yet (some 60 enum classes, 12-18 ms); the window's
-    views have viewports made in Python (``pyside_imports.own_viewport``)."""
-    env = _child_env()
-    out = subprocess.run([sys.executable, "-c", _CLASSES_CHILD, str(tmp_path / "profile")],
-                         capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert out.returncode == 0, out.stderr[-3000:]
-    made = json.loads(out.stdout.strip().splitlines()[-1])
-    # the classes of widgets the window does not have: QWizard's, QMdiArea's, QDockWidget's
-    assert not {"WizardButton", "WindowOrder", "DockWidgetFeature"} & set(made)
-    assert len(made) < 30
-
-
-_STYLE_CHILD = """
-import enum, json, sys
 made = []
 create = enum.EnumType.__call__
 
@@ -271,6 +227,7 @@ from vidu_desktop.ui.shell.startup import Startup
 
 app = theme.application(sys.argv)  # as vidu_desktop.app._main
 theme.install(app, "light")
+installed = len(made)
 session, window = shell.build(Path(sys.argv[1]), sandbox=False, sandbox_starter=None,
                               progressive=True)
 startup = Startup(window, session, window.composer.bg.spawn)
@@ -278,8 +235,29 @@ startup.paint()
 painted = list(made)
 style = app.style().name()
 window.close()
-print(json.dumps({"made": painted, "style": style}))
+print(json.dumps({"made": painted, "built": painted[installed:], "style": style}))
 """
+
+
+def _classes_made(tmp_path: Path) -> dict[str, Any]:
+    """The enum classes PySide made up to the first paint (``made``; ``built``: after the
+    application and the theme), and the application's style."""
+    out = subprocess.run([sys.executable, "-c", _CLASSES_CHILD, str(tmp_path / "profile")],
+                         capture_output=True, text=True, env=_child_env(), timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    seen: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return seen
+
+
+def test_the_first_paint_does_not_make_pyside_create_every_widget_class(tmp_path):
+    """A widget Qt made that Python had no wrapper for (a scroll area's viewport) makes PySide
+    create every QtWidgets class not made yet (some 60 enum classes, 12-18 ms); the window's
+    views have viewports made in Python (``pyside_imports.own_viewport``)."""
+    made = _classes_made(tmp_path)["built"]
+    # the classes of widgets the window does not have: QWizard's, QMdiArea's, QDockWidget's
+    assert not {"WizardButton", "WindowOrder", "DockWidgetFeature"} & set(made)
+    assert len(made) < 30
 
 
 def test_the_first_paint_makes_no_style_or_dialog_class(tmp_path):
@@ -287,11 +265,7 @@ def test_the_first_paint_makes_no_style_or_dialog_class(tmp_path):
     Python before the first paint, so PySide does not make the QStyle class (its 570 enum
     members); nor the classes of the dialogs and of the system tray icon, made when first
     used."""
-    out = subprocess.run([sys.executable, "-c", _STYLE_CHILD, str(tmp_path / "profile")],
-                         capture_output=True, text=True, env=_child_env(), timeout=120,
-                         check=False)
-    assert out.returncode == 0, out.stderr[-3000:]
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = _classes_made(tmp_path)
     assert seen["style"] == "fusion"
     # QStyle's, QFileDialog's, QInputDialog's, QDialogButtonBox's, QSystemTrayIcon's
     late = {"PixelMetric", "StandardPixmap", "FileMode", "InputMode", "StandardButton",
