@@ -126,13 +126,13 @@ def role_sheets(sheet: str) -> tuple[dict[str, str], str]:
     roles: dict[str, list[str]] = {}
     shared: list[str] = []
     for rule in rules:
-        selectors = [sel.strip() for sel in rule.partition("{")[0].split(",")]
-        if any(" " in sel for sel in selectors):  # QFrame[role="x"] QLabel: for every role
+        head = rule.partition("{")[0]  # the selectors
+        if any(" " in sel.strip() for sel in head.split(",")):  # QFrame[role="x"] QLabel: all
             shared.append(rule)
             for own in roles.values():
                 own.append(rule)
             continue
-        for role in dict.fromkeys(_ROLE.findall(rule.partition("{")[0])):
+        for role in dict.fromkeys(_ROLE.findall(head)):
             roles.setdefault(role, list(shared)).append(rule)
     return ({role: "\n".join(own) for role, own in roles.items()}, "\n".join(shared))
 
@@ -162,7 +162,6 @@ class Theme(QObject):
         self._app = app
         self.forced: str | None = None  # "dark", "light" or None (follow the system)
         self.colors = LIGHT
-        self.sheet = ""  # the role rules (stylesheet_for)
         self._sheets: dict[str, str] = {}  # by role: what is set on a widget of that role
         self._shared = ""
         if not app.property(_STYLED):  # (an application not made by application())
@@ -201,8 +200,7 @@ class Theme(QObject):
         # the widgets hear of the palette now, not at the next turn of the loop (as when the
         # application's stylesheet was replaced too: that re-polished every widget at once)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
-        self.sheet = stylesheet_for(self.colors)
-        self._sheets, self._shared = role_sheets(self.sheet)
+        self._sheets, self._shared = role_sheets(stylesheet_for(self.colors))
         for widget in QApplication.allWidgets():  # the widgets given a role so far
             role = widget.property("role")
             if role:

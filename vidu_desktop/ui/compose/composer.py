@@ -90,11 +90,12 @@ class Composer(QObject):
 
     def subjects(self) -> tuple[Subject, ...]:
         """The draft's cast members, in the tray's order."""
-        if not self.tray.cast.groups():
+        groups = self.tray.cast.groups()
+        if not groups:
             return ()
         engine = self.session.engine
         found: list[Subject] = []
-        for group in self.tray.cast.groups():
+        for group in groups:
             member = engine.cast_member(group.member_id) if group.member_id else None
             if member is not None:
                 found.append(engine.subject_of(member))
@@ -192,9 +193,9 @@ class Composer(QObject):
         return True
 
     async def _send(self, requests: list[GenerationRequest]) -> list[TaskRecord]:
-        engine = self.session.engine
         import uuid
 
+        engine = self.session.engine
         group = uuid.uuid4().hex if len(requests) > 1 else None
         sent: list[TaskRecord] = []
         try:
@@ -277,10 +278,10 @@ class Composer(QObject):
     def _pictures(self, images: tuple[ReferenceImage, ...], notes: list[str], owner: str = ""
                   ) -> tuple[list[tuple[bytes, str, str]], list[str]]:
         """A request's pictures as the tray's entries (bytes, name, label), and its links."""
-        entries: list[tuple[bytes, str, str]] = []
-        urls: list[str] = []
         from vidu_desktop.store.references import REF_URI_PREFIX
 
+        entries: list[tuple[bytes, str, str]] = []
+        urls: list[str] = []
         engine = self.session.engine
         for i, image in enumerate(images, 1):
             name = image.label or (f"{owner} {i}" if owner else f"image {i}")

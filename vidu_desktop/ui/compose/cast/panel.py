@@ -269,8 +269,7 @@ class CastPanel(QWidget):
         self.list.activated_key.connect(self._emit)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._buttons_state())
         self.setMinimumWidth(220)
-        self.set_members([])
-        self.list.known = False  # until the controller reads the library
+        self._buttons_state()  # (no member yet: the list is known once set_members runs)
 
     def _button(self, text: str, tip: str, action: str) -> QPushButton:
         button = QPushButton(text, self)
