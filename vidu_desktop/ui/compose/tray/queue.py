@@ -96,13 +96,14 @@ class TrayQueue(QObject):
                                  aspect_mode=fit or "crop")
         options.validate()  # a bad aspect is the caller's bug: say so at once
         budget = image_budget(rules, rules.max_count)
-        redo = (options.key() != self.options.key() or budget != self.budget
-                or options.source_cap != self.options.source_cap)
+        items = self.model.items()  # none to redo in an empty tray (so no fingerprints)
+        redo = bool(items) and (options.key() != self.options.key() or budget != self.budget
+                                or options.source_cap != self.options.source_cap)
         self.rules, self.aspect, self.aspect_fit = rules, aspect, fit
         self.options, self.budget = options, budget
         self.model.set_limit(rules.max_count)
         if redo:
-            for item in self.model.items():
+            for item in items:
                 self.queue(item)
         self.changed.emit()
 
