@@ -7,11 +7,12 @@ kind ``INVALID_PARAMETER`` (exit 2) that names the value and says what to do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vidu_desktop.core.errors import AppError, ErrorKind, Promise
 from vidu_desktop.core.mentions import name_problem, number_words, sent_references
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage, Subject
 from vidu_desktop.store import MAX_PICTURES
 from vidu_desktop.store.cast import check_voice_id
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from vidu_desktop.engine import Engine
 
 
-@dataclass(frozen=True)
+@record
 class SubjectArg:
     """One ``--subject``: a name, and the pictures to prepare (none: the cast member's)."""
 

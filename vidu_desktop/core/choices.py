@@ -9,8 +9,10 @@ variation, with only what the host takes. The panel's rules that keep the choice
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from typing import Any
+
+from vidu_desktop.core.records import record
 
 from .capabilities import Mode, ModelSpec, ProviderId, provider
 from .request import GenerationRequest, ReferenceImage, Subject
@@ -18,7 +20,7 @@ from .request import GenerationRequest, ReferenceImage, Subject
 MAX_VARIATIONS = 8
 
 
-@dataclass(frozen=True)
+@record
 class Choices:
     provider: ProviderId = ProviderId.VIDU
     model: str = "viduq1"

@@ -25,8 +25,10 @@ names a prompt may mention).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from vidu_desktop.core.records import record
 
 from .request import GenerationRequest, ReferenceImage, Subject
 
@@ -53,7 +55,7 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     name: str  # as written, without the @
     start: int  # index of the @ in the prompt
@@ -87,7 +89,7 @@ def _spoken(name: str) -> str:
     return name.replace("_", " ")
 
 
-@dataclass(frozen=True)
+@record
 class SentReferences:
     """What a request's pictures and prompt become on the wire (see the module docstring)."""
 

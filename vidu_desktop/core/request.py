@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, field, replace
 from typing import Any
+
+from vidu_desktop.core.records import record
 
 from .capabilities import Mode, ModelSpec, ProviderId, model_spec
 
 
-@dataclass(frozen=True)
+@record
 class ReferenceImage:
     """One reference as sent: a data URI or an http(s) URL, with an optional label."""
 
@@ -17,7 +19,7 @@ class ReferenceImage:
     sha256: str = ""  # content hash of the prepared bytes, when known
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """A cast member as sent: a name the prompt mentions as ``@name``, 1–3 pictures and an
     optional voice. How it reaches a host (a ``subjects`` entry, or pictures in order with the
@@ -42,7 +44,7 @@ def _images(values: Any) -> tuple[ReferenceImage, ...]:
                  for i in values or ())
 
 
-@dataclass(frozen=True)
+@record
 class GenerationRequest:
     provider: ProviderId
     model: str

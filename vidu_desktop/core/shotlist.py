@@ -21,8 +21,10 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from vidu_desktop.core.records import record
 
 COLUMNS = ("prompt", "cast", "references", "duration", "resolution", "aspect_ratio",
            "movement_amplitude", "seed", "bgm", "audio")
@@ -33,7 +35,7 @@ _YES = frozenset({"yes", "y", "true", "1", "on"})
 _NO = frozenset({"no", "n", "false", "0", "off"})
 
 
-@dataclass(frozen=True)
+@record
 class ShotRow:
     row: int  # as a spreadsheet numbers it (the header is row 1)
     prompt: str
@@ -42,7 +44,7 @@ class ShotRow:
     parameters: dict[str, Any] = field(default_factory=dict)  # only the cells not empty
 
 
-@dataclass(frozen=True)
+@record
 class ShotList:
     rows: tuple[ShotRow, ...]
     problems: tuple[str, ...]  # "Row 4: duration 'five' is not a whole number"

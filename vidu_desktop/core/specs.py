@@ -6,8 +6,10 @@ what the rest of the app imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import StrEnum
+
+from vidu_desktop.core.records import record
 
 MiB = 1024 * 1024
 MB = 1_000_000
@@ -60,7 +62,7 @@ def video_size(resolution: str, aspect_ratio: str) -> tuple[int, int]:
     return short, long
 
 
-@dataclass(frozen=True)
+@record
 class ImageRules:
     """What a host accepts as reference images (sent as URLs or base64 data URIs)."""
 
@@ -79,7 +81,7 @@ class ImageRules:
     useful_long_side: int = 2048
 
 
-@dataclass(frozen=True)
+@record
 class SubjectRules:
     """The subjects form of a model: named cast members the prompt mentions as ``@name``.
 
@@ -98,7 +100,7 @@ class SubjectRules:
     name_field: str = "id"
 
 
-@dataclass(frozen=True)
+@record
 class Cost:
     """What one task costs. ``amount`` None means unknown; ``estimate`` flags unofficial numbers.
 
@@ -180,7 +182,7 @@ class Cost:
         return f"{text} ({reckoning}{' each' if count > 1 else ''})"
 
 
-@dataclass(frozen=True)
+@record
 class ModelSpec:
     provider: ProviderId
     model: str  # the id the user picks (and the wire id where the host has one)
@@ -257,7 +259,7 @@ class ModelSpec:
         return self.cost.at(duration, resolution or self.default_resolution(duration), audio)
 
 
-@dataclass(frozen=True)
+@record
 class ProviderSpec:
     id: ProviderId
     display_name: str

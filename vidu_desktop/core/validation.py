@@ -7,14 +7,14 @@ and loose ones together), and the cast by the model's ``SubjectRules``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from vidu_desktop.core.records import record
 
 from .capabilities import PROMPT_COUNTING, ModelSpec, provider
 from .mentions import mention_names, name_problem, prompt_as_sent, unknown_mentions
 from .request import GenerationRequest
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     field: str
     message: str  # a full sentence for the user

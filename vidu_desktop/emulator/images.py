@@ -13,7 +13,6 @@ import binascii
 import io
 import ipaddress
 import warnings
-from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ import httpx
 from PIL import Image, UnidentifiedImageError
 
 from vidu_desktop.core.capabilities import ImageRules
+from vidu_desktop.core.records import record
 
 _FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif", "BMP": "bmp",
             "TIFF": "tiff"}
@@ -44,7 +44,7 @@ class ImageRejected(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True)
+@record
 class RefImage:
     data: bytes
     format: str

@@ -22,13 +22,14 @@ import os
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
 import av
 from PIL import Image, ImageOps
+
+from vidu_desktop.core.records import record
 
 from . import render_pool
 from . import sound as sound_track
@@ -42,7 +43,7 @@ _INPUT_FORMATS = ("PNG", "JPEG", "WEBP")
 _VIDEO_FRAME: Any = av.VideoFrame  # PyAV's from_image is not annotated
 
 
-@dataclass(frozen=True)
+@record
 class RenderSpec:
     """What to render: the reference images and the output's size, length and options."""
 
@@ -79,7 +80,7 @@ class RenderSpec:
         return max(1, round(self.duration_s * self.fps))
 
 
-@dataclass(frozen=True)
+@record
 class RenderResult:
     """A finished render: the files and what was actually encoded."""
 
@@ -157,7 +158,7 @@ def render(spec: RenderSpec, out_dir: Path) -> RenderResult:
 # -- pictures -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Motion:
     """A Ken Burns move: zoom and centre (as fractions of the slack) from start to end."""
 

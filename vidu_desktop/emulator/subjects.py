@@ -13,16 +13,17 @@ so a task with one is accepted like any other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from vidu_desktop.core.capabilities import SubjectRules
+from vidu_desktop.core.records import record
 
 from . import fields
 from .fields import FieldProblem
 
 
-@dataclass(frozen=True)
+@record
 class Subjects:
     """A subjects list that passed: every picture in order and where each came from."""
 

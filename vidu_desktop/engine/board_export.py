@@ -14,11 +14,11 @@ import os
 import shutil
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidu_desktop.core.formatting import money
+from vidu_desktop.core.records import record
 from vidu_desktop.core.states import TaskMark, TaskState
 from vidu_desktop.store import (
     ArtifactKind,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 SHEETS = ("png", "pdf")
 
 
-@dataclass(frozen=True)
+@record
 class ExportReport:
     paths: tuple[Path, ...]  # the files written, in the order asked for
     duration: float | None = None  # the film's seconds, when one was written

@@ -14,18 +14,19 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from vidu_desktop.core.choices import Choices
 from vidu_desktop.core.mentions import MENTION
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskMark
 from vidu_desktop.store import Board, CastMember, Shot, TaskRecord
 
 
-@dataclass(frozen=True)
+@record
 class ShotTake:
     number: int  # 1..N in the order the shot's takes were made
     local_id: str
@@ -34,7 +35,7 @@ class ShotTake:
     stale: bool  # the shot changed since this take was made
 
 
-@dataclass(frozen=True)
+@record
 class PlannedTask:
     shot_id: str
     shot_number: int
@@ -42,7 +43,7 @@ class PlannedTask:
     recipe: str = ""  # the shot's recipe when planned (recorded with the take)
 
 
-@dataclass(frozen=True)
+@record
 class GenerationPlan:
     """The tasks one Generate of a board would create, before anything is written or sent.
 
@@ -63,7 +64,7 @@ class GenerationPlan:
     limit: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class RejectedDeletion:
     """What ``delete_rejected`` did: tasks and files deleted, and the files another program
     still holds (they stay; the user closes the program and deletes them)."""

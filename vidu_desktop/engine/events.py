@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from vidu_desktop.core.records import record
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.store import TaskRecord
 
@@ -25,7 +25,7 @@ class EventKind(StrEnum):
     MARK = "mark"  # the task was starred, rejected or unmarked (``record.mark``)
 
 
-@dataclass(frozen=True)
+@record
 class EngineEvent:
     """A task changed; what kind of change is ``kind``."""
 

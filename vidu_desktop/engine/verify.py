@@ -6,11 +6,12 @@ PyAV is imported on the first verification, not with the engine: it costs ~100 m
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
+from vidu_desktop.core.records import record
 
-@dataclass(frozen=True)
+
+@record
 class VideoInfo:
     codec: str
     width: int

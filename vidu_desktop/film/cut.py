@@ -9,16 +9,17 @@ re-encoding, where the take starts and how long it lasts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from vidu_desktop.core.records import record
 
 from ..core.errors import AppError
 from .errors import input_problem
 
 
-@dataclass(frozen=True)
+@record
 class Take:
     """One chosen take of a shot: its file and what the contact sheet says about it."""
 
@@ -31,7 +32,7 @@ class Take:
     cover: Path | None = None  # the take's cover picture; None: the first frame is used
 
 
-@dataclass(frozen=True)
+@record
 class VideoFormat:
     """What must be equal in every take for the video packets to be copied."""
 
@@ -46,7 +47,7 @@ class VideoFormat:
         return f"{self.codec} {self.width}x{self.height} at {_rate_text(self.rate)} fps"
 
 
-@dataclass(frozen=True)
+@record
 class AudioFormat:
     """What must be equal in every take for the audio packets to be copied."""
 
@@ -59,7 +60,7 @@ class AudioFormat:
         return f"{self.codec} {self.sample_rate} Hz, {self.channels} channel(s)"
 
 
-@dataclass(frozen=True)
+@record
 class TakeMedia:
     """A take and what its file holds."""
 

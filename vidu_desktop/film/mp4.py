@@ -15,10 +15,11 @@ import dataclasses
 import errno
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
+
+from vidu_desktop.core.records import record
 
 from . import partfiles
 from .audio_encode import AudioEncoder
@@ -36,7 +37,7 @@ _DISK_ERRNOS = frozenset(
                       errno.EACCES, errno.EPERM, errno.EIO) if code is not None)
 
 
-@dataclass(frozen=True)
+@record
 class ExportResult:
     path: Path
     plan: ExportPlan  # what was done: plan.video / plan.audio, plan.reasons

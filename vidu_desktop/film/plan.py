@@ -19,9 +19,10 @@ Video and sound are decided apart:
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+
+from vidu_desktop.core.records import record
 
 from .cut import TakeMedia
 
@@ -34,7 +35,7 @@ class StreamMode(StrEnum):
     NONE = "none"  # no such stream (sound, when no take has any)
 
 
-@dataclass(frozen=True)
+@record
 class ExportPlan:
     """What the export will do, for the UI to say before it starts (and the export to do)."""
 

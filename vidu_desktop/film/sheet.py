@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from PIL import Image, ImageDraw, ImageOps
+
+from vidu_desktop.core.records import record
 
 from ..core.formatting import host_label
 from . import partfiles
@@ -33,7 +34,7 @@ FRAME = (200, 200, 200)
 MATTE = (32, 32, 32)  # behind a picture that does not fill its box
 
 
-@dataclass(frozen=True)
+@record
 class ContactSheet:
     png: Path
     pdf: Path

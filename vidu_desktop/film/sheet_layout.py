@@ -10,12 +10,13 @@ the PDF has ``rows_per_page`` rows a page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from vidu_desktop.core.records import record
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom (right and bottom excluded)
 
 
-@dataclass(frozen=True)
+@record
 class SheetLayout:
     dpi: int = 150
     page_width: int = 1754

@@ -15,9 +15,10 @@ import). Asking for one that is missing raises an error that says which package 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from vidu_desktop.core.records import record
 
 from ..core.errors import AppError
 from . import partfiles
@@ -25,7 +26,7 @@ from .cut import Take, TakeMedia, probe_cut
 from .errors import input_problem, setup_problem
 
 
-@dataclass(frozen=True)
+@record
 class TimelineFormat:
     adapter: str  # OpenTimelineIO's name for its adapter
     label: str  # for people

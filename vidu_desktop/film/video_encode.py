@@ -10,16 +10,17 @@ the sum of the takes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
+
+from vidu_desktop.core.records import record
 
 from .cut import TakeMedia
 from .errors import input_problem
 from .plan import ExportPlan
 
 
-@dataclass(frozen=True)
+@record
 class EncodeOptions:
     """libx264's settings for a re-encoded film: ``preset`` trades speed for size, ``crf`` is
     the quality (lower is better; 18-20 looks like the source)."""

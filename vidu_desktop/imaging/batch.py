@@ -15,10 +15,10 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Executor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from vidu_desktop.core.capabilities import ImageRules
+from vidu_desktop.core.records import record
 
 from .budget import DEFAULT_OVERHEAD, body_limit, body_size, image_budget
 from .cache import PrepareCache
@@ -35,7 +35,7 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 2))
 
 
-@dataclass(frozen=True)
+@record
 class BatchProgress:
     index: int  # position of the picture in the input
     total: int
@@ -75,7 +75,7 @@ class MemoryGate:
                 self._cond.notify_all()
 
 
-@dataclass(frozen=True)
+@record
 class BatchResult:
     items: tuple[Outcome, ...]  # in input order
     rules: ImageRules

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from functools import partial
 
 from PIL import Image
 
 from vidu_desktop.core.formatting import format_bytes
+from vidu_desktop.core.records import record
 
 from .budget import data_uri_length, fit_quality
 from .convert import flatten, has_alpha
@@ -32,7 +32,7 @@ WEBP_MAX_SIDE = 16383
 _SHRINK_TRIES = 8
 
 
-@dataclass(frozen=True)
+@record
 class Encoded:
     data: bytes
     format: str  # "jpeg" | "png" | "webp"

@@ -7,11 +7,11 @@ for one with ``PrepareOptions(fix_ratio="crop")`` or ``"pad"``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.formatting import format_bytes
+from vidu_desktop.core.records import record
 
 
 class ProblemKind(StrEnum):
@@ -27,7 +27,7 @@ class ProblemKind(StrEnum):
     BUDGET = "budget"  # cannot be made small enough for the request body
 
 
-@dataclass(frozen=True)
+@record
 class RatioOffer:
     """The two ways to bring an out-of-range picture into the host's ratio range."""
 
@@ -43,7 +43,7 @@ class RatioOffer:
                 f"({pw}x{ph})")
 
 
-@dataclass(frozen=True)
+@record
 class OriginalInfo:
     """What the source was, as far as it could be read."""
 

@@ -7,12 +7,12 @@ All boxes are ``(x0, y0, x1, y1)`` floats. "Oriented" coordinates are the pictur
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal
 
 from PIL import Image
 
 from vidu_desktop.core.capabilities import ImageRules
+from vidu_desktop.core.records import record
 
 from .errors import RatioOffer, ratio_text
 from .options import FixMode, PrepareOptions, parse_ratio
@@ -108,7 +108,7 @@ def ratio_offer(width: int, height: int, rules: ImageRules) -> RatioOffer:
     return RatioOffer(target, ratio_text(target), crop, guard_ratio(round(pw), round(ph), rules))
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """What to do with a picture of oriented size ``size``: crop, scale, pad."""
 

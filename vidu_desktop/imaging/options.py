@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -14,6 +14,7 @@ from vidu_desktop.core.capabilities import (
     model_spec,
     provider,
 )
+from vidu_desktop.core.records import record
 
 FixMode = Literal["crop", "pad"]
 OutputFormat = Literal["jpeg", "png", "webp"]
@@ -27,7 +28,7 @@ def default_rules() -> ImageRules:
     return provider(ProviderId.VIDU).default_model.images
 
 
-@dataclass(frozen=True)
+@record
 class PrepareOptions:
     """Everything that decides the prepared bytes (and so the cache key), but not the budget."""
 

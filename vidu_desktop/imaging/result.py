@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import ClassVar
 
 from vidu_desktop.core.formatting import format_bytes
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import ReferenceImage
 
 from .budget import MIME, base64_length, data_uri_length, data_uri_prefix
 from .errors import ImageProblem, OriginalInfo
 
 
-@dataclass(frozen=True)
+@record
 class PreparedImage:
     """A picture the host accepts. Immutable; safe to share between threads."""
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from vidu_desktop.core.formatting import format_bytes
+from vidu_desktop.core.records import record
 
 from .errors import ImageProblem, ProblemKind
 
@@ -27,7 +28,7 @@ _CHUNK = 1 << 20
 IN_MEMORY = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class FileSource:
     path: Path
 
@@ -36,7 +37,7 @@ class FileSource:
         return self.path.name or str(self.path)
 
 
-@dataclass(frozen=True)
+@record
 class UrlSource:
     url: str
 
@@ -45,7 +46,7 @@ class UrlSource:
         return self.url
 
 
-@dataclass(frozen=True)
+@record
 class BytesSource:
     """Raw image bytes, e.g. from the clipboard."""
 
@@ -76,7 +77,7 @@ def as_source(value: ImageInput) -> Source:
     return FileSource(Path(text))
 
 
-@dataclass(frozen=True)
+@record
 class Loaded:
     """A source read and hashed: the bytes in memory, or the file to open again.
 

@@ -4,11 +4,12 @@ tasks running and queued now. ``AccountSource`` is what an adapter implements to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from vidu_desktop.core.records import record
 
-@dataclass(frozen=True)
+
+@record
 class AccountInfo:
     balance: float | None  # None: the host did not say
     unit: str  # "credits" | "USD"

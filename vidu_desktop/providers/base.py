@@ -14,7 +14,7 @@ import logging
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -26,6 +26,7 @@ from vidu_desktop.core.capabilities import (
     provider,
 )
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
 
@@ -57,7 +58,7 @@ RETRY_KINDS = frozenset({ErrorKind.NETWORK, ErrorKind.TIMEOUT, ErrorKind.RATE_LI
                          ErrorKind.OUTAGE, ErrorKind.PROTOCOL})
 
 
-@dataclass(frozen=True)
+@record
 class Submitted:
     """What a submit returned (or what reconciliation found)."""
 
@@ -68,7 +69,7 @@ class Submitted:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class RemoteStatus:
     """One poll, in our terms. ``state`` is QUEUED, PROCESSING, DOWNLOADING (the host succeeded:
     the result is ready to fetch), FAILED or CANCELLED."""
@@ -95,7 +96,7 @@ class CancelOutcome(StrEnum):
     NOT_SUPPORTED = "not_supported"  # the host has no cancel endpoint
 
 
-@dataclass(frozen=True)
+@record
 class Retry:
     """Backoff for idempotent requests: ``attempts`` tries in all, waits of
     ``base * 2**n`` capped at ``cap``, each scaled by a random factor in ``[1 - jitter, 1]``.
@@ -118,7 +119,7 @@ class Retry:
         return float(backoff * (1.0 - self.jitter * draw))
 
 
-@dataclass(frozen=True)
+@record
 class Reply:
     status: int
     headers: httpx.Headers

@@ -19,13 +19,13 @@ import logging
 import ssl
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from vidu_desktop.core.capabilities import AuthScheme
 from vidu_desktop.core.errors import AppError, ErrorKind
+from vidu_desktop.core.records import record
 
 from .codes import kind_for_http
 
@@ -40,7 +40,7 @@ USER_AGENT = "vidu-desktop/0.1"
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
-@dataclass(frozen=True)
+@record
 class Timeouts:
     """Seconds. ``submit_read`` is longer: submit bodies carry up to 20 MB of images and some
     hosts answer only after storing them; ``sync_read`` covers Segmind v1, which answers with

@@ -23,15 +23,14 @@ file), §5 (Vtrix's model pages: 401, 403, 429, 500; the 8008003xxx codes of the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError, SubmitOutcome
+from vidu_desktop.core.records import record
 
 __all__ = ["TABLES", "Answer", "SubmitOutcome", "classify", "classify_refusal"]
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """One documented answer to a submit: an HTTP status (None: any), the host's codes
     (None: any), what it proves, and where that is written."""

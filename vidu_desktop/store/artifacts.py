@@ -18,13 +18,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from vidu_desktop.core.mentions import sent_references
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import ReferenceImage
 
 from .db import transaction
@@ -42,7 +42,7 @@ class ArtifactKind(StrEnum):
     SIDECAR = "sidecar"
 
 
-@dataclass(frozen=True)
+@record
 class Artifact:
     id: int
     local_id: str
@@ -54,7 +54,7 @@ class Artifact:
     created_at: float
 
 
-@dataclass(frozen=True)
+@record
 class TaskMedia:
     folder: Path
     video: Path
@@ -68,7 +68,7 @@ class TaskMedia:
         return self.cover.with_name(f"{self.cover.name.split('.')[0]}.cover.{os.getpid()}.part")
 
 
-@dataclass(frozen=True)
+@record
 class MediaLayout:
     root: Path
 

@@ -18,10 +18,11 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from vidu_desktop.core.mentions import MENTION
+from vidu_desktop.core.records import record
 
 from .cast import name_key
 from .db import transaction
@@ -31,7 +32,7 @@ from .errors import board_error as board_error  # (the engine's board modules us
 NAME_MAX = 100
 
 
-@dataclass(frozen=True)
+@record
 class Shot:
     id: str
     board_id: str
@@ -48,7 +49,7 @@ class Shot:
         return self.position + 1
 
 
-@dataclass(frozen=True)
+@record
 class Board:
     id: str
     name: str
@@ -63,7 +64,7 @@ class Board:
         return next((s for s in self.shots if s.id == shot_id), None)
 
 
-@dataclass(frozen=True)
+@record
 class BoardSummary:
     id: str
     name: str

@@ -16,11 +16,11 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from vidu_desktop.core.capabilities import PROVIDERS
 from vidu_desktop.core.errors import AppError, ErrorKind, Promise
 from vidu_desktop.core.mentions import name_problem
+from vidu_desktop.core.records import record
 
 from .db import transaction
 from .drafts import DraftReference
@@ -34,7 +34,7 @@ DESCRIPTION_MAX = 500
 VOICE_ID_MAX = 128
 
 
-@dataclass(frozen=True)
+@record
 class CastMember:
     id: str
     name: str
@@ -49,7 +49,7 @@ class CastMember:
         return tuple(p.sha256 for p in self.pictures)
 
 
-@dataclass(frozen=True)
+@record
 class CastUsage:
     """What uses a cast member: the names of the drafts that have it, and how many tasks of
     the library were made with it."""

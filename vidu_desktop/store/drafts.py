@@ -16,10 +16,11 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from vidu_desktop.core.mentions import MENTION
+from vidu_desktop.core.records import record
 
 from .db import transaction
 from .errors import StoreError
@@ -27,14 +28,14 @@ from .errors import StoreError
 DRAFT_FORMAT = 2
 
 
-@dataclass(frozen=True)
+@record
 class DraftReference:
     sha256: str
     label: str = ""
     original_name: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Draft:
     id: str
     name: str = ""

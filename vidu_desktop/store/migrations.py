@@ -12,10 +12,11 @@ identifiers that can be absent (remote id, draft id, group id) hold NULL so they
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from vidu_desktop.core.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Migration:
     description: str
     statements: Sequence[str]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from vidu_desktop.core.records import record
 
 DATABASE_NAME = "library.sqlite3"
 APP_FOLDER = "Vidu Studio"
@@ -26,7 +27,7 @@ def default_profile_dir() -> Path:
     return Path(base) / APP_FOLDER
 
 
-@dataclass(frozen=True)
+@record
 class AppPaths:
     profile_dir: Path
     #: where videos go; defaults to ``<profile>/media`` (the user may choose another folder)

@@ -15,10 +15,11 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 
 from .db import transaction
@@ -30,7 +31,7 @@ _EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
-@dataclass(frozen=True)
+@record
 class ReferenceMeta:
     format: str  # "png", "jpeg" or "webp"
     width: int
@@ -38,7 +39,7 @@ class ReferenceMeta:
     original_name: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class PreparedReference:
     sha256: str
     format: str

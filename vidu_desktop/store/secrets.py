@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from vidu_desktop.core.capabilities import ProviderId, provider
+from vidu_desktop.core.records import record
 
 SERVICE = "vidu-desktop"
 NO_KEYCHAIN_WARNING = ("No system keychain is available: the key is kept in memory for this "
@@ -33,7 +33,7 @@ class KeySource(StrEnum):
     SESSION = "session"  # in memory only: no keychain
 
 
-@dataclass(frozen=True)
+@record
 class BackendStatus:
     persistent: bool  # keys set now survive a restart
     backend: str  # the keyring backend's name, for Settings and bug reports

@@ -15,15 +15,15 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
+from vidu_desktop.core.records import record
 from vidu_desktop.core.states import TaskMark
 
 from .db import transaction
 from .errors import TaskNotFoundError
 
 
-@dataclass(frozen=True)
+@record
 class TakeLink:
     local_id: str
     shot_id: str

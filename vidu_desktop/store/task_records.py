@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.records import record
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskMark, TaskState
 
 
-@dataclass(frozen=True)
+@record
 class TaskRecord:
     """One task as stored. Times are epoch seconds; ``progress`` is a percentage (0-100)."""
 
@@ -103,7 +103,7 @@ _COLUMN_FIELDS = tuple(f for f in TaskRecord.__dataclass_fields__
                        if f not in ("state", "request_data", "error", "mark"))
 
 
-@dataclass(frozen=True)
+@record
 class TaskEvent:
     """One entry of a task's history. ``old_state`` is None for the entry that created it."""
 
@@ -126,7 +126,7 @@ class TaskEvent:
         )
 
 
-@dataclass(frozen=True)
+@record
 class TaskFilter:
     """Which tasks to list. Empty fields do not filter. ``text`` matches the prompt, the remote
     id or the local id (case-insensitive for ASCII letters); ``marks``: the tasks with any of

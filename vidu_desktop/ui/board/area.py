@@ -10,7 +10,6 @@ Enter plays the board from this shot, ←/→ (↑/↓) previous / next shot.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.records import record
 from vidu_desktop.core.states import TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.store import ArtifactKind, Board, Settings, Shot, TaskRecord
@@ -46,7 +46,7 @@ EMPTY_TEXT = ("No boards yet. A board is a film planned as shots: New… makes o
               "composer's host and model, Shot list › Import reads one from a CSV file.")
 
 
-@dataclass(frozen=True)
+@record
 class CutEntry:
     """One take of a cut to play: its video, "Shot 3", its length (None: not known)."""
 

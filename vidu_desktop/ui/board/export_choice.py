@@ -8,17 +8,17 @@ worker thread; the shell passes one over the engine's board export. Every file i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from vidu_desktop.core.records import record
 from vidu_desktop.film.progress import CancelFlag, ProgressCallback
 
 #: the contact sheet's formats: (file ending, label)
 SHEET_FORMATS: tuple[tuple[str, str], ...] = (("png", "PNG picture"), ("pdf", "PDF document"))
 
 
-@dataclass(frozen=True)
+@record
 class ExportChoice:
     folder: Path
     name: str  # the files' name without the ending

@@ -9,7 +9,6 @@ does not move them itself, it asks (``move_requested``) and the board reloads fr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,6 +24,7 @@ from PySide6.QtCore import (
 )
 
 from vidu_desktop.core.formatting import excerpt
+from vidu_desktop.core.records import record
 from vidu_desktop.core.states import TaskMark, TaskState
 from vidu_desktop.engine import Engine
 from vidu_desktop.engine.board_plan import ShotTake
@@ -37,7 +37,7 @@ RowRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True)
+@record
 class ShotRow:
     """A shot and its takes (in the order they were made)."""
 

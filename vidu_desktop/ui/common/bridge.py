@@ -10,17 +10,18 @@ engine opens): the signals carry the records as Python objects."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+
+from vidu_desktop.core.records import record
 
 if TYPE_CHECKING:
     from vidu_desktop.engine import Engine, EngineEvent
     from vidu_desktop.store import TaskRecord
 
 
-@dataclass(frozen=True)
+@record
 class DownloadProgress:
     """Bytes of a task's result arrived: ``done`` of ``total`` (None: the host did not say)."""
 

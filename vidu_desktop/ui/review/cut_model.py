@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from vidu_desktop.core.records import record
 from vidu_desktop.ui.review.controls import format_ms
 
 
-@dataclass(frozen=True)
+@record
 class CutItem:
     """One take of the cut: its file, the shot it plays ("Shot 3"), its length when known
     (``None``: the player reads it from the file first)."""
@@ -26,7 +26,7 @@ class CutItem:
     duration_s: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     """A take that plays, and where it sits in the cut (seconds)."""
 
@@ -40,7 +40,7 @@ class Span:
         return self.start + self.duration
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """A take left out of the cut, and why (a sentence that names the shot)."""
 

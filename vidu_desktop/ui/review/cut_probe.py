@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.records import record
 from vidu_desktop.ui.review.cut_model import CutItem
 
 
-@dataclass(frozen=True)
+@record
 class Probed:
     duration: float | None  # seconds; None when the take cannot play
     problem: str = ""  # why not, naming the shot and what to do

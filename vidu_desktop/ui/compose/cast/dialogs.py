@@ -12,7 +12,6 @@ cast has already), the message shown under the field.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.mentions import NAME_MAX, name_problem
+from vidu_desktop.core.records import record
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.compose.tray.groups import MEMBER_PICTURES_MAX, MEMBER_PICTURES_MIN
 
@@ -41,7 +41,7 @@ VOICE_MAX = 128
 THUMB = QSize(88, 88)
 
 
-@dataclass(frozen=True)
+@record
 class Picture:
     """A picture the dialog shows: ``key`` names it for the caller (a hash, a tray item)."""
 
@@ -50,7 +50,7 @@ class Picture:
     thumbnail: QImage | None = None
 
 
-@dataclass(frozen=True)
+@record
 class MemberValues:
     name: str
     description: str

@@ -7,7 +7,7 @@ its signals, each with the member's id."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtGui, QtWidgets  # the style's and pictures' classes: made when painted
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidu_desktop.core.records import record
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.pyside_imports import own_viewport
 from vidu_desktop.ui.compose.tray.groups import pictures_text
@@ -47,7 +48,7 @@ EMPTY = ("No cast members yet. Select 1 to 3 pictures of one character, object o
          "the tray, then Make a subject….")
 
 
-@dataclass(frozen=True)
+@record
 class MemberRow:
     id: str
     name: str

@@ -12,10 +12,11 @@ The rows the tray's view shows are the pictures with a header before each group'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from PySide6.QtCore import Qt
+
+from vidu_desktop.core.records import record
 
 #: A cast member's pictures: the library's rule (1 to 3), whatever the model.
 MEMBER_PICTURES_MIN = 1
@@ -26,7 +27,7 @@ RowKind = Literal["item", "group"]
 RowKey = tuple[RowKind, int | str]
 
 
-@dataclass(frozen=True)
+@record
 class TrayGroup:
     member_id: str  # the cast member's id in the library; "" when it is not (any more) there
     name: str

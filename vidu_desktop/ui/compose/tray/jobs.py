@@ -20,13 +20,14 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage
 from shiboken6 import Shiboken
 
+from vidu_desktop.core.records import record
 from vidu_desktop.imaging import (
     BytesSource,
     FileSource,
@@ -51,7 +52,7 @@ _FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
 _MODES = frozenset({"RGB", "RGBA", "L", "LA", "P"})
 
 
-@dataclass(frozen=True)
+@record
 class Job:
     item_id: int
     generation: int
@@ -62,7 +63,7 @@ class Job:
     adopt: bool = False  # bytes from a draft: keep them as they are when they comply
 
 
-@dataclass(frozen=True)
+@record
 class JobResult:
     item_id: int
     generation: int

@@ -1,0 +1,61 @@
+"""``@record``: immutable at run time as a frozen dataclass is, equal and hashable by value."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+
+import pytest
+
+from vidu_desktop.core.capabilities import ProviderId
+from vidu_desktop.core.records import record
+from vidu_desktop.core.request import GenerationRequest, ReferenceImage
+
+
+@record
+class Point:
+    """A point with a derived field."""
+
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = ()
+    norm: int = dataclasses.field(default=0, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", tuple(self.tags))
+        object.__setattr__(self, "norm", abs(self.x) + abs(self.y))
+
+
+def test_a_field_cannot_be_reassigned_or_deleted() -> None:
+    p = Point(3, -4, ["a"])  # type: ignore[arg-type]
+    assert (p.x, p.y, p.tags, p.norm) == (3, -4, ("a",), 7)  # __post_init__ may set fields
+    with pytest.raises(dataclasses.FrozenInstanceError, match="'x'"):
+        p.x = 5  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError, match="'y'"):
+        del p.y
+    with pytest.raises(AttributeError):  # (a FrozenInstanceError is one, as for frozen)
+        p.norm = 0  # type: ignore[misc]
+    assert (p.x, p.y, p.norm) == (3, -4, 7)
+
+
+def test_equal_by_value_and_hashable_as_a_frozen_dataclass() -> None:
+    a, b = Point(1, 2), Point(1, 2)
+    assert a == b and a is not b and hash(a) == hash(b)
+    assert {a: "first"}[b] == "first"
+    assert Point(1, 2) != Point(2, 1)
+    moved = dataclasses.replace(a, y=5)
+    assert (moved.y, moved.norm, a.y) == (5, 6, 2)
+    assert dataclasses.asdict(a) == {"x": 1, "y": 2, "tags": (), "norm": 3}
+    assert repr(a) == "Point(x=1, y=2, tags=(), norm=3)"
+
+
+def test_copies_and_pickles_keep_the_values() -> None:
+    request = GenerationRequest(ProviderId.VIDU, "viduq1", "a walk",
+                                (ReferenceImage("https://example.com/a.png", "walker"),), seed=7)
+    for again in (copy.copy(request), copy.deepcopy(request),
+                  pickle.loads(pickle.dumps(request))):
+        assert again == request and again.images[0] == request.images[0]
+        assert hash(again.images[0]) == hash(request.images[0])
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            again.seed = 8  # type: ignore[misc]
