@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import logging
 import math
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidu_desktop.core.capabilities import PROVIDERS
 from vidu_desktop.core.choices import MAX_VARIATIONS
+from vidu_desktop.core.ids import new_id
 from vidu_desktop.core.states import TaskMark, TaskState
 from vidu_desktop.store import AppPaths, ArtifactStore, TaskRecord, TaskStore
 from vidu_desktop.store.errors import board_error
@@ -235,7 +235,7 @@ class BoardVerbs(ShotVerbs):
         groups: dict[str, tuple[str, int]] = {}
         ids = []
         for item in plan.items:
-            group, index = groups.get(item.shot_id, (uuid.uuid4().hex, -1))
+            group, index = groups.get(item.shot_id, (new_id(), -1))
             groups[item.shot_id] = (group, index + 1)
 
             def link(rec: TaskRecord, item: PlannedTask = item) -> None:

@@ -16,11 +16,11 @@ import re
 import sqlite3
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import field
 from typing import Any
 
+from vidu_desktop.core.ids import new_id
 from vidu_desktop.core.mentions import MENTION
 from vidu_desktop.core.records import record
 
@@ -123,7 +123,7 @@ class BoardStore:
     def create(self, name: str, provider: str, model: str,
                parameters: dict[str, Any] | None = None) -> Board:
         name = check_board_name(name)
-        board_id, now = uuid.uuid4().hex, self._clock()
+        board_id, now = new_id(), self._clock()
         with transaction(self.conn) as conn:
             self._check_free(name, None)
             conn.execute(
@@ -180,7 +180,7 @@ class BoardStore:
                  position: int | None = None) -> Shot:
         """A new shot at ``position`` (0-based; None or past the end: last), the shots after
         it moved down one."""
-        shot_id, now = uuid.uuid4().hex, self._clock()
+        shot_id, now = new_id(), self._clock()
         with transaction(self.conn) as conn:
             count = self._count(board_id)
             at = count if position is None else min(max(0, position), count)

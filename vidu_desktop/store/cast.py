@@ -14,11 +14,11 @@ from __future__ import annotations
 import sqlite3
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 
 from vidu_desktop.core.capabilities import PROVIDERS
 from vidu_desktop.core.errors import AppError, ErrorKind, Promise
+from vidu_desktop.core.ids import new_id
 from vidu_desktop.core.mentions import name_problem
 from vidu_desktop.core.records import record
 
@@ -156,7 +156,7 @@ class CastStore:
         name = check_name(name)
         pictures = check_pictures(name, pictures)
         description, voice_id = check_description(description), check_voice_id(voice_id)
-        member_id, now = uuid.uuid4().hex, self._clock()
+        member_id, now = new_id(), self._clock()
         with transaction(self._conn) as conn:
             self._check_free(name, None)
             conn.execute(

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import field, replace
 from typing import Any
 
+from vidu_desktop.core.ids import new_id
 from vidu_desktop.core.mentions import MENTION
 from vidu_desktop.core.records import record
 
@@ -54,9 +55,7 @@ class Draft:
 
     @classmethod
     def new(cls, name: str = "", **values: Any) -> Draft:
-        import uuid  # (with platform's: not needed to paint the window)
-
-        return cls(id=uuid.uuid4().hex, name=name, **values)
+        return cls(id=new_id(), name=name, **values)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -128,9 +127,7 @@ class DraftStore:
 
     def duplicate(self, draft_id: str, name: str = "") -> Draft:
         original = self._require(draft_id)
-        import uuid
-
-        copy = replace(original, id=uuid.uuid4().hex, name=name or f"{original.name} (copy)",
+        copy = replace(original, id=new_id(), name=name or f"{original.name} (copy)",
                        created_at=0.0, opened_at=None)
         return self.save(copy)
 

@@ -10,7 +10,6 @@ sent.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import sqlite3
 import time
@@ -56,6 +55,8 @@ class PreparedReference:
 
 
 def sha256_of(data: bytes) -> str:
+    import hashlib  # (with OpenSSL's: not needed to start)
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
 from vidu_desktop.core.capabilities import Cost
 from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.ids import new_id
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import ACTIVE, TaskState, check_transition
 
@@ -79,8 +79,8 @@ class TaskStore:
             except KeyError:
                 estimate = None
         now = self._clock()
-        local_id = local_id or uuid.uuid4().hex
-        client_token = client_token or uuid.uuid4().hex
+        local_id = local_id or new_id()
+        client_token = client_token or new_id()
         with transaction(self._conn) as conn:
             request_json = _dumps(compact_request_data(request.to_dict(), conn))
             conn.execute(

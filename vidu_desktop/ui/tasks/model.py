@@ -10,7 +10,6 @@ Covers are decoded off the UI thread (see :mod:`ui.common.covers`); the words ar
 
 from __future__ import annotations
 
-import statistics
 import time
 from typing import Any
 
@@ -58,6 +57,14 @@ LocalIdRole = Qt.ItemDataRole.UserRole + 2
 ProgressRole = Qt.ItemDataRole.UserRole + 3  # 0-100, or None when not known / not running
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def _median(values: list[float]) -> float:
+    """The middle value (the mean of the middle two for an even count), as
+    ``statistics.median``, whose import (fractions, decimal) the start-up does without."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 class TaskModel(QAbstractTableModel):
@@ -150,7 +157,7 @@ class TaskModel(QAbstractTableModel):
             if rec.state == _S.SUCCEEDED and rec.finished_at:
                 spans.setdefault(rec.provider, []).append(elapsed(rec, rec.finished_at))
         for host, values in spans.items():
-            self._typical[host] = statistics.median(values)
+            self._typical[host] = _median(values)
 
     # -- rows --------------------------------------------------------------------------------
     def record(self, row: int) -> TaskRecord | None:
