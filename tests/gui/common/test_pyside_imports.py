@@ -5,6 +5,7 @@ is ignored in feature switching (-1)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -46,3 +47,18 @@ def test_a_module_imported_later_gets_the_same_feature_default(feature, tmp_path
         __import__(name)  # an import statement's way: through PySide's hook
     assert feature.pyside_feature_dict["uses_qt_here"] == 0
     assert feature.pyside_feature_dict["no_qt_here"] == -1
+
+
+def test_the_standard_librarys_files_are_answered_without_reading_them(feature, monkeypatch):
+    check = getattr(feature, pyside_imports.CHECK)
+    assert check.in_stdlib(json.__file__) and check.in_stdlib(sqlite3.__file__)
+    for folder in check.stdlib:  # what an interpreter installs inside the standard library
+        assert not check.in_stdlib(folder + "site-packages/pkg/mod.py".replace("/", os.sep))
+        assert not check.in_stdlib(folder + "dist-packages/mod.py".replace("/", os.sep))
+    assert not check.in_stdlib(pytest.__file__) and not check.in_stdlib(theme.__file__)
+
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a file of the standard library was read")
+
+    monkeypatch.setattr("builtins.open", unreadable)
+    assert check(json) is False  # (PySide's own answer for it, as the test above shows)
