@@ -3,19 +3,26 @@ use (the draft's cast, and a subjects model's loose pictures), filtered as one t
 of the name, any case); Enter, Tab or a click inserts ``@name `` and Escape closes it.
 
 Only the text of the cursor's line before the cursor is read on a key, so the cost of a
-keystroke does not grow with the prompt.
+keystroke does not grow with the prompt. The completer and its popup are made when a name is
+first offered (not before the window's first paint).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QStringListModel, Qt
+# the completer's classes: made when a name is first offered
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QAbstractItemView, QCompleter, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit
 
 from vidu_desktop.ui.compose.prompt_mentions import typing_prefix
 from vidu_desktop.ui.compose.prompt_text import code_point_offset
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QCompleter
 
 #: keys that, while the popup is open, belong to it
 _TAKE = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab}
@@ -25,19 +32,28 @@ class MentionCompleter(QObject):
     def __init__(self, edit: QPlainTextEdit) -> None:
         super().__init__(edit)
         self.edit = edit
-        self.names = QStringListModel(self)
-        self.completer = QCompleter(self.names, self)
-        self.completer.setWidget(edit)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
-        self.completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
-        self.completer.setMaxVisibleItems(8)
-        # a click in the popup (its keys come to take_key through the text area)
-        self.completer.activated.connect(self._activated)
-        popup = self.popup
-        popup.setAccessibleName("Cast members to mention")
-        popup.setObjectName("mention-popup")
+        self._names: list[str] = []
+        self._completer: QCompleter | None = None  # made when a name is first offered
+
+    @property
+    def completer(self) -> QCompleter:
+        if self._completer is None:
+            names = QtCore.QStringListModel(self._names, self)
+            completer = QtWidgets.QCompleter(names, self)
+            completer.setWidget(self.edit)
+            completer.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+            completer.setModelSorting(QtWidgets.QCompleter.ModelSorting.UnsortedModel)
+            completer.setMaxVisibleItems(8)
+            # a click in the popup (its keys come to take_key through the text area)
+            completer.activated.connect(self._activated)
+            popup = completer.popup()
+            assert popup is not None  # QCompleter makes one on first use
+            popup.setAccessibleName("Cast members to mention")
+            popup.setObjectName("mention-popup")
+            self._completer = completer
+        return self._completer
 
     @property
     def popup(self) -> QAbstractItemView:
@@ -46,22 +62,32 @@ class MentionCompleter(QObject):
         return popup
 
     def set_names(self, names: Sequence[str]) -> None:
-        if self.names.stringList() != list(names):
-            self.names.setStringList(list(names))
-        if self.popup.isVisible():
+        if self._names != list(names):
+            self._names = list(names)
+            if self._completer is not None:
+                model = self._completer.model()
+                assert isinstance(model, QtCore.QStringListModel)
+                model.setStringList(self._names)
+        if self.is_open():
             self.update()
 
     def offered(self) -> list[str]:
         """The names the popup offers now (filtered by what was typed)."""
-        model = self.completer.completionModel()
+        if self._completer is None:
+            return []
+        model = self._completer.completionModel()
         return [str(model.index(row, 0).data()) for row in range(model.rowCount())]
 
     def is_open(self) -> bool:
-        return self.popup.isVisible()
+        return self._completer is not None and self.popup.isVisible()
+
+    def _close(self) -> None:
+        if self._completer is not None:
+            self.popup.hide()
 
     # -- keys (from PromptText) --------------------------------------------------------------
     def take_key(self, event: QKeyEvent) -> bool:
-        if not self.popup.isVisible():
+        if not self.is_open():
             return False
         if event.key() == Qt.Key.Key_Escape:
             self.popup.hide()
@@ -80,7 +106,7 @@ class MentionCompleter(QObject):
     def after_key(self, event: QKeyEvent) -> None:
         if event.text() or event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
             self.update()
-        elif self.popup.isVisible() and self._prefix() is None:
+        elif self.is_open() and self._prefix() is None:
             self.popup.hide()  # the cursor left the mention (arrows, Home, End)
 
     # -- the popup ---------------------------------------------------------------------------
@@ -99,7 +125,7 @@ class MentionCompleter(QObject):
         if not prefix:
             return None
         key = prefix.casefold()
-        names = [n.casefold() for n in self.names.stringList()]
+        names = [n.casefold() for n in self._names]
         if key in names or not any(n.startswith(key) for n in names):
             return None
         return self.edit.textCursor().position()
@@ -107,8 +133,8 @@ class MentionCompleter(QObject):
     def update(self) -> None:
         """Open, filter or close the popup for the text before the cursor."""
         prefix = self._prefix()
-        if prefix is None or self.names.rowCount() == 0:
-            self.popup.hide()
+        if prefix is None or not self._names:
+            self._close()
             return
         self.completer.setCompletionPrefix(prefix)
         if self.completer.completionCount() == 0:
@@ -149,4 +175,4 @@ class MentionCompleter(QObject):
         if spaced:
             cursor.movePosition(QTextCursor.MoveOperation.Right)
         self.edit.setTextCursor(cursor)
-        self.popup.hide()
+        self._close()

@@ -9,11 +9,17 @@ of its paragraph, not of the prompt. The mention being typed (``typing_end``) is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+# the text format's class: made when the first mention is marked
+from PySide6 import QtGui
+from PySide6.QtGui import QColor, QSyntaxHighlighter
 
 from vidu_desktop.core.mentions import MENTION
 from vidu_desktop.ui.common import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextCharFormat, QTextDocument
 
 
 class MentionHighlighter(QSyntaxHighlighter):
@@ -22,20 +28,29 @@ class MentionHighlighter(QSyntaxHighlighter):
         self._known: frozenset[str] = frozenset()
         #: where a mention being typed ends (a document position), not to be marked yet
         self.typing_end: Callable[[], int | None] = lambda: None
-        self.unknown_format = QTextCharFormat()
-        self.known_format = QTextCharFormat()
-        self._colour()
+        #: (known, unknown) in the theme's colours: made when the first mention is marked
+        self._formats: tuple[QTextCharFormat, QTextCharFormat] | None = None
 
-    def _colour(self) -> None:
-        colors = theme.colors()
-        unknown = QTextCharFormat()
-        unknown.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        unknown.setUnderlineColor(QColor(colors.warning_fg))
-        unknown.setBackground(QColor(colors.warning_bg))
-        unknown.setForeground(QColor(colors.warning_fg))
-        known = QTextCharFormat()
-        known.setForeground(QColor(colors.accent))
-        self.unknown_format, self.known_format = unknown, known
+    @property
+    def known_format(self) -> QTextCharFormat:
+        return self._colours()[0]
+
+    @property
+    def unknown_format(self) -> QTextCharFormat:
+        return self._colours()[1]
+
+    def _colours(self) -> tuple[QTextCharFormat, QTextCharFormat]:
+        if self._formats is None:
+            colors = theme.colors()
+            unknown = QtGui.QTextCharFormat()
+            unknown.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.WaveUnderline)
+            unknown.setUnderlineColor(QColor(colors.warning_fg))
+            unknown.setBackground(QColor(colors.warning_bg))
+            unknown.setForeground(QColor(colors.warning_fg))
+            known = QtGui.QTextCharFormat()
+            known.setForeground(QColor(colors.accent))
+            self._formats = known, unknown
+        return self._formats
 
     def set_known(self, names: Iterable[str]) -> None:
         """The names a mention may use (any case); the whole prompt is marked again."""
@@ -46,7 +61,7 @@ class MentionHighlighter(QSyntaxHighlighter):
 
     def recolour(self) -> None:
         """The theme changed (light/dark)."""
-        self._colour()
+        self._formats = None
         self.rehighlight()
 
     def is_known(self, name: str) -> bool:

@@ -20,15 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6 import QtWidgets  # the input dialog's class: made when it is first opened
+# the classes of the input dialog and of what marks an over-long prompt: made when first used
+from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
-    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,17 +39,14 @@ from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.validation import prompt_length
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.compose.mention_assist import MentionAssist
-from vidu_desktop.ui.compose.prompt_library import (
-    PromptLibrary,
-    PromptPicker,
-    one_line,
-    snippet_name,
-)
+from vidu_desktop.ui.compose.prompt_library import PromptLibrary, one_line, snippet_name
 from vidu_desktop.ui.compose.prompt_mentions import insertable, typed_offset
 from vidu_desktop.ui.compose.prompt_text import PromptText, utf16_offset
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QDialog, QInputDialog, QTextEdit
+
+    from vidu_desktop.ui.compose.prompt_picker import PromptPicker
 
 #: The counter warns from this share of the limit on.
 WARN_AT = 0.9
@@ -185,7 +181,7 @@ class PromptEditor(QWidget):
             return
         cursor = self.text_edit.textCursor()
         cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.select(QtGui.QTextCursor.SelectionType.Document)
         cursor.insertText(text)
         cursor.endEditBlock()
         self.text_edit.setTextCursor(cursor)
@@ -287,11 +283,12 @@ class PromptEditor(QWidget):
         selections: list[QTextEdit.ExtraSelection] = []
         if n > limit:
             start = typed_offset(self._request, limit) if self._request is not None else limit
-            cursor = QTextCursor(self.text_edit.document())
+            cursor = QtGui.QTextCursor(self.text_edit.document())
             cursor.setPosition(utf16_offset(text, start))
-            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
+            cursor.movePosition(QtGui.QTextCursor.MoveOperation.End,
+                                QtGui.QTextCursor.MoveMode.KeepAnchor)
+            selection = QtWidgets.QTextEdit.ExtraSelection()
+            fmt = QtGui.QTextCharFormat()
             fmt.setBackground(QColor(theme.colors().over_limit_bg))
             selection.format = fmt
             selection.cursor = cursor
@@ -324,6 +321,8 @@ class PromptEditor(QWidget):
 
     # -- recent prompts and snippets ---------------------------------------------------------
     def open_recent(self) -> PromptPicker:
+        from vidu_desktop.ui.compose.prompt_picker import PromptPicker
+
         entries = [(p, p) for p in self.library.recent()]
         picker = PromptPicker("Recent prompts", entries, self,
                               "No prompts yet: the prompts you generate with appear here.")
@@ -348,6 +347,8 @@ class PromptEditor(QWidget):
         search.setEnabled(bool(snippets))
 
     def open_snippets(self) -> PromptPicker:
+        from vidu_desktop.ui.compose.prompt_picker import PromptPicker
+
         picker = PromptPicker("Snippets", self.library.snippets(), self, "No snippets yet.")
         picker.chosen.connect(self.insert)
         self._show_picker(picker)
