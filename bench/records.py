@@ -5,8 +5,8 @@ before its window is ready).
 Run: ``.venv/bin/python bench/records.py [--classes N] [--instances N]``
 
 It defines N classes of 8 fields (a docstring, defaults on half of them) each way, interleaved
-in rounds, then makes instances of one 20-field class each way, and prints the medians and
-the ratio record / frozen for both.
+in rounds, then makes instances of one 20-field class each way, compares two equal ones and
+hashes one, and prints the medians and the ratio record / frozen for each.
 """
 
 from __future__ import annotations
@@ -58,6 +58,17 @@ def make(decorator: Decorator, n: int) -> float:
     return (time.perf_counter() - started) * 1e6 / n
 
 
+def compare_and_hash(decorator: Decorator, n: int) -> float:
+    """Microseconds per ``a == b`` plus ``hash(a)`` of two equal 20-field instances."""
+    cls = decorator(bare_class(20))
+    a, b = cls(*range(10)), cls(*range(10))
+    started = time.perf_counter()
+    for _ in range(n):
+        assert a == b
+        hash(a)
+    return (time.perf_counter() - started) * 1e6 / n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--classes", type=int, default=200, help="classes per way and round")
@@ -67,13 +78,16 @@ def main() -> None:
     args = parser.parse_args()
     defined: dict[str, list[float]] = {way: [] for way in WAYS}
     made: dict[str, list[float]] = {way: [] for way in WAYS}
+    used: dict[str, list[float]] = {way: [] for way in WAYS}
     for _ in range(args.rounds):
         for way, decorator in WAYS.items():
             defined[way].append(define(decorator, args.classes))
             made[way].append(make(decorator, args.instances))
+            used[way].append(compare_and_hash(decorator, args.instances))
     print(f"{args.rounds} rounds, {sys.version.split()[0]}")
     for title, results, unit in (("define a class of 8 fields", defined, "ms"),
-                                 ("make an instance of 20 fields", made, "us")):
+                                 ("make an instance of 20 fields", made, "us"),
+                                 ("compare two and hash one (20 fields)", used, "us")):
         medians = {way: statistics.median(values) for way, values in results.items()}
         frozen, rec = medians["dataclass(frozen=True)"], medians["@record"]
         print(f"{title}: dataclass(frozen=True) {frozen:.3f} {unit}, @record {rec:.3f} {unit}"

@@ -59,3 +59,38 @@ def test_copies_and_pickles_keep_the_values() -> None:
         assert hash(again.images[0]) == hash(request.images[0])
         with pytest.raises(dataclasses.FrozenInstanceError):
             again.seed = 8  # type: ignore[misc]
+
+
+@record
+class One:
+    """A single field."""
+
+    value: str
+
+
+@record
+class Nothing:
+    """No fields at all."""
+
+
+@record
+class Other:
+    """Another class with the same field."""
+
+    value: str
+
+
+def test_one_field_no_field_and_another_class_compare_as_a_frozen_dataclass() -> None:
+    assert One("a") == One("a") and One("a") != One("b") and hash(One("a")) == hash(One("a"))
+    assert One("a") != Other("a")  # type: ignore[comparison-overlap]  # (another class)
+    assert One("a").__eq__(Other("a")) is NotImplemented
+    assert Nothing() == Nothing() and hash(Nothing()) == hash(Nothing())
+    assert (repr(One("a")), repr(Nothing())) == ("One(value='a')", "Nothing()")
+    frozen = dataclasses.make_dataclass("One", [("value", str)], frozen=True)
+    assert repr(One("a")) == repr(frozen("a"))
+
+
+def test_a_field_left_out_of_comparing_is_left_out_of_the_hash() -> None:
+    a, b = Point(1, 2), Point(1, 2)
+    object.__setattr__(b, "norm", 99)  # compare=False: not part of equality or the hash
+    assert a == b and hash(a) == hash(b)
