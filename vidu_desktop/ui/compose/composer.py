@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import Mode, provider
 from vidu_desktop.core.errors import AppError
+from vidu_desktop.core.ids import new_id
 from vidu_desktop.core.mentions import MENTION
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage, Subject
 from vidu_desktop.core.validation import validate
@@ -193,10 +194,8 @@ class Composer(QObject):
         return True
 
     async def _send(self, requests: list[GenerationRequest]) -> list[TaskRecord]:
-        import uuid
-
         engine = self.session.engine
-        group = uuid.uuid4().hex if len(requests) > 1 else None
+        group = new_id() if len(requests) > 1 else None
         sent: list[TaskRecord] = []
         try:
             for i, request in enumerate(requests):
