@@ -52,9 +52,9 @@ def test_a_module_imported_later_gets_the_same_feature_default(feature, tmp_path
 def test_the_standard_librarys_files_are_answered_without_reading_them(feature, monkeypatch):
     check = getattr(feature, pyside_imports.CHECK)
     assert check.in_stdlib(json.__file__) and check.in_stdlib(sqlite3.__file__)
-    for folder in check.stdlib:  # what an interpreter installs inside the standard library
-        assert not check.in_stdlib(folder + "site-packages/pkg/mod.py".replace("/", os.sep))
-        assert not check.in_stdlib(folder + "dist-packages/mod.py".replace("/", os.sep))
+    folder = check.stdlib  # what an interpreter installs inside the standard library:
+    assert not check.in_stdlib(folder + "site-packages/pkg/mod.py".replace("/", os.sep))
+    assert not check.in_stdlib(folder + "dist-packages/mod.py".replace("/", os.sep))
     assert not check.in_stdlib(pytest.__file__) and not check.in_stdlib(theme.__file__)
 
     def unreadable(*args: object, **kwargs: object) -> None:

@@ -47,13 +47,13 @@ def quicken() -> bool:
     return True
 
 
-def standard_library() -> tuple[str, ...]:
+def standard_library() -> str:
     """The folder of the standard library's ``.py`` files (``os``'s: ``sysconfig`` costs an
-    import), ending in a separator; none when ``os`` has no such file."""
+    import), ending in a separator; "" when ``os`` has no such file."""
     path = getattr(os, "__file__", None)
     if not isinstance(path, str) or not path.endswith(".py"):
-        return ()
-    return (os.path.join(os.path.dirname(os.path.abspath(path)), ""),)
+        return ""
+    return os.path.join(os.path.dirname(os.path.abspath(path)), "")
 
 
 #: the folders of installed packages, where they sit inside the standard library's folder
@@ -63,20 +63,18 @@ _PACKAGES = ("site-packages", "dist-packages")
 
 class QuickCheck:
     """Whether a module's source names PySide6: no for a ``.py`` file of the standard library
-    (``stdlib``: its folders, each ending in a separator; not the packages installed inside
-    them), else from the bytes of its ``.py`` file (``original``, PySide's own check, for
-    everything else and when the file cannot be read)."""
+    (``stdlib``: its folder, ending in a separator; not the packages installed inside it),
+    else from the bytes of its ``.py`` file (``original``, PySide's own check, for everything
+    else and when the file cannot be read)."""
 
-    def __init__(self, original: Callable[[ModuleType], bool],
-                 stdlib: tuple[str, ...] = ()) -> None:
+    def __init__(self, original: Callable[[ModuleType], bool], stdlib: str = "") -> None:
         self.original = original
         self.stdlib = stdlib
 
     def in_stdlib(self, path: str) -> bool:
-        for folder in self.stdlib:
-            if path.startswith(folder):
-                return path[len(folder):].split(os.sep, 1)[0] not in _PACKAGES
-        return False
+        if not self.stdlib or not path.startswith(self.stdlib):
+            return False
+        return path[len(self.stdlib):].split(os.sep, 1)[0] not in _PACKAGES
 
     def __call__(self, module: ModuleType) -> bool:
         path = getattr(module, "__file__", None)
