@@ -146,6 +146,7 @@ startup.paint()
 if not watch.done:
     print("NOT READY the window did not paint in Startup.paint", flush=True)
     sys.exit(1)
+shell.defer_modules()  # as vidu_desktop.app._main does, after the paint
 import asyncio  # as the app: after the paint
 import qasync
 

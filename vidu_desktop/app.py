@@ -30,6 +30,20 @@ DESKTOP_FILE = "vidu-desktop"
 APP_USER_MODEL_ID = "ViduStudio.Desktop"
 #: what qasync raises when Qt's event loop ends with the app's work still under way
 LOOP_ENDED = "Event loop stopped before Future completed"
+#: modules the start would run only because another module names them at its top; they run
+#: at their first use instead (:mod:`vidu_desktop.core.deferred`). keyring's dependency
+#: jaraco.context imports urllib.request (and with it http.client) for a function the app never
+#: calls; asyncio imports ssl (and its module of TLS connections, which needs ssl at its top)
+#: for TLS, which only a request to a host uses, after the start
+DEFERRED = ("urllib.request", "ssl", "asyncio.sslproto")
+
+
+def defer_modules() -> None:
+    """Defer :data:`DEFERRED`: after the first paint, before asyncio or keyring is imported."""
+    from vidu_desktop.core import deferred
+
+    for name in DEFERRED:
+        deferred.defer(name)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -339,6 +353,7 @@ def _main(argv: list[str] | None) -> int:
     heartbeat.timeout.connect(lambda: None)
     try:
         shown = show(args, app, instance, messages)
+        defer_modules()
         import asyncio  # after the first paint
 
         import qasync

@@ -178,7 +178,9 @@ startup.painted.connect(lambda: painted.append(1))
 startup.paint()  # as vidu_desktop.app.show: no asyncio loop yet
 seen = {"painted": painted == [1], "attached": window.attached,
         "imports": [m for m in ("asyncio", "qasync") if m in sys.modules]}
+shell.defer_modules()  # as vidu_desktop.app._main, after the paint
 import asyncio, qasync
+from vidu_desktop.core import deferred
 
 async def main():
     done = asyncio.Event()
@@ -186,6 +188,7 @@ async def main():
     startup.go()
     await asyncio.wait_for(done.wait(), 60)
     seen["ready"] = startup.is_ready and window.attached and session.engine_ready
+    seen["run"] = [m for m in shell.DEFERRED if not deferred.is_deferred(m)]
     window.close()
     await window.composer.bg.close()
     await session.close()
@@ -204,7 +207,8 @@ def test_the_window_paints_before_an_asyncio_loop_exists(tmp_path):
                          timeout=120, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
-    assert seen == {"painted": True, "attached": False, "imports": [], "ready": True}
+    # (and the modules the start defers were not needed on the way: keyring's, asyncio's TLS)
+    assert seen == {"painted": True, "attached": False, "imports": [], "ready": True, "run": []}
 
 
 _CLASSES_CHILD = """
