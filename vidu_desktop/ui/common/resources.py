@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-
-from PySide6.QtGui import QIcon
+from typing import TYPE_CHECKING
 
 import vidu_desktop
+
+if TYPE_CHECKING:  # (the icon is made after the first paint: QIcon's class with it)
+    from PySide6.QtGui import QIcon
 
 SAMPLES = ("character-robot.jpg", "object-teapot.jpg", "place-lake.jpg")
 
@@ -39,6 +41,8 @@ def resource_dir() -> Path | None:
 
 def app_icon() -> QIcon:
     """The app icon at every size there is (an empty icon when the resources are missing)."""
+    from PySide6.QtGui import QIcon
+
     folder = resource_dir()
     icon = QIcon()
     if folder is None:

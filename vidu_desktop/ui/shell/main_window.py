@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6 import QtCore  # QUrl: made when a folder is opened
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,8 +38,7 @@ from PySide6.QtWidgets import (
 
 from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.ui.common import focus_ring
-from vidu_desktop.ui.common.accessibility import name, name_from_labels, tab_order
-from vidu_desktop.ui.common.resources import app_icon
+from vidu_desktop.ui.common.accessibility import name, tab_order
 from vidu_desktop.ui.common.session import SANDBOX_LABEL, Session
 from vidu_desktop.ui.compose.cast.area import CastArea
 from vidu_desktop.ui.compose.composer import Composer
@@ -173,10 +173,6 @@ class MainWindow(BoardSide, TasksAndReview, QMainWindow):
                                      ready=lambda: self.session.engine_ready)
         session.engine_started.connect(self.summary.accounts.ask)
         self.statusBar().addPermanentWidget(self.summary)
-        self.icon = app_icon()
-        self.setWindowIcon(self.icon)
-        if QGuiApplication.windowIcon().isNull():
-            QGuiApplication.setWindowIcon(self.icon)
 
         self._actions()
         self._connect()
@@ -204,8 +200,9 @@ class MainWindow(BoardSide, TasksAndReview, QMainWindow):
             made.quit, made.log_folder, made.about)
 
     def _accessible(self) -> None:
-        """Names for screen readers, and Tab in the order of the work (accessibility.py)."""
-        name_from_labels(self)
+        """Names for screen readers, and Tab in the order of the work (accessibility.py). The
+        labels name the fields they label in the attach, once the whole window is there
+        (``name_from_labels``: a turn of the loop after the first paint)."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
             focus_ring.install(app)
@@ -349,7 +346,7 @@ class MainWindow(BoardSide, TasksAndReview, QMainWindow):
         if folder is None:
             return False
         folder.mkdir(parents=True, exist_ok=True)
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        if not QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(folder))):
             self.statusBar().showMessage(f"Could not open {folder}", 10_000)
             return False
         return True

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtWidgets  # QSystemTrayIcon: made with the notifier, after the paint
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from vidu_desktop.core.formatting import host_label, money
@@ -26,6 +25,7 @@ from vidu_desktop.ui.common.bridge import EngineBridge
 from vidu_desktop.ui.shell.account_feed import AccountFeed
 
 if TYPE_CHECKING:  # the engine opens after the first paint; the account facts, later
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from vidu_desktop.engine import AccountInfo, Engine

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from vidu_desktop.core.states import TaskState
@@ -22,6 +21,7 @@ from vidu_desktop.ui.shell.status import Notifier
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtGui import QIcon
 
     from vidu_desktop.store import TaskRecord
     from vidu_desktop.ui.review.review import ReviewPane
@@ -89,6 +89,7 @@ class TasksAndReview(_Window):
             self.tabs.setTabToolTip(index, REVIEW_TOOLTIP)
             self.tabs.setCurrentIndex(current)
             self.review_place.deleteLater()
+            self._show_icon()
             self.notifier = Notifier(self.session.bridge, self.icon, self)
             self.notifier.notified.connect(
                 lambda title, text, _id: self.say(f"{title}: {text}", 15_000))
@@ -104,6 +105,18 @@ class TasksAndReview(_Window):
         finally:
             self.setUpdatesEnabled(True)
         self.attach_finished.emit()
+
+    def _show_icon(self) -> None:
+        """The window's icon (and the app's, when it has none): read after the first paint,
+        which it does not change (a taskbar or dock shows it)."""
+        from PySide6.QtGui import QGuiApplication
+
+        from vidu_desktop.ui.common.resources import app_icon
+
+        self.icon = app_icon()
+        self.setWindowIcon(self.icon)
+        if QGuiApplication.windowIcon().isNull():
+            QGuiApplication.setWindowIcon(self.icon)
 
     def _list_tasks(self, old: QWidget) -> None:
         """A task list for the active library's engine in ``old``'s place, fed by its events."""
