@@ -17,8 +17,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from PySide6 import QtGui  # QImage: made with the first thumbnail
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from vidu_desktop.core.errors import AppError
@@ -30,6 +30,7 @@ from vidu_desktop.ui.compose.draft_refs import entries_from_draft, keep_pictures
 from vidu_desktop.ui.compose.tray.tray import ReferenceTray, TrayGroup, TrayItem
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QMessageBox
 
     from vidu_desktop.ui.compose.cast.dialogs import MemberDialog, MemberValues, Picture
@@ -49,7 +50,7 @@ def said(err: AppError) -> str:
 
 def decode(data: bytes) -> QImage:
     """A picture's thumbnail (off the UI thread: QImage is safe there)."""
-    image = QImage.fromData(data)
+    image = QtGui.QImage.fromData(data)
     if image.isNull():
         return image
     return image.scaled(QSize(160, 160), Qt.AspectRatioMode.KeepAspectRatio,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
@@ -21,8 +21,11 @@ from vidu_desktop.ui.compose.tray.groups import (
 )
 from vidu_desktop.ui.compose.tray.item import ItemState, TrayItem
 from vidu_desktop.ui.compose.tray.model import TrayModel
-from vidu_desktop.ui.compose.tray.queue import Entry, TrayQueue
+from vidu_desktop.ui.compose.tray.queue import TrayQueue
 from vidu_desktop.ui.compose.tray.view import TrayView
+
+if TYPE_CHECKING:
+    from vidu_desktop.ui.compose.tray.queue import Entry
 
 Entries = Sequence[tuple[bytes, str, str]]  # (prepared bytes, name, label)
 

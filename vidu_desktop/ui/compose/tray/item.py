@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from PySide6.QtGui import QImage
-
 from vidu_desktop.core.formatting import format_bytes
 from vidu_desktop.core.request import ReferenceImage
 from vidu_desktop.imaging.options import FixMode
 
-if TYPE_CHECKING:  # (loaded with the first picture's preparation)
+if TYPE_CHECKING:  # (loaded with the first picture's preparation; QImage's class, with the
+    # first image pasted or decoded)
+    from PySide6.QtGui import QImage
+
     from vidu_desktop.imaging import PreparedImage, RatioOffer
+
+    #: What to prepare (again): a file, an http(s) URL, bytes (pasted, dropped or restored),
+    #: or image data from the clipboard (encoded by the worker).
+    SourceRef = Path | str | bytes | QImage
 
 
 class ItemState(StrEnum):
@@ -27,10 +32,6 @@ class ItemState(StrEnum):
     READY = "ready"
     ERROR = "error"
 
-
-#: What to prepare (again): a file, an http(s) URL, bytes (pasted, dropped or restored), or
-#: image data from the clipboard (encoded by the worker).
-SourceRef = Path | str | bytes | QImage
 
 
 @dataclass

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage
@@ -42,7 +43,9 @@ from vidu_desktop.imaging import (
 from vidu_desktop.imaging.budget import data_uri_length
 from vidu_desktop.imaging.options import parse_ratio
 from vidu_desktop.imaging.sources import Loaded, load
-from vidu_desktop.ui.compose.tray.item import SourceRef
+
+if TYPE_CHECKING:
+    from vidu_desktop.ui.compose.tray.item import SourceRef
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,14 @@ import binascii
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
-from PySide6.QtCore import QMimeData, QUrl
-from PySide6.QtGui import QImage
+from PySide6 import QtCore, QtGui  # QUrl, QImage: made with the first drop or paste
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QImage
 
 #: Files a folder drop picks up (others in a folder are skipped; a file dropped on its own is
 #: always tried, so the user learns why it is refused).
@@ -88,7 +92,7 @@ def _text_links(text: str) -> Incoming:
         if line.lower().startswith(("http://", "https://")) and " " not in line:
             found.urls.append(line)
         elif line.lower().startswith("file://"):
-            found.paths.append(Path(QUrl(line).toLocalFile()))
+            found.paths.append(Path(QtCore.QUrl(line).toLocalFile()))
         elif line and Path(line).is_absolute() and Path(line).exists():
             found.paths.append(Path(line))
     return found
@@ -121,8 +125,8 @@ def incoming(mime: QMimeData, name: str = "dropped image") -> Incoming:
         return found
     if mime.hasImage():
         image = mime.imageData()
-        if isinstance(image, QImage) and not image.isNull():
-            found.images.append(QImage(image))
+        if isinstance(image, QtGui.QImage) and not image.isNull():
+            found.images.append(QtGui.QImage(image))
             return found
     if mime.hasText():
         return _text_links(mime.text())

@@ -16,25 +16,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6 import QtCore  # QUrl: made with the first dropped link
+from PySide6.QtCore import QObject, Signal
 
 from vidu_desktop.core.capabilities import ImageRules
 from vidu_desktop.core.request import ReferenceImage
 from vidu_desktop.imaging import PrepareOptions, image_budget
 from vidu_desktop.imaging.options import FixMode
 from vidu_desktop.ui.compose.tray.groups import TrayGroup
-from vidu_desktop.ui.compose.tray.item import ItemState, SourceRef, TrayItem
+from vidu_desktop.ui.compose.tray.item import ItemState, TrayItem
 from vidu_desktop.ui.compose.tray.mime import data_url_bytes, expand_folders
 from vidu_desktop.ui.compose.tray.model import TrayModel
 
 if TYPE_CHECKING:
     from vidu_desktop.imaging import PrepareCache
+    from vidu_desktop.ui.compose.tray.item import SourceRef
     from vidu_desktop.ui.compose.tray.jobs import JobResult, Preparer
+
+    Entry = tuple[str, SourceRef, str, bool]  # name, source, label, restored
 
 #: The most pictures the tray holds, whatever the model (extras are flagged, not prepared away).
 HARD_CAP = 30
-
-Entry = tuple[str, SourceRef, str, bool]  # name, source, label, restored
 
 
 def count_range(rules: ImageRules, sep: str = "–") -> str:
@@ -127,7 +129,7 @@ class TrayQueue(QObject):
         for url in (u.strip() for u in urls):
             lowered = url.lower()
             if lowered.startswith("file://"):
-                self.add_paths([Path(QUrl(url).toLocalFile())])
+                self.add_paths([Path(QtCore.QUrl(url).toLocalFile())])
             elif lowered.startswith("data:"):
                 data = data_url_bytes(url)
                 if data is None:
