@@ -94,3 +94,14 @@ def test_a_field_left_out_of_comparing_is_left_out_of_the_hash() -> None:
     a, b = Point(1, 2), Point(1, 2)
     object.__setattr__(b, "norm", 99)  # compare=False: not part of equality or the hash
     assert a == b and hash(a) == hash(b)
+
+
+def test_a_record_keeps_its_docstring_or_names_its_fields() -> None:
+    @record
+    class Bare:
+        name: str
+        size: int = 0
+
+    assert Point.__doc__ == "A point with a derived field."
+    assert Bare.__doc__ == "Bare(name, size)"
+    assert Bare("a") == Bare("a", 0) and repr(Bare("a")).endswith(".Bare(name='a', size=0)")

@@ -12,6 +12,8 @@ They behave as a frozen dataclass's: ``Name(field=value, ...)`` for the fields s
 equality with an object of the same class only (the compared fields, in order), the hash of
 the hashed fields, and :class:`dataclasses.FrozenInstanceError` on assigning or deleting a
 field (a field is set once, by ``__init__`` or ``object.__setattr__`` in ``__post_init__``).
+A record without a docstring is documented by its field names, ``Name(field, ...)`` (a
+dataclass would read the whole signature with ``inspect``, a tenth of a millisecond a class).
 Type checkers treat a record as a frozen dataclass (``dataclass_transform``), so mypy rejects
 an assignment before the code runs. The price, per object: making one takes about 1.8 times
 as long (each field goes through the shared ``__setattr__``: a few microseconds for twenty
@@ -21,6 +23,7 @@ fields), and comparing or hashing one about 1.5 times.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import reprlib
 from collections.abc import Callable
 from operator import attrgetter
@@ -75,6 +78,9 @@ def _values(names: tuple[str, ...]) -> Values:
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
 def record[T](cls: type[T]) -> type[T]:
     """The class as an immutable, hashable dataclass (see the module's docstring)."""
+    if not cls.__dict__.get("__doc__"):  # the dataclass would make one from inspect.signature
+        names = ", ".join(inspect.get_annotations(cls))
+        cls.__doc__ = f"{cls.__name__}({names})"
     made = dataclasses.dataclass(repr=False, eq=False)(cls)
     fields = dataclasses.fields(made)  # type: ignore[arg-type]
     setattr(made, _SHOWN, tuple(f.name for f in fields if f.repr))
