@@ -119,6 +119,9 @@ AT_REST_HINTS: dict[ErrorKind, str] = {
 
 @dataclass(eq=False)
 class AppError(Exception):
+    """An error as the user is told it (its kind, what went wrong and what to do) with what
+    the host said: whether a retry may help, its trace id, status, code and wait."""
+
     kind: ErrorKind
     message: str = ""
     hint: str = ""

@@ -39,6 +39,8 @@ FINAL = frozenset({Phase.SUCCESS, Phase.FAILED, Phase.CANCELLED})
 
 @dataclass
 class EmuTask:
+    """A task the emulator holds for a host: what was asked, what it costs, where it is."""
+
     id: str
     provider: str
     key: str

@@ -13,6 +13,8 @@ DEFAULT_BALANCE = 1000.0
 
 @dataclass
 class EmulatorConfig:
+    """How the emulator behaves: its keys and balances, its pace and its videos."""
+
     #: accepted keys and their starting balance (credits on Vidu, USD elsewhere), for every host
     keys: dict[str, float] = field(default_factory=lambda: {DEMO_KEY: DEFAULT_BALANCE})
     #: multiplies every delay: 1.0 is the demo pace (about 10 s a task), 0.01 is near instant

@@ -38,6 +38,8 @@ TASK_ACTIONS = frozenset({"fail", "stuck", "pad"})
 
 @dataclass
 class FaultRule:
+    """A fault the emulator injects: what it does, on which route and host, and how."""
+
     action: str
     route: str = "any"
     provider: str | None = None

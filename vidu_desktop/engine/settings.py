@@ -11,6 +11,8 @@ if TYPE_CHECKING:  # the providers' package: when the first adapter or client is
 
 @dataclass
 class EngineSettings:
+    """How the engine follows tasks: polling, time limits, retries and where each host is."""
+
     poll_initial_s: float = 2.0  # first status request after submit
     poll_max_s: float = 15.0  # the interval grows to this while nothing changes
     poll_factor: float = 1.5

@@ -36,6 +36,9 @@ _GPS_IFD = 0x8825
 
 @dataclass
 class Probe:
+    """What was read of a picture before it is fixed: the image, its facts, its orientation,
+    and notes for the user."""
+
     image: Image.Image
     info: OriginalInfo
     raw_size: tuple[int, int]

@@ -38,6 +38,8 @@ class SelfTestFailed(Exception):
 
 @dataclasses.dataclass
 class SelfTestResult:
+    """How the self-test went: passed or why not, each step's time, and the screenshot."""
+
     ok: bool
     reason: str
     steps: list[tuple[str, float]]  # (step, seconds it took)

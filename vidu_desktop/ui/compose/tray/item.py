@@ -36,6 +36,9 @@ class ItemState(StrEnum):
 
 @dataclass
 class TrayItem:
+    """One picture in the tray: where it came from, its state, its label and what its
+    preparation made of it (the tray hands out copies)."""
+
     id: int  # unique within the tray, never reused
     name: str  # file name, URL or "pasted image"
     source: SourceRef

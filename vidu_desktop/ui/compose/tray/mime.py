@@ -35,6 +35,8 @@ _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]
 
 @dataclass
 class Incoming:
+    """What a drop or paste brings: files, links, picture bytes and Qt images."""
+
     paths: list[Path] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     blobs: list[tuple[bytes, str]] = field(default_factory=list)  # (bytes, name)
