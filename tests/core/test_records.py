@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from vidu_desktop.core.capabilities import ProviderId
-from vidu_desktop.core.records import record
+from vidu_desktop.core.records import made_from, record
 from vidu_desktop.core.request import GenerationRequest, ReferenceImage
 
 
@@ -105,3 +105,23 @@ def test_a_record_keeps_its_docstring_or_names_its_fields() -> None:
     assert Point.__doc__ == "A point with a derived field."
     assert Bare.__doc__ == "Bare(name, size)"
     assert Bare("a") == Bare("a", 0) and repr(Bare("a")).endswith(".Bare(name='a', size=0)")
+
+
+def test_made_from_a_whole_mapping_equals_the_record_init_makes() -> None:
+    @record
+    class Row:
+        name: str
+        size: int = 0
+        tags: tuple[str, ...] = ()
+
+    made = made_from(Row, {"name": "a", "size": 3, "tags": ("x",)})
+    assert made == Row("a", 3, ("x",)) and hash(made) == hash(Row("a", 3, ("x",)))
+    assert type(made) is Row and repr(made).endswith(".Row(name='a', size=3, tags=('x',))")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.size = 4  # type: ignore[misc]
+    with pytest.raises(TypeError, match=r"missing fields \['size', 'tags'\]"):
+        made_from(Row, {"name": "a"})
+    with pytest.raises(TypeError, match=r"unknown fields \['colour'\]"):
+        made_from(Row, {"name": "a", "size": 3, "tags": (), "colour": "red"})
+    with pytest.raises(TypeError, match="__post_init__"):
+        made_from(Point, {"x": 1, "y": 2, "tags": (), "norm": 3})

@@ -9,7 +9,7 @@ from typing import Any
 
 from vidu_desktop.core.capabilities import ProviderId
 from vidu_desktop.core.errors import AppError
-from vidu_desktop.core.records import record
+from vidu_desktop.core.records import made_from, record
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskMark, TaskState
 
@@ -95,7 +95,7 @@ class TaskRecord:
         values["request_data"] = json.loads(data["request_json"])
         values["error"] = error_from_json(data["error_json"])
         values["mark"] = TaskMark(data.get("mark") or "")
-        return cls(**values)
+        return made_from(cls, values)  # (every field is a column: as cls(**values), faster)
 
 
 # Fields read straight from the column of the same name (the others are decoded above).
