@@ -160,7 +160,16 @@ def test_a_sandbox_submit_before_the_start_waits_for_the_emulator(windows, qtbot
 
 
 _NO_LOOP_CHILD = """
-import json, sys
+import enum, json, sys
+made = []  # the enum classes made (PySide makes a class's when it makes the class)
+create = enum.EnumType.__call__
+
+def spy(cls, value, names=None, *args, **kwargs):
+    if names is not None:
+        made.append(value)
+    return create(cls, value, names, *args, **kwargs)
+
+enum.EnumType.__call__ = spy
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from vidu_desktop import app as shell
@@ -189,6 +198,8 @@ async def main():
     await asyncio.wait_for(done.wait(), 60)
     seen["ready"] = startup.is_ready and window.attached and session.engine_ready
     seen["run"] = [m for m in shell.DEFERRED if not deferred.is_deferred(m)]
+    window.task_list.view.table.viewport()  # (a viewport Qt made would make every class)
+    seen["every_widget_class"] = "WizardButton" in made
     window.close()
     await window.composer.bg.close()
     await session.close()
@@ -208,7 +219,9 @@ def test_the_window_paints_before_an_asyncio_loop_exists(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     # (and the modules the start defers were not needed on the way: keyring's, asyncio's TLS)
-    assert seen == {"painted": True, "attached": False, "imports": [], "ready": True, "run": []}
+    # and the task table's viewport is one made in Python (pyside_imports.own_viewport)
+    assert seen == {"painted": True, "attached": False, "imports": [], "ready": True, "run": [],
+                    "every_widget_class": False}
 
 
 _CLASSES_CHILD = """

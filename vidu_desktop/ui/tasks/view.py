@@ -30,6 +30,7 @@ from vidu_desktop.engine import Engine
 from vidu_desktop.store import TaskFilter, TaskRecord
 from vidu_desktop.ui.common import theme
 from vidu_desktop.ui.common.covers import THUMB
+from vidu_desktop.ui.common.pyside_imports import own_viewport
 from vidu_desktop.ui.tasks.actions import TaskAction, TaskActions
 from vidu_desktop.ui.tasks.details import ACTIONS, TaskDetails, enabled_actions
 from vidu_desktop.ui.tasks.marks import TaskMarks
@@ -53,6 +54,7 @@ STATE_FILTERS: tuple[tuple[str, frozenset[TaskState] | None], ...] = (
 class TaskTable(QTableView):
     def __init__(self, model: TaskModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)  # (before the first viewport(): see own_viewport)
         self.setObjectName("tasks")
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
