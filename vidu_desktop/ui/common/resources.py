@@ -8,6 +8,7 @@ bundle (``sys._MEIPASS``). A source checkout or an editable install reads the ch
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,8 +48,11 @@ def app_icon() -> QIcon:
     icon = QIcon()
     if folder is None:
         return icon
-    for png in sorted((folder / "icons" / "hicolor").glob("*/apps/vidu-studio.png")):
-        icon.addFile(str(png))
+    hicolor = folder / "icons" / "hicolor"  # 16x16/, 32x32/...: a listing, cheaper than a glob
+    for size in sorted(os.listdir(hicolor)) if hicolor.is_dir() else ():
+        png = hicolor / size / "apps" / "vidu-studio.png"
+        if png.is_file():
+            icon.addFile(str(png))
     return icon
 
 
