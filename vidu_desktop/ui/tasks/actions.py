@@ -17,9 +17,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+# the dialogs' classes (and QUrl's): made when a question or a folder is first shown
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.formatting import excerpt
@@ -32,6 +34,8 @@ from vidu_desktop.ui.common.background import Background
 from vidu_desktop.ui.tasks.texts import host_name
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     from vidu_desktop.providers.base import CancelOutcome
 
 log = logging.getLogger(__name__)
@@ -106,8 +110,8 @@ class TaskActions(QObject):
         self.bg = Background()
         self.dialog: QMessageBox | QFileDialog | None = None  # the question on screen
         #: opens a folder or file in the desktop's file manager (tests replace it)
-        self.opener: Callable[[Path], object] = lambda p: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(p)))
+        self.opener: Callable[[Path], object] = lambda p: QtGui.QDesktopServices.openUrl(
+            QtCore.QUrl.fromLocalFile(str(p)))
         #: before a task's files are deleted: whatever shows them lets go (the Review tab)
         self.release: Callable[[str], Awaitable[None]] = _nothing_to_release
         #: removes one file (tests stand in for a file held open by another program)
@@ -129,12 +133,13 @@ class TaskActions(QObject):
         """Show a question (window-modal, ``open()``); the future is True when ``ok`` was
         chosen."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Cancel, self.widget)
+        message_box = QtWidgets.QMessageBox
+        box = message_box(message_box.Icon.Question, title, text,
+                          message_box.StandardButton.Cancel, self.widget)
         if info:
             box.setInformativeText(info)
-        yes = box.addButton(ok, QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        yes = box.addButton(ok, message_box.ButtonRole.AcceptRole)
+        box.setDefaultButton(message_box.StandardButton.Cancel)
 
         def done(_result: int) -> None:
             if not future.done():
@@ -253,9 +258,9 @@ class TaskActions(QObject):
         # named after the prompt (made valid on every system) and the task
         name = safe_file_name(f"{excerpt(rec.prompt, 40).rstrip('…')} {rec.local_id[:8]}",
                               ".json")
-        dialog = QFileDialog(self.widget, "Export task details", str(Path.home() / name),
-                             "JSON (*.json)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog = QtWidgets.QFileDialog(self.widget, "Export task details",
+                                       str(Path.home() / name), "JSON (*.json)")
+        dialog.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("json")
         dialog.fileSelected.connect(lambda path: self.export_sidecar_to(local_id, Path(path)))
         self.dialog = dialog
