@@ -104,6 +104,46 @@ def test_set_get_delete_in_the_keychain(dict_keyring: DictKeyring) -> None:
     assert status.persistent and status.backend.endswith("DictKeyring") and not status.message
 
 
+class CountingKeyring(DictKeyring):
+    """A keychain that counts what it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads.append(username)
+        return super().get_password(service, username)
+
+
+def test_the_keychain_is_asked_once_per_host_then_its_answer_is_kept() -> None:
+    """The UI asks for keys on every refresh: only the first question reaches the keychain
+    (a D-Bus call, a prompt); a key saved or deleted here is known without asking."""
+    counting = CountingKeyring()
+    counting.entries[(SERVICE, "novita")] = KEY
+    secrets = SecretStore(counting, environ={})
+    assert [secrets.get(p) for p in ("vidu", "novita", "vidu", "novita")] == [
+        None, KEY, None, KEY]
+    assert counting.reads == ["vidu", "novita"]
+    assert secrets.set(ProviderId.VIDU, KEY) is True
+    assert secrets.get("vidu") == KEY and secrets.source("vidu") == KeySource.KEYCHAIN
+    assert counting.reads == ["vidu", "novita"]  # (saved here: known)
+    secrets.delete("novita")
+    assert secrets.get("novita") is None and counting.entries == {(SERVICE, "vidu"): KEY}
+    assert counting.reads == ["vidu", "novita", "novita"]  # (deleted: asked again, once)
+    assert secrets.get("novita") is None and len(counting.reads) == 3
+
+
+def test_another_keyring_backend_is_asked_for_its_own_answers() -> None:
+    first, second = CountingKeyring(), CountingKeyring()
+    first.entries[(SERVICE, "vidu")] = KEY
+    secrets = SecretStore(environ={})  # whatever keyring's backend is at each question
+    for backend, expected in ((first, KEY), (second, None), (first, KEY)):
+        for _ in _use(backend):
+            assert secrets.get("vidu") == expected and secrets.get("vidu") == expected
+    assert first.reads == ["vidu", "vidu"] and second.reads == ["vidu"]
+
+
 def test_without_a_keychain_the_key_stays_in_memory(no_keyring: KeyringBackend) -> None:
     secrets = SecretStore(environ={})
     assert not secrets.persistent

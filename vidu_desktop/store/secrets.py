@@ -64,6 +64,12 @@ class SecretStore:
     ``resolve()`` gives the environment variable (``ProviderSpec.key_env``, e.g. VIDU_API_KEY)
     precedence over the stored key, so a CLI run or a test can override the saved key without
     touching it; the app shows where the key in use comes from (:meth:`source`).
+
+    The keychain is asked once per host: its answer (a key, or none) is kept in memory with the
+    backend that gave it, and changed by :meth:`set` and :meth:`delete`, so the UI's many
+    questions (a key for each host, on every refresh, and one for each request) never wait on
+    a keychain (a D-Bus call, a locked keychain's prompt). The app asks first on a worker
+    thread; a key stored by another program while the app runs is seen at its next start.
     """
 
     def __init__(self, backend: Any = None, *, environ: Mapping[str, str] | None = None,
@@ -73,6 +79,8 @@ class SecretStore:
         self._service = service
         self._session: dict[str, str] = {}
         self._failure = ""  # why the keychain stopped working this session ("" if it works)
+        self._read: dict[str, str | None] = {}  # the keychain's answers, by user
+        self._read_from: Any = None  # the backend that gave them
 
     def __repr__(self) -> str:
         return f"SecretStore(backend={_name(self._keyring())}, persistent={self.persistent})"
@@ -107,12 +115,17 @@ class SecretStore:
         backend = self._keyring()
         if self._failure or not keychain_usable(backend):
             return None
+        if backend is not self._read_from:  # (another backend: its own answers)
+            self._read, self._read_from = {}, backend
+        if user in self._read:
+            return self._read[user]
         try:
             value = backend.get_password(self._service, user)
         except Exception as exc:  # a locked or broken keychain must not crash the app
             self._fail("read", exc)
             return None
-        return str(value) if value else None
+        self._read[user] = str(value) if value else None
+        return self._read[user]
 
     def set(self, pid: str | ProviderId, key: str) -> bool:
         """Save a key; return True if it went to the keychain, False if kept in memory only."""
@@ -127,6 +140,8 @@ class SecretStore:
                 self._fail("save", exc)
             else:
                 self._session.pop(user, None)
+                if backend is self._read_from:
+                    self._read[user] = key
                 return True
         self._session[user] = key
         return False
@@ -135,6 +150,7 @@ class SecretStore:
         """Forget the key in memory and in the keychain (no error when there was none)."""
         user = _user(pid)
         self._session.pop(user, None)
+        self._read.pop(user, None)  # asked again next time
         backend = self._keyring()
         if self._failure or not keychain_usable(backend):
             return
