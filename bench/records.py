@@ -1,5 +1,5 @@
 """What a value-object class costs to define and to make, as ``@record`` against
-``dataclass(frozen=True)``, in the same run (the start-up defines some forty such classes
+``dataclass(frozen=True)``, in the same run (the start-up defines some thirty such classes
 before its window is ready).
 
 Run: ``.venv/bin/python bench/records.py [--classes N] [--instances N]``

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 
 import pytest
@@ -125,3 +126,41 @@ def test_made_from_a_whole_mapping_equals_the_record_init_makes() -> None:
         made_from(Row, {"name": "a", "size": 3, "tags": (), "colour": "red"})
     with pytest.raises(TypeError, match="__post_init__"):
         made_from(Point, {"x": 1, "y": 2, "tags": (), "norm": 3})
+
+
+def test_the_shared_init_takes_and_refuses_arguments_as_a_dataclass_init() -> None:
+    @record
+    class Job:
+        name: str
+        size: int = 0
+        tags: list[str] = dataclasses.field(default_factory=list)
+
+    assert Job("a") == Job(name="a") == Job("a", 0, []) == Job(size=0, name="a")
+    first, second = Job("a"), Job("a")
+    assert first.tags == [] and first.tags is not second.tags  # a new list each
+    assert Job("a", tags=["x"]).tags == ["x"] and Point(3, -4).norm == 7  # __post_init__
+    with pytest.raises(TypeError, match="missing 1 required argument: 'name'"):
+        Job()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="got multiple values for argument 'name'"):
+        Job("a", name="b")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        Job("a", colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="takes 4 positional arguments but 5 were given"):
+        Job("a", 1, [], 2)  # type: ignore[call-arg]
+    assert str(inspect.signature(Job)) == ("(name: 'str', size: 'int' = 0, "
+                                           "tags: 'list[str]' = <factory>) -> None")
+    assert list(inspect.signature(Point).parameters) == ["x", "y", "tags", "norm"]
+    assert dataclasses.replace(Job("a", 2), size=3) == Job("a", 3)
+    assert dataclasses.asdict(Job("a", 2)) == {"name": "a", "size": 2, "tags": []}
+
+
+def test_a_field_init_would_not_take_is_refused_when_the_record_is_defined() -> None:
+    with pytest.raises(TypeError, match="use a plain dataclass"):
+        @record
+        class Late:
+            name: str
+            seen: int = dataclasses.field(default=0, init=False)
+    with pytest.raises(TypeError, match="use a plain dataclass"):
+        @record
+        class Named:
+            name: str = dataclasses.field(default="", kw_only=True)
