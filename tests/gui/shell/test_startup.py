@@ -267,6 +267,15 @@ def _classes_made(tmp_path: Path) -> dict[str, Any]:
     return seen
 
 
+def test_the_first_paint_makes_no_icon_class(tmp_path):
+    """A button or an action made with a text and a parent makes PySide create QIcon's class
+    (its theme icons' enum, 150 members) to rule out the (icon, text) overload; the window's
+    are made with ``pyside_imports.button`` and ``action`` (the parent, then the text)."""
+    made = _classes_made(tmp_path)["made"]
+    assert "ThemeIcon" not in made, "a QPushButton(text, parent) or QAction(text, parent) " \
+        "before the first paint: use pyside_imports.button / action"
+
+
 def test_the_first_paint_does_not_make_pyside_create_every_widget_class(tmp_path):
     """A widget Qt made that Python had no wrapper for (a scroll area's viewport) makes PySide
     create every QtWidgets class not made yet (some 60 enum classes, 12-18 ms); the window's

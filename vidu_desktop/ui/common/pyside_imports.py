@@ -1,5 +1,6 @@
 """PySide6's start-up costs, made cheap: its import hook (:func:`quicken`, called once, first
-thing at start-up) and the creation of QtWidgets' classes (:func:`own_viewport`).
+thing at start-up), the creation of QtWidgets' classes (:func:`own_viewport`) and of QIcon's
+(:func:`button`, :func:`action`).
 
 Once ``PySide6.QtCore`` is imported, PySide replaces ``builtins.__import__`` (for its opt-in
 ``from __feature__ import snake_case``, selectable per module) and asks of every module
@@ -26,7 +27,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QAbstractScrollArea
+    from PySide6.QtCore import QObject
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
 
 #: where PySide keeps the hook's check (the module is loaded from shiboken's embedded zip)
 FEATURE_MODULE = "shibokensupport.feature"
@@ -101,3 +104,28 @@ def own_viewport(view: QAbstractScrollArea) -> None:
     from PySide6.QtWidgets import QWidget
 
     view.setViewport(QWidget())
+
+
+# QPushButton(text, parent) and QAction(text, parent) have an (icon, text) overload of the same
+# length: to rule it out for a text, PySide makes QIcon's class, with the enum of its 150 theme
+# icons (some 10 M instructions, about 2 ms, before the first paint). Made from the parent
+# alone, then given the text, they make no QIcon: the window's first paint has no icon in it.
+
+
+def button(text: str, parent: QWidget) -> QPushButton:
+    """``QPushButton(text, parent)``, without QIcon's class (see above)."""
+    from PySide6.QtWidgets import QPushButton
+
+    made = QPushButton(parent)
+    made.setText(text)
+    return made
+
+
+def action(text: str, parent: QObject) -> QAction:
+    """``QAction(text, parent)``, without QIcon's class (see above)."""
+    from PySide6.QtGui import QAction
+
+    made = QAction(parent)
+    made.setText(text)
+    return made
+

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from vidu_desktop.core.capabilities import ModelSpec, provider
-from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common import pyside_imports, theme
 from vidu_desktop.ui.common.parameter_choices import Choices
 
 
@@ -67,7 +67,7 @@ class GenerateBar(QWidget):
         theme.set_role(self.cost, "muted")
         self.cost.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.cost.setWordWrap(True)
-        self.button = QPushButton("Generate", self)
+        self.button = pyside_imports.button("Generate", self)
         self.button.setObjectName("generate")
         theme.set_role(self.button, "primary")
         self.button.setToolTip("Generate (Ctrl+Enter)")

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.capabilities import PROVIDERS, Mode, ModelSpec, provider
-from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common import pyside_imports, theme
 from vidu_desktop.ui.common.parameter_choices import MAX_VARIATIONS, Choices, default_choices, fit
 from vidu_desktop.ui.common.session import Session
 
@@ -68,7 +67,7 @@ class ParameterPanel(QWidget):
             self.host.addItem(spec.display_name, pid)
         self.key_status = QLabel(self)
         self.key_status.setObjectName("key-status")
-        self.keys_button = QPushButton("Keys…", self)
+        self.keys_button = pyside_imports.button("Keys…", self)
         self.keys_button.setToolTip("The API key and address of this host")
         self.keys_button.clicked.connect(
             lambda: self.host_settings_requested.emit(self._choices.provider))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common import pyside_imports, theme
 from vidu_desktop.ui.common.session import SANDBOX_LABEL, Session
 
 
@@ -24,7 +24,7 @@ class ModeBanner(QFrame):
         self.label.setWordWrap(True)
         self.sandbox_button = QPushButton(self)
         self.sandbox_button.setObjectName("sandbox-toggle")
-        self.keys_button = QPushButton("Add an API key…", self)
+        self.keys_button = pyside_imports.button("Add an API key…", self)
         self.keys_button.clicked.connect(self.keys_requested)
         self.sandbox_button.clicked.connect(self._toggle)
         layout = QHBoxLayout(self)

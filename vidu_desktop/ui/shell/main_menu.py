@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from vidu_desktop.ui.common import pyside_imports
+
 APP_TITLE = "Vidu Studio"
 _Role = QAction.MenuRole
 Slot = Callable[[], object]
@@ -53,7 +55,7 @@ def install_actions(window: QMainWindow, slots: MenuSlots) -> MenuActions:
     """Build the actions and the menu bar of ``window``."""
     def action(text: str, keys: list[QKeySequence], slot: Any, name: str,
                role: QAction.MenuRole = _Role.NoRole) -> QAction:
-        act = QAction(text, window)
+        act = pyside_imports.action(text, window)
         act.setObjectName(name)
         act.setShortcuts(keys)
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from vidu_desktop.core.records import record
-from vidu_desktop.ui.common import theme
+from vidu_desktop.ui.common import pyside_imports, theme
 from vidu_desktop.ui.common.pyside_imports import own_viewport
 from vidu_desktop.ui.compose.tray.groups import pictures_text
 
@@ -273,7 +273,7 @@ class CastPanel(QWidget):
         self._buttons_state()  # (no member yet: the list is known once set_members runs)
 
     def _button(self, text: str, tip: str, action: str) -> QPushButton:
-        button = QPushButton(text, self)
+        button = pyside_imports.button(text, self)
         button.setToolTip(tip)
         button.clicked.connect(lambda: self._emit(action))
         return button
