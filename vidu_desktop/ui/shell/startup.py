@@ -38,6 +38,20 @@ Spawn = Callable[[Coroutine[Any, Any, Any], str], Any]
 #: How long :meth:`Startup.paint` waits for a first paint (a window that does not paint, e.g.
 #: restored minimised, must not hold up the start)
 PAINT_WAIT_MS = 5_000
+#: the most threads the loop's default executor runs at once (as many as qasync's own)
+WORKERS = 10
+
+
+def _lazy_workers() -> None:
+    """The running loop's default executor (``run_in_executor(None, ...)``, ``to_thread``):
+    threads made as the work comes, up to :data:`WORKERS`. qasync's own makes all ten of its
+    QThreads at its first use (the keychain's read, at start-up), some 10 threads started and
+    waiting before the window is ready."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(WORKERS, thread_name_prefix="vidu-worker"))
 
 
 class _FirstPaint(QObject):
@@ -99,6 +113,7 @@ class Startup(QObject):
     def go(self) -> None:
         """The asyncio loop runs (after :meth:`paint`): attach, then keys and engine."""
         self._held = False
+        _lazy_workers()
         if self._attach_due:
             self.session.open_engine()  # before the loop hands over the input held meanwhile
             QTimer.singleShot(0, self._attach)
