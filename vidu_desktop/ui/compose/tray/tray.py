@@ -74,7 +74,6 @@ from vidu_desktop.ui.compose.tray.cast import Entries, TrayCast, restored
 from vidu_desktop.ui.compose.tray.chrome import TrayChrome
 from vidu_desktop.ui.compose.tray.groups import TrayGroup
 from vidu_desktop.ui.compose.tray.item import ItemState, TrayItem
-from vidu_desktop.ui.compose.tray.menu import header_menu_for, menu_for
 from vidu_desktop.ui.compose.tray.mime import Incoming, incoming, may_hold_pictures
 from vidu_desktop.ui.compose.tray.model import ROWS_MIME
 from vidu_desktop.ui.compose.tray.queue import HARD_CAP, TrayQueue
@@ -321,6 +320,8 @@ class ReferenceTray(QWidget):
             return
         if index not in self.view.selectedIndexes():
             self.view.select_row(index.row())
+        from vidu_desktop.ui.compose.tray.menu import header_menu_for, menu_for  # (first menu)
+
         group = self.model.group_at(index.row())
         menu = header_menu_for(self.cast, group, self) if group else menu_for(self, index.row())
         menu.popup(self.view.viewport().mapToGlobal(pos))
