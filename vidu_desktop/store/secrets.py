@@ -66,10 +66,11 @@ class SecretStore:
     touching it; the app shows where the key in use comes from (:meth:`source`).
 
     The keychain is asked once per host: its answer (a key, or none) is kept in memory with the
-    backend that gave it, and changed by :meth:`set` and :meth:`delete`, so the UI's many
-    questions (a key for each host, on every refresh, and one for each request) never wait on
-    a keychain (a D-Bus call, a locked keychain's prompt). The app asks first on a worker
-    thread; a key stored by another program while the app runs is seen at its next start.
+    backend that gave it, and changed by :meth:`set` (and asked again once after
+    :meth:`delete`), so the UI's many questions (a key for each host, on every refresh, and one
+    for each request) do not each wait on a keychain (a D-Bus call, a locked keychain's
+    prompt). The app asks first on a worker thread; a key stored by another program while the
+    app runs is seen at its next start.
     """
 
     def __init__(self, backend: Any = None, *, environ: Mapping[str, str] | None = None,
