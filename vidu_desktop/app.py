@@ -84,16 +84,12 @@ def set_names() -> None:
 
 
 def set_identity() -> None:
-    """Before the QApplication exists: the names, the Windows taskbar identity, and fractional
-    high-DPI scaling as is (150 % stays 150 %, Qt 6's default, set here so it is not left to
-    an environment variable)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-
+    """Before the QApplication exists: the names and the Windows taskbar identity. (Fractional
+    high-DPI scaling stays as is, 150 % stays 150 %: Qt 6's default rounding policy,
+    PassThrough; QT_SCALE_FACTOR_ROUNDING_POLICY, when set, wins over any policy the app would
+    set.)"""
     set_names()
     set_taskbar_identity()
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
 
 
 def set_taskbar_identity() -> bool:
