@@ -83,7 +83,8 @@ def check_bundle() -> list[str]:
 
     folder = resources_dir()
     if folder is None:
-        problems.append("missing resources: vidu_desktop.ui.common.resources.resource_dir() is None")
+        problems.append("missing resources:"
+                        " vidu_desktop.ui.common.resources.resource_dir() is None")
     else:
         wanted = ["icons/vidu-studio.svg", "icons/hicolor/256x256/apps/vidu-studio.png",
                   "samples/place-lake.jpg"]
