@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import io
 import os
+import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +23,14 @@ from vidu_desktop.store.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The user's own config, cache and data folders are not the tests' to write: Qt's file dialog
+# keeps its history in QtProject.conf there, the sound server its state. The run (and every
+# child it starts) gets folders of its own, removed when it ends.
+_XDG = ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+_OWN_HOME = tempfile.mkdtemp(prefix="vidu-tests-home-")
+for _name in _XDG:
+    os.environ[_name] = os.path.join(_OWN_HOME, _name.split("_")[1].lower())
+
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
@@ -30,6 +40,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # a kill (SIGTERM) ends the run as Ctrl+C does: the running test unwinds and the fixtures
     # tear down, so the emulators and the child processes they reap do not outlive it
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_OWN_HOME, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
