@@ -148,7 +148,7 @@ if not watch.done:
     sys.exit(1)
 shell.defer_modules()  # as vidu_desktop.app._main does, after the paint
 import asyncio  # as the app: after the paint
-import qasync
+from vidu_desktop.ui.common.qt_loop import QtLoop
 
 async def main():
     events["rows"], events["ready"] = asyncio.Event(), asyncio.Event()
@@ -171,7 +171,7 @@ async def main():
     await window.composer.bg.close()
     await session.close()
 
-asyncio.run(main(), loop_factory=lambda: qasync.QEventLoop(app))
+asyncio.run(main(), loop_factory=lambda: QtLoop(app))  # as the app
 """
 
 # The PySide6 classes (and so their enum classes) that the app's modules hold when the window

@@ -352,10 +352,10 @@ def _main(argv: list[str] | None) -> int:
         defer_modules()
         import asyncio  # after the first paint
 
-        import qasync
+        from vidu_desktop.ui.common.qt_loop import QtLoop
 
         try:
-            return asyncio.run(run(args, shown), loop_factory=lambda: qasync.QEventLoop(app))
+            return asyncio.run(run(args, shown), loop_factory=lambda: QtLoop(app))
         except RuntimeError as err:
             if LOOP_ENDED not in str(err):
                 raise
