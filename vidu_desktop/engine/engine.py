@@ -2,8 +2,8 @@
 
 Persist first: ``submit`` writes the task row before any request leaves, and every change after
 is written before it is published. ``start`` resumes every unfinished task. One long-lived
-adapter per host (built lazily; ``set_base_url`` replaces it); a limit of requests in flight per
-host; an outbox for submissions made while a host was unreachable.
+adapter per host and a limit of requests in flight per host (``hosts.py``); an outbox for
+submissions made while a host was unreachable.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from vidu_desktop.core.capabilities import ProviderId, provider
 from vidu_desktop.core.errors import AppError, ErrorKind
 from vidu_desktop.core.request import GenerationRequest
 from vidu_desktop.core.states import TaskState
@@ -37,6 +36,7 @@ from vidu_desktop.store import (
 from . import references
 from .boards import BoardVerbs
 from .events import EngineEvent, EventBus, EventKind
+from .hosts import HostVerbs, KeySource
 from .library import LibraryVerbs
 from .outbox import OutboxSender
 from .settings import EngineSettings
@@ -48,7 +48,6 @@ if TYPE_CHECKING:  # httpx is imported when the first client is made, not at sta
     import httpx
 
     # the providers (httpx's layer): when the first request is made or an account asked for
-    from vidu_desktop.providers.account import AccountInfo
     from vidu_desktop.providers.base import Adapter, CancelOutcome
 
     from .lifecycle import Lifecycle
@@ -56,14 +55,13 @@ if TYPE_CHECKING:  # httpx is imported when the first client is made, not at sta
 log = logging.getLogger(__name__)
 _S = TaskState
 
-KeySource = Callable[[ProviderId], str | None]
 
-
-class Engine(LibraryVerbs, BoardVerbs):
-    """The verbs over the library (tasks, files, deletion, references, outbox, spend) are
-    :class:`LibraryVerbs`', those over the cast :class:`~.cast.CastVerbs`', those over the
-    storyboards :class:`BoardVerbs`' (over the cast's); the stores themselves are the
-    engine's business."""
+class Engine(HostVerbs, LibraryVerbs, BoardVerbs):
+    """The hosts (adapters, the per-host limit, the download client, accounts) are
+    :class:`HostVerbs`'; the verbs over the library (tasks, files, deletion, references,
+    outbox, spend) :class:`LibraryVerbs`', those over the cast :class:`~.cast.CastVerbs`',
+    those over the storyboards :class:`BoardVerbs`' (over the cast's); the stores themselves
+    are the engine's business."""
 
     def __init__(self, paths: AppPaths, keys: KeySource,
                  settings: EngineSettings | None = None) -> None:
@@ -86,67 +84,6 @@ class Engine(LibraryVerbs, BoardVerbs):
         self._sender = OutboxSender(self)
         self._http: httpx.AsyncClient | None = None
         self._sweep: asyncio.Task[None] | None = None
-
-    @property
-    def http(self) -> httpx.AsyncClient:
-        """The client for result downloads (it never carries a key): the adapters' kind, made
-        on first use, so start-up builds no TLS context for it."""
-        if self._http is None:
-            from vidu_desktop.providers.http import make_client
-
-            self._http = make_client(self.settings.timeouts())
-        return self._http
-
-    # -- wiring --------------------------------------------------------------------------------
-    def adapter(self, host: str) -> Adapter:
-        if host not in self._adapters:
-            from vidu_desktop.providers.registry import make_adapter  # the adapters: not at start
-
-            pid = ProviderId(host)
-            key = self._keys(pid)
-            if not key:
-                spec = provider(pid)
-                raise AppError(ErrorKind.AUTH, f"No API key for {spec.display_name}.",
-                               f"Add it in Settings, or set {spec.key_env}.")
-            self._adapters[host] = make_adapter(
-                pid, key, base_url=self.base_url(host),
-                timeouts=self.settings.timeouts(), retry=self.settings.retry())
-        return self._adapters[host]
-
-    def base_url(self, host: str) -> str | None:
-        """The address ``host``'s adapter is made for (None: the host's own). Asked only when
-        the adapter is made, on first use."""
-        return self.settings.base_urls.get(host)
-
-    def set_base_url(self, host: str, url: str | None) -> None:
-        """Use ``url`` for ``host`` from now on (None: the host's own address). The cached
-        adapter is dropped (running requests finish on it) and the outbox tries again."""
-        pid = ProviderId(host)
-        if url:
-            self.settings.base_urls[pid.value] = url
-        else:
-            self.settings.base_urls.pop(pid.value, None)
-        self.forget_adapter(pid.value)
-
-    def forget_adapter(self, host: str) -> None:
-        """Build ``host``'s adapter again on next use (its key or address changed)."""
-        old = self._adapters.pop(host, None)
-        if old is not None:
-            self._retired.append(old)
-        if len(self.outbox):
-            self.wake_outbox()
-
-    def known_keys(self) -> list[str]:
-        return [k for k in (self._keys(p) for p in ProviderId) if k]
-
-    @contextlib.asynccontextmanager
-    async def host_slot(self, host: str) -> AsyncIterator[None]:
-        """At most ``requests_per_host`` API requests in flight to one host."""
-        import asyncio
-
-        slot = self._slots.setdefault(host, asyncio.Semaphore(self.settings.requests_per_host))
-        async with slot:
-            yield
 
     def events(self) -> AsyncIterator[EngineEvent]:
         return self.bus.stream()
@@ -372,23 +309,6 @@ class Engine(LibraryVerbs, BoardVerbs):
                 raise AppError(ErrorKind.LOCAL, "This task never reached the host; retry it "
                                "as a new submission.")
         return None
-
-    async def account_info(self, host: str) -> AccountInfo | None:
-        """``host``'s account now (balance, concurrency, queue) where the host has an account
-        endpoint (Vidu); None for the others and when no key is set for it. AppError when the
-        host cannot say. One request, counted against the host's requests in flight."""
-        from vidu_desktop.providers.account import AccountSource
-        from vidu_desktop.providers.registry import adapter_class  # the adapters: not at start
-
-        pid = ProviderId(host)
-        if not issubclass(adapter_class(pid), AccountSource):
-            return None
-        if pid.value not in self._adapters and not self._keys(pid):
-            return None
-        adapter = self.adapter(pid.value)
-        assert isinstance(adapter, AccountSource)
-        async with self.host_slot(pid.value):
-            return await adapter.account_info()
 
     async def cancel(self, local_id: str) -> CancelOutcome:
         """Cancel on the server where the host allows it, else stop tracking. Says which."""
