@@ -29,8 +29,8 @@ KeySource = Callable[[ProviderId], str | None]
 
 
 class HostVerbs:
-    """The adapters, the per-host limit and the download client. The fields are the engine's
-    own (set in its ``__init__``)."""
+    """The adapters, the per-host limit, the download client and the accounts. The fields
+    are the engine's own (set in its ``__init__``)."""
 
     settings: EngineSettings
     outbox: Outbox
